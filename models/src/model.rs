@@ -1,0 +1,481 @@
+//! The cost model: one draw of the uncertain inputs in, one outcome per kommun and year out.
+//!
+//! The model reproduces the förstudie's method (seed 000 section 4.4) and adds the
+//! uncertainty it leaves out:
+//! - today's cost per category compounds at its growth rate; the GGVV total is split per
+//!   kommun by the baseline key;
+//! - the joint organisation carries today's cost less the savings realised so far, plus the
+//!   establishment's extra costs (project labour, parallel running, one-off items, migration
+//!   overrun), laid out month by month over the drawn establishment duration;
+//! - savings reach half effect in the 12 months after migration ends and full effect after;
+//! - the joint cost is split per kommun by the allocation keys of the phase a year belongs to.
+//!
+//! With every input at its point value the model gives the förstudie's own tables.
+
+use sim::dist::Input;
+
+use crate::scenario::{Scenario, ScenarioError};
+
+/// Indices of the uncertain inputs the model reads, in [`Scenario::inputs`] order.
+#[derive(Debug, Clone)]
+struct Slots {
+    labour: usize,
+    parallel: usize,
+    schedule: usize,
+    overrun: usize,
+    strategic: usize,
+}
+
+#[derive(Debug, Clone)]
+struct PhaseC {
+    /// Share of all project hours.
+    hours_share: f64,
+    /// planned_year − start_year.
+    plan_offset: f64,
+    duration: usize,
+    migration: bool,
+}
+
+#[derive(Debug, Clone)]
+struct SavingC {
+    rate: usize,
+    /// Fraction of each category the post works on.
+    applies: Vec<f64>,
+}
+
+/// A compiled scenario: validated inputs and everything the evaluation needs, laid out flat.
+#[derive(Debug, Clone)]
+pub struct Model {
+    names: Vec<String>,
+    /// Calendar years base..=horizon.
+    years: Vec<i32>,
+    inputs: Vec<Input>,
+    input_names: Vec<String>,
+    slots: Slots,
+    base_year: i32,
+    start_year: i32,
+    tables_last_year: i32,
+    npv_base_year: i32,
+    discount_rate: f64,
+    budget_msek: Option<f64>,
+    /// 2024 cost per kommun and category, MSEK: `[k][c]`.
+    cost0: Vec<Vec<f64>>,
+    /// GGVV 2024 cost per category, MSEK.
+    cost0_total: Vec<f64>,
+    /// Input slot of each category's growth rate.
+    cat_growth: Vec<usize>,
+    /// The baseline split per kommun, or `None` for each kommun's own categories.
+    baseline_key: Option<Vec<f64>>,
+    key_establishment: Vec<f64>,
+    key_transition: Vec<f64>,
+    key_full: Vec<f64>,
+    planned_months: f64,
+    point_duration_sum: f64,
+    phases: Vec<PhaseC>,
+    parallel_price_year: i32,
+    parallel_growth: usize,
+    parallel_start_month: f64,
+    one_offs: Vec<(usize, bool)>,
+    savings: Vec<SavingC>,
+    staff_today: f64,
+    staff_fixed: f64,
+    staff_applies: Vec<f64>,
+    /// (GGVV volume, input slot of volume per FTE) per role.
+    roles: Vec<(f64, usize)>,
+}
+
+/// One run's results. Buffers are reused between runs: make one per worker with
+/// [`Model::new_outcome`].
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// Per kommun `k` and year index `t` at `[k * years + t]`, MSEK: today's cost.
+    pub current: Vec<f64>,
+    /// Joint-operations cost, same layout.
+    pub joint: Vec<f64>,
+    /// Net benefit = current − joint, same layout.
+    pub net: Vec<f64>,
+    /// NPV of net benefit per kommun, MSEK, discounted to the NPV base year.
+    pub npv: Vec<f64>,
+    /// First year from which cumulative net benefit (from the start year) stays ≥ 0, per
+    /// kommun and for the GGVV total last; `None` if not by the horizon.
+    pub payback_year: Vec<Option<i32>>,
+    /// Total one-off establishment cost, nominal MSEK (all years, also past the horizon).
+    pub establishment_msek: f64,
+    /// Drawn establishment duration, months from January of the start year.
+    pub duration_months: f64,
+    /// Year in which migration ends.
+    pub migration_end_year: i32,
+    /// Staff saving rate at full effect (1 − FTE/today).
+    pub staff_saving: f64,
+    /// Saving at full effect in the year after migration ends, as a fraction of current cost.
+    pub saving_share_full: f64,
+    extras: Vec<f64>,
+    cat_cost: Vec<f64>,
+    cat_saving: Vec<f64>,
+    cum: Vec<f64>,
+}
+
+impl Outcome {
+    #[inline]
+    fn track_payback(&mut self, k: usize, net: f64, year: i32) {
+        self.cum[k] += net;
+        match (self.cum[k] >= 0.0, self.payback_year[k]) {
+            (true, None) => self.payback_year[k] = Some(year),
+            (false, Some(_)) => self.payback_year[k] = None,
+            _ => {}
+        }
+    }
+}
+
+/// The förstudie's three tables, from the model at point values, MSEK.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointTables {
+    pub years: Vec<i32>,
+    pub kommuner: Vec<String>,
+    /// `[k][t]`.
+    pub current: Vec<Vec<f64>>,
+    pub joint: Vec<Vec<f64>>,
+    pub difference: Vec<Vec<f64>>,
+    /// The one-off establishment cost at point values, MSEK.
+    pub establishment_msek: f64,
+}
+
+/// Months of `[a, b)` inside year `y` (0-based from the start year) of 12 months.
+#[inline]
+fn overlap(a: f64, b: f64, y: usize) -> f64 {
+    let lo = 12.0 * y as f64;
+    (b.min(lo + 12.0) - a.max(lo)).max(0.0)
+}
+
+fn key_vec(s: &Scenario, name: &str) -> Vec<f64> {
+    s.kommuner
+        .iter()
+        .map(|k| s.keys[name].shares_pct[&k.name] / 100.0)
+        .collect()
+}
+
+fn mix(s: &Scenario, weights: &std::collections::BTreeMap<String, f64>) -> Vec<f64> {
+    let mut v = vec![0.0; s.kommuner.len()];
+    for (key, w) in weights {
+        for (x, share) in v.iter_mut().zip(key_vec(s, key)) {
+            *x += w / 100.0 * share;
+        }
+    }
+    // Keys sum to 100 within rounding; normalise so joint costs are split exactly.
+    let sum: f64 = v.iter().sum();
+    v.iter_mut().for_each(|x| *x /= sum);
+    v
+}
+
+impl Model {
+    /// Compile a validated scenario.
+    pub fn new(s: &Scenario) -> Result<Model, ScenarioError> {
+        let specs = s.inputs();
+        let mut inputs = Vec::with_capacity(specs.len());
+        let mut input_names = Vec::with_capacity(specs.len());
+        for (name, spec) in &specs {
+            // Validated at load; a Scenario built in code may still be wrong.
+            let input = Input::new(spec).map_err(|e| ScenarioError {
+                file: "(scenario)".into(),
+                line: 0,
+                column: 0,
+                path: format!("{name}.{}", e.param),
+                problem: e.problem,
+                hint: e.hint,
+            })?;
+            inputs.push(input);
+            input_names.push(name.clone());
+        }
+        let slot = |path: &str| {
+            input_names
+                .iter()
+                .position(|n| n == path)
+                .expect("input listed by Scenario::inputs")
+        };
+        let growth_slot = |name: &str| slot(&format!("growth_pct_per_year.{name}"));
+        let e = &s.establishment;
+        let cats = &s.categories;
+        let cost0: Vec<Vec<f64>> = s
+            .kommuner
+            .iter()
+            .map(|k| cats.iter().map(|c| k.cost_2024_tkr[&c.id] / 1000.0).collect())
+            .collect();
+        let cost0_total = (0..cats.len()).map(|c| cost0.iter().map(|row| row[c]).sum()).collect();
+        let applies = |map: &std::collections::BTreeMap<String, f64>| -> Vec<f64> {
+            cats.iter()
+                .map(|c| map.get(&c.id).copied().unwrap_or(0.0) / 100.0)
+                .collect()
+        };
+        let total_hours: f64 = e.phases.iter().map(|p| p.internal_hours + p.external_hours).sum();
+        let phases: Vec<PhaseC> = e
+            .phases
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PhaseC {
+                hours_share: (p.internal_hours + p.external_hours) / total_hours,
+                plan_offset: (p.planned_year - s.years.start_year) as f64,
+                duration: slot(&format!("establishment.phases[{i}].duration_months")),
+                migration: p.migration,
+            })
+            .collect();
+        let point_duration_sum = phases.iter().map(|p| inputs[p.duration].point).sum();
+        let years: Vec<i32> = (s.years.base_year..=s.years.horizon_year).collect();
+        let volume = |name: &str| s.kommuner.iter().map(|k| k.volume(name).unwrap_or(0.0)).sum::<f64>();
+        Ok(Model {
+            names: s.kommun_names(),
+            slots: Slots {
+                labour: slot("establishment.project_labour_msek"),
+                parallel: slot("establishment.parallel_running_msek_per_year"),
+                schedule: slot("establishment.schedule_overrun_pct"),
+                overrun: slot("establishment.migration_overrun_pct"),
+                strategic: slot("staffing.strategic_fte"),
+            },
+            base_year: s.years.base_year,
+            start_year: s.years.start_year,
+            tables_last_year: s.years.tables_last_year,
+            npv_base_year: s.years.npv_base_year,
+            discount_rate: s.finance.discount_rate_pct / 100.0,
+            budget_msek: s.finance.budget_msek,
+            cost0,
+            cost0_total,
+            cat_growth: cats.iter().map(|c| growth_slot(&c.growth)).collect(),
+            baseline_key: (s.baseline.split != "own_costs").then(|| key_vec(s, &s.baseline.split)),
+            key_establishment: mix(s, &s.allocation.establishment_weights_pct),
+            key_transition: mix(s, &s.allocation.transition_weights_pct),
+            key_full: mix(s, &s.allocation.full_effect_weights_pct),
+            planned_months: e.planned_months,
+            point_duration_sum,
+            phases,
+            parallel_price_year: e.parallel_price_year,
+            parallel_growth: growth_slot(&e.parallel_growth),
+            parallel_start_month: e.parallel_start_month,
+            one_offs: (0..e.one_off.len())
+                .map(|i| {
+                    (
+                        slot(&format!("establishment.one_off[{i}].amount_msek")),
+                        e.one_off[i].migration,
+                    )
+                })
+                .collect(),
+            savings: (0..s.savings.len())
+                .map(|i| SavingC {
+                    rate: slot(&format!("savings[{i}].rate_pct")),
+                    applies: applies(&s.savings[i].applies_to_pct),
+                })
+                .collect(),
+            staff_today: s.staffing.today_fte,
+            staff_fixed: s.staffing.managers_fte,
+            staff_applies: applies(&s.staffing.applies_to_pct),
+            roles: (0..s.staffing.roles.len())
+                .map(|i| {
+                    (
+                        volume(&s.staffing.roles[i].volume),
+                        slot(&format!("staffing.roles[{i}].per_fte")),
+                    )
+                })
+                .collect(),
+            inputs,
+            input_names,
+            years,
+        })
+    }
+
+    pub fn kommuner(&self) -> &[String] {
+        &self.names
+    }
+
+    pub fn years(&self) -> &[i32] {
+        &self.years
+    }
+
+    pub fn inputs(&self) -> &[Input] {
+        &self.inputs
+    }
+
+    /// Field paths of the inputs, in sampling order.
+    pub fn input_names(&self) -> &[String] {
+        &self.input_names
+    }
+
+    pub fn npv_base_year(&self) -> i32 {
+        self.npv_base_year
+    }
+
+    pub fn discount_rate_pct(&self) -> f64 {
+        self.discount_rate * 100.0
+    }
+
+    /// Every input at its point value.
+    pub fn point_values(&self) -> Vec<f64> {
+        self.inputs.iter().map(|i| i.point).collect()
+    }
+
+    /// The establishment budget: the scenario's, or the one-off cost at point values (the
+    /// förstudie's own estimate implied by its tables).
+    pub fn budget_msek(&self) -> f64 {
+        self.budget_msek.unwrap_or_else(|| {
+            let mut o = self.new_outcome();
+            self.evaluate(&self.point_values(), &mut o);
+            o.establishment_msek
+        })
+    }
+
+    pub fn new_outcome(&self) -> Outcome {
+        let (k, n, c) = (self.names.len(), self.years.len(), self.cost0_total.len());
+        Outcome {
+            current: vec![0.0; k * n],
+            joint: vec![0.0; k * n],
+            net: vec![0.0; k * n],
+            npv: vec![0.0; k],
+            payback_year: vec![None; k + 1],
+            establishment_msek: 0.0,
+            duration_months: 0.0,
+            migration_end_year: self.start_year,
+            staff_saving: 0.0,
+            saving_share_full: 0.0,
+            extras: vec![0.0; n],
+            cat_cost: vec![0.0; c],
+            cat_saving: vec![0.0; c],
+            cum: vec![0.0; k + 1],
+        }
+    }
+
+    /// Evaluate one draw `x` (in [`Model::input_names`] order) into `out`. Allocates nothing.
+    pub fn evaluate(&self, x: &[f64], out: &mut Outcome) {
+        let n = self.years.len();
+        let k_count = self.names.len();
+        let start = (self.start_year - self.base_year) as usize;
+
+        // Timeline: the plan stretched by the drawn phase durations and schedule overrun.
+        let drawn: f64 = self.phases.iter().map(|p| x[p.duration]).sum();
+        let d = self.planned_months * (drawn / self.point_duration_sum) * (1.0 + x[self.slots.schedule] / 100.0);
+        let stretch = d / self.planned_months;
+        let end_rel = ((d / 12.0).ceil() as usize).max(1) - 1;
+        out.duration_months = d;
+        out.migration_end_year = self.start_year + end_rel as i32;
+        let overrun = 1.0 + x[self.slots.overrun] / 100.0;
+
+        // Extra costs per calendar year of the establishment.
+        out.extras.iter_mut().for_each(|e| *e = 0.0);
+        let mut total = 0.0;
+        let labour = x[self.slots.labour] * stretch;
+        let g_par = x[self.parallel_growth] / 100.0;
+        let p0 = self.parallel_start_month;
+        for y in 0..=end_rel {
+            let mut extra = 0.0;
+            for p in &self.phases {
+                let (a, b) = (12.0 * p.plan_offset * stretch, 12.0 * (p.plan_offset + 1.0) * stretch);
+                let cost = labour * p.hours_share * overlap(a, b, y) / (b - a);
+                extra += if p.migration { cost * overrun } else { cost };
+            }
+            if d > p0 {
+                let price = (1.0 + g_par).powi(self.start_year + y as i32 - self.parallel_price_year);
+                extra += x[self.slots.parallel] / 12.0 * overlap(p0, d, y) * price * overrun;
+            }
+            for &(slot, migration) in &self.one_offs {
+                let cost = x[slot] * overlap(0.0, d, y) / d;
+                extra += if migration { cost * overrun } else { cost };
+            }
+            total += extra;
+            if start + y < n {
+                out.extras[start + y] = extra;
+            }
+        }
+        out.establishment_msek = total;
+
+        // Savings rate per category at full effect.
+        let fte = self.staff_fixed
+            + x[self.slots.strategic]
+            + self.roles.iter().map(|&(volume, per)| volume / x[per]).sum::<f64>();
+        let staff_saving = 1.0 - fte / self.staff_today;
+        out.staff_saving = staff_saving;
+        for (c, s) in out.cat_saving.iter_mut().enumerate() {
+            *s = staff_saving * self.staff_applies[c]
+                + self
+                    .savings
+                    .iter()
+                    .map(|p| x[p.rate] / 100.0 * p.applies[c])
+                    .sum::<f64>();
+        }
+
+        // Year by year.
+        out.cum.iter_mut().for_each(|c| *c = 0.0);
+        out.npv.iter_mut().for_each(|v| *v = 0.0);
+        out.payback_year.iter_mut().for_each(|p| *p = None);
+        out.saving_share_full = 0.0;
+        for t in 0..n {
+            let years_from_base = t as i32;
+            let mut current_total = 0.0;
+            let mut saved_total = 0.0;
+            let rel = t as i64 - start as i64;
+            let effect = if rel < 0 {
+                0.0
+            } else {
+                let y = rel as usize;
+                (0.5 * overlap(d, d + 12.0, y) + overlap(d + 12.0, f64::INFINITY, y)) / 12.0
+            };
+            for (c, cost) in out.cat_cost.iter_mut().enumerate() {
+                *cost = self.cost0_total[c] * (1.0 + x[self.cat_growth[c]] / 100.0).powi(years_from_base);
+                current_total += *cost;
+                saved_total += *cost * effect * out.cat_saving[c];
+            }
+            let joint_total = current_total - saved_total + out.extras[t];
+            if rel == end_rel as i64 + 2 {
+                out.saving_share_full = saved_total / current_total;
+            }
+            let key = if rel <= end_rel as i64 {
+                None
+            } else if rel == end_rel as i64 + 1 {
+                Some(&self.key_transition)
+            } else {
+                Some(&self.key_full)
+            };
+            let discount = (1.0 + self.discount_rate).powi(self.base_year + years_from_base - self.npv_base_year);
+            let mut net_total = 0.0;
+            for k in 0..k_count {
+                let i = k * n + t;
+                let current = match &self.baseline_key {
+                    Some(share) => share[k] * current_total,
+                    None => (0..self.cost0_total.len())
+                        .map(|c| self.cost0[k][c] * (1.0 + x[self.cat_growth[c]] / 100.0).powi(years_from_base))
+                        .sum(),
+                };
+                let joint = match key {
+                    _ if rel < 0 => current,
+                    None => current + self.key_establishment[k] * (joint_total - current_total),
+                    Some(share) => share[k] * joint_total,
+                };
+                out.current[i] = current;
+                out.joint[i] = joint;
+                let net = current - joint;
+                out.net[i] = net;
+                out.npv[k] += net / discount;
+                net_total += net;
+                if rel >= 0 {
+                    out.track_payback(k, net, self.base_year + years_from_base);
+                }
+            }
+            if rel >= 0 {
+                out.track_payback(k_count, net_total, self.base_year + years_from_base);
+            }
+        }
+    }
+
+    /// The förstudie's three tables (seed 000 4.4) from this model at point values.
+    pub fn point_tables(&self) -> PointTables {
+        let mut o = self.new_outcome();
+        self.evaluate(&self.point_values(), &mut o);
+        let n = self.years.len();
+        let last = (self.tables_last_year - self.base_year) as usize + 1;
+        let rows =
+            |v: &[f64]| -> Vec<Vec<f64>> { (0..self.names.len()).map(|k| v[k * n..k * n + last].to_vec()).collect() };
+        PointTables {
+            years: self.years[..last].to_vec(),
+            kommuner: self.names.clone(),
+            current: rows(&o.current),
+            joint: rows(&o.joint),
+            difference: rows(&o.net),
+            establishment_msek: o.establishment_msek,
+        }
+    }
+}

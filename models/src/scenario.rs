@@ -1,0 +1,983 @@
+//! The scenario file: schema, loading and validation.
+//!
+//! Every field's unit is in its name. Loading never panics: a file that is not TOML, has an
+//! unknown or missing field, a wrong type or an inconsistent value gives a [`ScenarioError`]
+//! with the file, line:column, the field path and how to fix it.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+use sim::DistSpec;
+use sim::dist::Input;
+use toml::de::{DeTable, DeValue};
+
+/// The embedded GGVV default scenario (models/scenarios/ggvv.toml).
+pub const DEFAULT_SCENARIO: &str = include_str!("../scenarios/ggvv.toml");
+/// How the embedded scenario is named in messages.
+pub const DEFAULT_SCENARIO_NAME: &str = "<embedded ggvv.toml>";
+
+/// Most years a scenario may span (base year to horizon): an absurd horizon is a typo.
+pub const MAX_YEARS: i32 = 100;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Meta {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Years {
+    /// The year of the cost table.
+    pub base_year: i32,
+    /// Establishment starts in January of this year.
+    pub start_year: i32,
+    /// Last year of the appraisal.
+    pub horizon_year: i32,
+    /// Net benefit is discounted to this year.
+    pub npv_base_year: i32,
+    /// The `tables` command prints up to this year.
+    pub tables_last_year: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Finance {
+    pub discount_rate_pct: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_msek: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    pub id: String,
+    pub name: String,
+    /// Name of a rate in `[growth_pct_per_year]`.
+    pub growth: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Kommun {
+    pub name: String,
+    pub users: f64,
+    pub inhabitants: f64,
+    pub employees: f64,
+    pub pcs: f64,
+    pub servers: f64,
+    pub network_units: f64,
+    pub it_staff_fte: f64,
+    /// 2024 cost per category id, thousand SEK.
+    pub cost_2024_tkr: BTreeMap<String, f64>,
+}
+
+impl Kommun {
+    /// A volume by name, for staffing ratios.
+    pub fn volume(&self, name: &str) -> Option<f64> {
+        Some(match name {
+            "users" => self.users,
+            "inhabitants" => self.inhabitants,
+            "employees" => self.employees,
+            "pcs" => self.pcs,
+            "servers" => self.servers,
+            "network_units" => self.network_units,
+            "it_staff_fte" => self.it_staff_fte,
+            _ => return None,
+        })
+    }
+}
+
+const VOLUME_NAMES: [&str; 7] = [
+    "users",
+    "inhabitants",
+    "employees",
+    "pcs",
+    "servers",
+    "network_units",
+    "it_staff_fte",
+];
+const VOLUMES: &str = "users, inhabitants, employees, pcs, servers, network_units, it_staff_fte";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Key {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Share per kommun name, percent; sums to 100.
+    pub shares_pct: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Baseline {
+    /// A key name, or "own_costs".
+    pub split: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Allocation {
+    pub establishment_weights_pct: BTreeMap<String, f64>,
+    pub transition_weights_pct: BTreeMap<String, f64>,
+    pub full_effect_weights_pct: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Phase {
+    pub name: String,
+    pub internal_hours: f64,
+    pub external_hours: f64,
+    pub planned_year: i32,
+    pub duration_months: DistSpec,
+    pub migration: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OneOff {
+    pub name: String,
+    pub amount_msek: DistSpec,
+    pub migration: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Establishment {
+    pub planned_months: f64,
+    pub project_labour_msek: DistSpec,
+    pub parallel_running_msek_per_year: DistSpec,
+    pub parallel_price_year: i32,
+    pub parallel_growth: String,
+    pub parallel_start_month: f64,
+    pub schedule_overrun_pct: DistSpec,
+    pub migration_overrun_pct: DistSpec,
+    pub phases: Vec<Phase>,
+    #[serde(default)]
+    pub one_off: Vec<OneOff>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavingPost {
+    pub name: String,
+    pub rate_pct: DistSpec,
+    /// Share of each category (by id) the post works on, percent.
+    pub applies_to_pct: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Role {
+    pub name: String,
+    /// A kommun volume: users, inhabitants, employees, pcs, servers, network_units.
+    pub volume: String,
+    /// Volume served per FTE.
+    pub per_fte: DistSpec,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Staffing {
+    pub today_fte: f64,
+    pub managers_fte: f64,
+    pub strategic_fte: DistSpec,
+    pub applies_to_pct: BTreeMap<String, f64>,
+    pub roles: Vec<Role>,
+}
+
+/// A scenario as written in the file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub meta: Meta,
+    pub years: Years,
+    pub finance: Finance,
+    pub growth_pct_per_year: BTreeMap<String, DistSpec>,
+    pub categories: Vec<Category>,
+    pub kommuner: Vec<Kommun>,
+    pub keys: BTreeMap<String, Key>,
+    pub baseline: Baseline,
+    pub allocation: Allocation,
+    pub establishment: Establishment,
+    pub savings: Vec<SavingPost>,
+    pub staffing: Staffing,
+}
+
+/// A field path such as `establishment.phases[2].duration_months.max`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldPath(pub Vec<Seg>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+impl FieldPath {
+    pub fn parse(s: &str) -> FieldPath {
+        let mut segs = Vec::new();
+        for part in s.split('.') {
+            let (key, rest) = part.split_once('[').map_or((part, ""), |(k, r)| (k, r));
+            if !key.is_empty() {
+                segs.push(Seg::Key(key.trim_matches('"').to_string()));
+            }
+            for idx in rest.split('[') {
+                if let Ok(i) = idx.trim_end_matches(']').parse() {
+                    segs.push(Seg::Index(i));
+                }
+            }
+        }
+        FieldPath(segs)
+    }
+}
+
+impl fmt::Display for FieldPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, s) in self.0.iter().enumerate() {
+            match s {
+                Seg::Index(n) => write!(f, "[{n}]")?,
+                Seg::Key(k) => {
+                    if i > 0 {
+                        f.write_str(".")?;
+                    }
+                    if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') && !k.is_empty() {
+                        f.write_str(k)?;
+                    } else {
+                        write!(f, "\"{k}\"")?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Why a scenario was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {path}: {problem}\n  fix: {hint}")]
+pub struct ScenarioError {
+    pub file: String,
+    /// 1-based line and column of the offending value (of the whole file when unknown).
+    pub line: usize,
+    pub column: usize,
+    /// Field path, or `(file)` for problems with the file as a whole.
+    pub path: String,
+    pub problem: String,
+    pub hint: String,
+}
+
+/// A problem found by validation, before it is located in the file.
+#[derive(Debug, Clone)]
+struct Problem {
+    path: String,
+    problem: String,
+    hint: String,
+}
+
+fn line_col(src: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(src.len());
+    let before = &src.as_bytes()[..offset];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+    (line, column)
+}
+
+/// The span of the value at `path` in the parsed document, or of its deepest existing parent.
+fn span_of(doc: &toml::Spanned<DeValue<'_>>, path: &FieldPath) -> Range<usize> {
+    let mut node = doc;
+    for seg in &path.0 {
+        let next = match seg {
+            Seg::Key(k) => node.get_ref().get(k.as_str()),
+            Seg::Index(i) => node.get_ref().get(*i),
+        };
+        match next {
+            Some(n) => node = n,
+            None => break,
+        }
+    }
+    node.span()
+}
+
+/// The path of the value an error at `span` belongs to: at each level the entry that starts
+/// last at or before the error (table bodies written under a `[header]` have no span of their
+/// own that covers them, so containment alone does not work).
+fn path_at(doc: &toml::Spanned<DeValue<'_>>, span: &Range<usize>) -> FieldPath {
+    let pos = span.start;
+    let mut path = Vec::new();
+    let mut node = doc;
+    loop {
+        let next = match node.get_ref() {
+            DeValue::Table(t) => t
+                .iter()
+                .map(|(k, v)| (k.span().start.min(v.span().start), Seg::Key(k.get_ref().to_string()), v))
+                .filter(|(start, _, _)| *start <= pos)
+                .max_by_key(|(start, _, _)| *start),
+            DeValue::Array(a) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.span().start, Seg::Index(i), v))
+                .filter(|(start, _, _)| *start <= pos)
+                .max_by_key(|(start, _, _)| *start),
+            _ => None,
+        };
+        match next {
+            Some((_, seg, v)) => {
+                path.push(seg);
+                node = v;
+            }
+            None => return FieldPath(path),
+        }
+    }
+}
+
+/// A hint for a serde message from the TOML deserialiser.
+fn parse_hint(message: &str) -> String {
+    if message.contains("unknown field") {
+        "remove the field or correct its spelling (the message lists the accepted names)".into()
+    } else if message.contains("missing field") {
+        "add the field; `riskkalkyl scenario show` prints a complete example".into()
+    } else if message.contains("unknown variant") {
+        "use one of the names the message lists".into()
+    } else if message.contains("invalid type") {
+        "write the value with the type the message expects (a number, a string in quotes, a table)".into()
+    } else {
+        "correct the TOML syntax at this place; `riskkalkyl scenario show` prints a valid example".into()
+    }
+}
+
+impl Scenario {
+    /// The embedded GGVV default.
+    pub fn default_ggvv() -> Scenario {
+        Scenario::from_toml(DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME).expect("the embedded scenario is valid (tested)")
+    }
+
+    /// Parse and validate scenario text; `file` names it in messages.
+    pub fn from_toml(src: &str, file: &str) -> Result<Scenario, ScenarioError> {
+        let whole = |problem: String, hint: &str| ScenarioError {
+            file: file.to_string(),
+            line: 1,
+            column: 1,
+            path: "(file)".into(),
+            problem,
+            hint: hint.into(),
+        };
+        if src.trim().is_empty() {
+            return Err(whole(
+                "the file is empty".into(),
+                "start from `riskkalkyl scenario show > my.toml` and edit it",
+            ));
+        }
+        let doc = DeTable::parse(src).map_err(|e| {
+            let (line, column) = e.span().map_or((1, 1), |s| line_col(src, s.start));
+            ScenarioError {
+                file: file.to_string(),
+                line,
+                column,
+                path: "(syntax)".into(),
+                problem: format!("not valid TOML: {}", e.message().trim()),
+                hint: parse_hint(e.message()),
+            }
+        })?;
+        let span = doc.span();
+        let doc = toml::Spanned::new(span, DeValue::Table(doc.into_inner()));
+        let scenario: Scenario = toml::from_str(src).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let (line, column) = line_col(src, span.start);
+            let path = path_at(&doc, &span);
+            ScenarioError {
+                file: file.to_string(),
+                line,
+                column,
+                path: if path.0.is_empty() {
+                    "(top level)".into()
+                } else {
+                    path.to_string()
+                },
+                problem: e.message().trim().to_string(),
+                hint: parse_hint(e.message()),
+            }
+        })?;
+        if let Some(p) = scenario.problems().into_iter().next() {
+            let fp = FieldPath::parse(&p.path);
+            let (line, column) = line_col(src, span_of(&doc, &fp).start);
+            return Err(ScenarioError {
+                file: file.to_string(),
+                line,
+                column,
+                path: p.path,
+                problem: p.problem,
+                hint: p.hint,
+            });
+        }
+        Ok(scenario)
+    }
+
+    /// Read a file and validate it. I/O problems are reported like content problems.
+    pub fn from_file(path: &std::path::Path) -> Result<Scenario, ScenarioError> {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).map_err(|e| ScenarioError {
+            file: name.clone(),
+            line: 1,
+            column: 1,
+            path: "(file)".into(),
+            problem: format!("cannot read the file: {e}"),
+            hint: "check the path and that the file is readable".into(),
+        })?;
+        let src = String::from_utf8(bytes).map_err(|e| {
+            let (line, column) = line_col(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
+            ScenarioError {
+                file: name.clone(),
+                line,
+                column,
+                path: "(file)".into(),
+                problem: "the file is not UTF-8 text".into(),
+                hint: "save the scenario as UTF-8 text (a TOML file, not a binary or a spreadsheet)".into(),
+            }
+        })?;
+        Scenario::from_toml(&src, &name)
+    }
+
+    /// Kommun names in file order.
+    pub fn kommun_names(&self) -> Vec<String> {
+        self.kommuner.iter().map(|k| k.name.clone()).collect()
+    }
+
+    /// Every uncertain input: its field path and spec, in a fixed order (the order of the
+    /// sampled columns and of `--samples` files): that of [`Scenario::for_each_input_mut`].
+    pub fn inputs(&self) -> Vec<(String, DistSpec)> {
+        let mut v = Vec::new();
+        self.clone()
+            .for_each_input_mut(|name, d| v.push((name.to_string(), d.clone())));
+        v
+    }
+
+    /// Visit every uncertain input mutably, with its field path.
+    pub fn for_each_input_mut(&mut self, mut f: impl FnMut(&str, &mut DistSpec)) {
+        for (name, d) in self.growth_pct_per_year.iter_mut() {
+            f(&format!("growth_pct_per_year.{name}"), d);
+        }
+        let e = &mut self.establishment;
+        f("establishment.project_labour_msek", &mut e.project_labour_msek);
+        f(
+            "establishment.parallel_running_msek_per_year",
+            &mut e.parallel_running_msek_per_year,
+        );
+        f("establishment.schedule_overrun_pct", &mut e.schedule_overrun_pct);
+        f("establishment.migration_overrun_pct", &mut e.migration_overrun_pct);
+        for (i, p) in e.phases.iter_mut().enumerate() {
+            f(
+                &format!("establishment.phases[{i}].duration_months"),
+                &mut p.duration_months,
+            );
+        }
+        for (i, o) in e.one_off.iter_mut().enumerate() {
+            f(&format!("establishment.one_off[{i}].amount_msek"), &mut o.amount_msek);
+        }
+        for (i, s) in self.savings.iter_mut().enumerate() {
+            f(&format!("savings[{i}].rate_pct"), &mut s.rate_pct);
+        }
+        f("staffing.strategic_fte", &mut self.staffing.strategic_fte);
+        for (i, r) in self.staffing.roles.iter_mut().enumerate() {
+            f(&format!("staffing.roles[{i}].per_fte"), &mut r.per_fte);
+        }
+    }
+
+    /// All validation problems, in file order as far as practical.
+    fn problems(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let mut bad = |path: String, problem: String, hint: &str| {
+            out.push(Problem {
+                path,
+                problem,
+                hint: hint.to_string(),
+            })
+        };
+        let y = &self.years;
+        if self.meta.name.trim().is_empty() {
+            bad(
+                "meta.name".into(),
+                "the scenario name is empty".into(),
+                "give the scenario a name",
+            );
+        }
+        if y.base_year > y.start_year {
+            bad(
+                "years.start_year".into(),
+                format!("start_year {} is before base_year {}", y.start_year, y.base_year),
+                "the establishment cannot start before the year of the cost table",
+            );
+        }
+        if y.start_year > y.horizon_year {
+            bad(
+                "years.horizon_year".into(),
+                format!("horizon_year {} is before start_year {}", y.horizon_year, y.start_year),
+                "set horizon_year at or after start_year",
+            );
+        } else if y.horizon_year - y.base_year >= MAX_YEARS {
+            bad(
+                "years.horizon_year".into(),
+                format!(
+                    "horizon_year {} lies {} years after base_year",
+                    y.horizon_year,
+                    y.horizon_year - y.base_year
+                ),
+                "use a horizon within 100 years of base_year",
+            );
+        }
+        if !(y.base_year <= y.npv_base_year && y.npv_base_year <= y.horizon_year) {
+            bad(
+                "years.npv_base_year".into(),
+                format!(
+                    "npv_base_year {} lies outside {}..{}",
+                    y.npv_base_year, y.base_year, y.horizon_year
+                ),
+                "discount to a year between base_year and horizon_year",
+            );
+        }
+        if !(y.base_year <= y.tables_last_year && y.tables_last_year <= y.horizon_year) {
+            bad(
+                "years.tables_last_year".into(),
+                format!(
+                    "tables_last_year {} lies outside {}..{}",
+                    y.tables_last_year, y.base_year, y.horizon_year
+                ),
+                "choose a year between base_year and horizon_year",
+            );
+        }
+        let r = self.finance.discount_rate_pct;
+        if !(r.is_finite() && r > -100.0 && r <= 100.0) {
+            bad(
+                "finance.discount_rate_pct".into(),
+                format!("discount rate {r} % is not a usable rate"),
+                "give a rate in percent between -100 and 100, e.g. 2.5",
+            );
+        }
+        if let Some(b) = self.finance.budget_msek
+            && !(b.is_finite() && b > 0.0)
+        {
+            bad(
+                "finance.budget_msek".into(),
+                format!("budget {b} MSEK must be a positive number"),
+                "give the establishment budget in MSEK, or leave it out to use the förstudie's estimate",
+            );
+        }
+        // Distributions: parameters, and for some fields their possible range.
+        for (path, spec) in self.inputs() {
+            match Input::new(&spec) {
+                Err(e) => bad(format!("{path}.{}", e.param), e.problem.clone(), &e.hint),
+                Ok(inp) => {
+                    let (lo, hi) = (inp.lo, inp.hi);
+                    let need = |min: f64, max: f64| lo >= min && hi <= max;
+                    let (ok, what) = if path.starts_with("growth_pct_per_year") {
+                        (need(-50.0, 100.0), "a growth rate must stay within -50..100 % a year")
+                    } else if path.ends_with("_msek") || path.ends_with("_msek_per_year") {
+                        (need(0.0, f64::INFINITY), "a cost cannot be negative")
+                    } else if path.ends_with("duration_months") || path.ends_with("per_fte") {
+                        (lo > 0.0 && hi.is_finite(), "must be positive and bounded")
+                    } else if path.ends_with("strategic_fte") {
+                        (need(0.0, f64::INFINITY), "staff cannot be negative")
+                    } else if path.ends_with("rate_pct") {
+                        (need(-100.0, 100.0), "a saving rate lies within -100..100 %")
+                    } else if path.ends_with("schedule_overrun_pct") {
+                        (
+                            lo > -100.0 && hi.is_finite(),
+                            "a schedule overrun must be above -100 % and bounded",
+                        )
+                    } else if path.ends_with("migration_overrun_pct") {
+                        (
+                            lo >= -100.0 && hi.is_finite(),
+                            "a cost overrun must be at least -100 % and bounded",
+                        )
+                    } else {
+                        (true, "")
+                    };
+                    if !ok {
+                        bad(
+                            path.clone(),
+                            format!("possible values {lo}..{hi}: {what}"),
+                            "narrow the distribution's range",
+                        );
+                    }
+                }
+            }
+        }
+        // Categories and growth names.
+        if self.categories.is_empty() {
+            bad(
+                "categories".into(),
+                "no cost categories".into(),
+                "add [[categories]] with id, name and growth",
+            );
+        }
+        let mut ids: Vec<&str> = Vec::new();
+        for (i, c) in self.categories.iter().enumerate() {
+            if c.id.trim().is_empty() {
+                bad(
+                    format!("categories[{i}].id"),
+                    "empty category id".into(),
+                    "give the category a short id such as \"licences\"",
+                );
+            } else if ids.contains(&c.id.as_str()) {
+                bad(
+                    format!("categories[{i}].id"),
+                    format!("duplicate category id \"{}\"", c.id),
+                    "give each category a unique id",
+                );
+            }
+            ids.push(&c.id);
+            if !self.growth_pct_per_year.contains_key(&c.growth) {
+                bad(
+                    format!("categories[{i}].growth"),
+                    format!("unknown growth rate \"{}\"", c.growth),
+                    "name a rate defined under [growth_pct_per_year]",
+                );
+            }
+        }
+        // Kommuner.
+        if self.kommuner.is_empty() {
+            bad("kommuner".into(), "no kommuner".into(), "add at least one [[kommuner]]");
+        }
+        let mut names: Vec<&str> = Vec::new();
+        for (i, k) in self.kommuner.iter().enumerate() {
+            let n = k.name.trim();
+            if n.is_empty() {
+                bad(
+                    format!("kommuner[{i}].name"),
+                    "empty kommun name".into(),
+                    "give the kommun its name",
+                );
+            } else if n.len() > 64 || k.name.chars().any(|c| c.is_control()) {
+                bad(
+                    format!("kommuner[{i}].name"),
+                    "kommun name is too long or has control characters".into(),
+                    "use the kommun's plain name",
+                );
+            } else if names.iter().any(|m| m.eq_ignore_ascii_case(n)) {
+                bad(
+                    format!("kommuner[{i}].name"),
+                    format!("duplicate kommun name \"{n}\""),
+                    "give each kommun a unique name",
+                );
+            }
+            names.push(n);
+            for v in VOLUME_NAMES {
+                let x = k.volume(v).unwrap_or(0.0);
+                if !(x.is_finite() && x >= 0.0) {
+                    bad(
+                        format!("kommuner[{i}].{v}"),
+                        format!("{v} must be a non-negative number, got {x}"),
+                        "write a count of zero or more",
+                    );
+                }
+            }
+            for (cat, &x) in &k.cost_2024_tkr {
+                if !ids.contains(&cat.as_str()) {
+                    bad(
+                        format!("kommuner[{i}].cost_2024_tkr.{cat}"),
+                        format!("unknown category \"{cat}\""),
+                        "use the ids of [[categories]]",
+                    );
+                } else if !(x.is_finite() && x >= 0.0) {
+                    bad(
+                        format!("kommuner[{i}].cost_2024_tkr.{cat}"),
+                        format!("cost must be a non-negative number of tkr, got {x}"),
+                        "write the 2024 cost in thousand SEK",
+                    );
+                }
+            }
+            for id in &ids {
+                if !k.cost_2024_tkr.contains_key(*id) {
+                    bad(
+                        format!("kommuner[{i}].cost_2024_tkr"),
+                        format!("no cost for category \"{id}\""),
+                        "give a 2024 cost (tkr) for every category, 0 if none",
+                    );
+                }
+            }
+        }
+        // Keys.
+        for (name, key) in &self.keys {
+            let base = FieldPath(vec![
+                Seg::Key("keys".into()),
+                Seg::Key(name.clone()),
+                Seg::Key("shares_pct".into()),
+            ])
+            .to_string();
+            let mut sum = 0.0;
+            for (k, &x) in &key.shares_pct {
+                if !names.contains(&k.as_str()) {
+                    bad(
+                        format!("{base}.\"{k}\""),
+                        format!("\"{k}\" is not a kommun of this scenario"),
+                        "use the names of [[kommuner]] exactly",
+                    );
+                } else if !(x.is_finite() && (0.0..=100.0).contains(&x)) {
+                    bad(
+                        format!("{base}.\"{k}\""),
+                        format!("share {x} % lies outside 0..100"),
+                        "give a percentage between 0 and 100",
+                    );
+                }
+                sum += x;
+            }
+            for n in &names {
+                if !key.shares_pct.contains_key(*n) {
+                    bad(
+                        base.clone(),
+                        format!("no share for kommun \"{n}\""),
+                        "give every kommun a share",
+                    );
+                }
+            }
+            if !((sum - 100.0).abs() <= 0.05) {
+                bad(
+                    base.clone(),
+                    format!("shares sum to {sum:.3} %, not 100"),
+                    "correct the shares so they add up to 100 (within 0.05 for rounding)",
+                );
+            }
+        }
+        let split = &self.baseline.split;
+        if split != "own_costs" && !self.keys.contains_key(split) {
+            bad(
+                "baseline.split".into(),
+                format!("unknown key \"{split}\""),
+                "name a key under [keys] or \"own_costs\"",
+            );
+        }
+        for (field, w) in [
+            ("establishment_weights_pct", &self.allocation.establishment_weights_pct),
+            ("transition_weights_pct", &self.allocation.transition_weights_pct),
+            ("full_effect_weights_pct", &self.allocation.full_effect_weights_pct),
+        ] {
+            let mut sum = 0.0;
+            for (k, &x) in w {
+                if !self.keys.contains_key(k) {
+                    bad(
+                        format!("allocation.{field}.{k}"),
+                        format!("unknown key \"{k}\""),
+                        "name a key defined under [keys]",
+                    );
+                } else if !(x.is_finite() && x >= 0.0) {
+                    bad(
+                        format!("allocation.{field}.{k}"),
+                        format!("weight {x} must be a non-negative percentage"),
+                        "give a weight between 0 and 100",
+                    );
+                }
+                sum += x;
+            }
+            if !((sum - 100.0).abs() <= 1e-6) {
+                bad(
+                    format!("allocation.{field}"),
+                    format!("weights sum to {sum}, not 100"),
+                    "make the key weights add up to 100",
+                );
+            }
+        }
+        // Establishment.
+        let e = &self.establishment;
+        if !(e.planned_months.is_finite() && e.planned_months > 0.0 && e.planned_months <= 600.0) {
+            bad(
+                "establishment.planned_months".into(),
+                format!("planned duration {} months is not usable", e.planned_months),
+                "give the planned establishment duration in months, e.g. 36",
+            );
+        }
+        if !self.growth_pct_per_year.contains_key(&e.parallel_growth) {
+            bad(
+                "establishment.parallel_growth".into(),
+                format!("unknown growth rate \"{}\"", e.parallel_growth),
+                "name a rate under [growth_pct_per_year]",
+            );
+        }
+        if !(e.parallel_start_month.is_finite()
+            && e.parallel_start_month >= 0.0
+            && e.parallel_start_month < e.planned_months)
+        {
+            bad(
+                "establishment.parallel_start_month".into(),
+                format!(
+                    "parallel running starts at month {}, outside the planned establishment",
+                    e.parallel_start_month
+                ),
+                "give the month (0 = January of start_year) parallel running starts, before planned_months",
+            );
+        }
+        if (e.parallel_price_year - y.base_year).abs() > MAX_YEARS {
+            bad(
+                "establishment.parallel_price_year".into(),
+                format!("price year {} is far from base_year", e.parallel_price_year),
+                "give the year whose prices the parallel cost is stated in",
+            );
+        }
+        if e.phases.is_empty() {
+            bad(
+                "establishment.phases".into(),
+                "no phases".into(),
+                "add [[establishment.phases]]",
+            );
+        }
+        let mut total_hours = 0.0;
+        for (i, p) in e.phases.iter().enumerate() {
+            for (f, h) in [
+                ("internal_hours", p.internal_hours),
+                ("external_hours", p.external_hours),
+            ] {
+                if !(h.is_finite() && h >= 0.0) {
+                    bad(
+                        format!("establishment.phases[{i}].{f}"),
+                        format!("hours must be a non-negative number, got {h}"),
+                        "write the phase's hours",
+                    );
+                }
+                total_hours += h;
+            }
+            if !(y.start_year <= p.planned_year && p.planned_year <= y.horizon_year) {
+                bad(
+                    format!("establishment.phases[{i}].planned_year"),
+                    format!(
+                        "planned year {} lies outside {}..{}",
+                        p.planned_year, y.start_year, y.horizon_year
+                    ),
+                    "book the phase in a year between start_year and horizon_year",
+                );
+            }
+        }
+        if !e.phases.is_empty() && !(total_hours > 0.0) {
+            bad(
+                "establishment.phases".into(),
+                "the phases have no hours".into(),
+                "give the phases their project hours",
+            );
+        }
+        // Savings and staffing shares per category.
+        let mut share = vec![0.0; self.categories.len()];
+        let mut applies = |path: String, map: &BTreeMap<String, f64>, bad: &mut dyn FnMut(String, String, &str)| {
+            for (cat, &x) in map {
+                match ids.iter().position(|c| c == cat) {
+                    None => bad(
+                        format!("{path}.{cat}"),
+                        format!("unknown category \"{cat}\""),
+                        "use the ids of [[categories]]",
+                    ),
+                    Some(ci) => {
+                        if !(x.is_finite() && (0.0..=100.0).contains(&x)) {
+                            bad(
+                                format!("{path}.{cat}"),
+                                format!("share {x} % lies outside 0..100"),
+                                "give the share of the category the post works on, 0..100",
+                            );
+                        } else {
+                            share[ci] += x;
+                        }
+                    }
+                }
+            }
+        };
+        for (i, s) in self.savings.iter().enumerate() {
+            applies(format!("savings[{i}].applies_to_pct"), &s.applies_to_pct, &mut bad);
+        }
+        applies(
+            "staffing.applies_to_pct".into(),
+            &self.staffing.applies_to_pct,
+            &mut bad,
+        );
+        for (ci, s) in share.iter().enumerate() {
+            if *s > 100.0 + 1e-9 {
+                bad(
+                    "savings".into(),
+                    format!(
+                        "the savings posts and staffing together work on {s} % of category \"{}\"",
+                        ids[ci]
+                    ),
+                    "let the applies_to_pct shares of one category add up to at most 100",
+                );
+            }
+        }
+        let st = &self.staffing;
+        if !(st.today_fte.is_finite() && st.today_fte > 0.0) {
+            bad(
+                "staffing.today_fte".into(),
+                format!("today's staff {} FTE must be positive", st.today_fte),
+                "give today's IT staff in FTE",
+            );
+        }
+        if !(st.managers_fte.is_finite() && st.managers_fte >= 0.0) {
+            bad(
+                "staffing.managers_fte".into(),
+                format!("managers {} FTE must be zero or more", st.managers_fte),
+                "give the joint organisation's managers in FTE",
+            );
+        }
+        for (i, role) in st.roles.iter().enumerate() {
+            if !VOLUME_NAMES.contains(&role.volume.as_str()) {
+                bad(
+                    format!("staffing.roles[{i}].volume"),
+                    format!("unknown volume \"{}\"", role.volume),
+                    &format!("use one of: {VOLUMES}"),
+                );
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_scenario_is_valid() {
+        let s = Scenario::default_ggvv();
+        assert_eq!(s.kommun_names(), ["Gislaved", "Gnosjö", "Vaggeryd", "Värnamo"]);
+    }
+
+    fn broken(from: &str, to: &str) -> ScenarioError {
+        assert!(DEFAULT_SCENARIO.contains(from), "{from}");
+        Scenario::from_toml(&DEFAULT_SCENARIO.replacen(from, to, 1), "t.toml").unwrap_err()
+    }
+
+    #[test]
+    fn errors_point_at_the_field() {
+        let e = broken("name = \"Gnosjö\"", "name = \"Gislaved\"");
+        assert_eq!(e.path, "kommuner[1].name");
+        let line = DEFAULT_SCENARIO
+            .lines()
+            .position(|l| l.contains("name = \"Gnosjö\""))
+            .unwrap()
+            + 1;
+        assert_eq!(e.line, line);
+
+        let e = broken("Gislaved = 31.546", "Gislaved = 35.546");
+        assert!(e.path.starts_with("keys.cost_share.shares_pct"), "{e}");
+        assert!(e.problem.contains("sum"), "{e}");
+
+        let e = broken(
+            "min = 12.0, mode = 18.0, max = 24.0",
+            "min = 12.0, mode = 28.0, max = 24.0",
+        );
+        assert_eq!(e.path, "establishment.phases[2].duration_months.mode");
+
+        let e = broken("planned_months = 36", "planned_months = 36\nplaned = 3");
+        assert!(e.problem.contains("unknown field"), "{e}");
+        assert_eq!(e.path, "establishment.planed");
+    }
+
+    #[test]
+    fn path_round_trip() {
+        let p = FieldPath::parse("establishment.phases[2].duration_months.max");
+        assert_eq!(p.to_string(), "establishment.phases[2].duration_months.max");
+        assert_eq!(
+            FieldPath::parse("keys.cost_share.shares_pct.\"Gnosjö\"").to_string(),
+            "keys.cost_share.shares_pct.\"Gnosjö\""
+        );
+    }
+}

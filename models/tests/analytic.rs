@@ -1,0 +1,72 @@
+//! Simulation against independent truths: a case with a closed form, and the deterministic
+//! limit (no uncertainty: every percentile equals the point tables).
+
+use models::{Model, Scenario, simulate};
+use sim::{DistSpec, RunPlan};
+
+/// The default scenario with every uncertain input fixed at its point value.
+fn deterministic() -> Scenario {
+    let mut s = Scenario::default_ggvv();
+    s.for_each_input_mut(|_, d| {
+        let point = sim::dist::Input::new(d).unwrap().point;
+        *d = DistSpec::Fixed { value: point };
+    });
+    s
+}
+
+#[test]
+fn without_uncertainty_every_percentile_is_the_point_value() {
+    let s = deterministic();
+    let model = Model::new(&s).unwrap();
+    let tables = model.point_tables();
+    let plan = RunPlan::new(10_000, 1, 2).unwrap();
+    let r = simulate(&model, &plan, 0..plan.chunks(), model.budget_msek()).unwrap();
+    let n = r.years.len();
+    let tol = |x: f64| x.abs() * sim::QuantileSketch::RELATIVE_ACCURACY + 1e-9;
+    for (k, row) in tables.difference.iter().enumerate() {
+        for (t, &v) in row.iter().enumerate() {
+            let sm = r.net_yearly[k * n + t].summary();
+            for q in [sm.p5, sm.p10, sm.p50, sm.p90, sm.p95] {
+                assert!((q - v).abs() <= tol(v), "{} {}: {q} vs {v}", r.kommuner[k], r.years[t]);
+            }
+            assert!((sm.mean - v).abs() < 1e-6);
+        }
+    }
+    let e = r.establishment.summary();
+    assert!((e.p80 - tables.establishment_msek).abs() <= tol(tables.establishment_msek));
+    // At the budget itself nothing overruns.
+    assert_eq!(r.overrun.hits, 0);
+}
+
+/// Only project labour uncertain, uniform on [10, 14] MSEK: with the timeline at plan and no
+/// overrun, the establishment cost is (fixed part) + labour, so its quantiles and the overrun
+/// probability have closed forms.
+#[test]
+fn uniform_labour_gives_the_closed_form_cost_distribution() {
+    let mut s = deterministic();
+    s.establishment.project_labour_msek = DistSpec::Uniform {
+        min: 10.0,
+        max: 14.0,
+        point: Some(12.0),
+    };
+    let model = Model::new(&s).unwrap();
+    let fixed = model.budget_msek() - 12.0; // establishment cost at point less labour 12
+    let budget = fixed + 13.0; // P(L > 13) = 1/4
+    let runs = 200_000;
+    let plan = RunPlan::new(runs, 99, 2).unwrap();
+    let r = simulate(&model, &plan, 0..plan.chunks(), budget).unwrap();
+    let e = r.establishment.summary();
+    // Mean: fixed + 12, se = (4/√12)/√n.
+    let se_mean = 4.0 / 12f64.sqrt() / (runs as f64).sqrt();
+    assert!((e.mean - (fixed + 12.0)).abs() < 4.0 * se_mean, "mean {}", e.mean);
+    // Quantile q of a uniform: fixed + 10 + 4q; its MC se is √(q(1−q)/n) / density(1/4).
+    for (q, got) in [(0.1, e.p10), (0.5, e.p50), (0.8, e.p80), (0.9, e.p90)] {
+        let truth = fixed + 10.0 + 4.0 * q;
+        let se = (q * (1.0 - q) / runs as f64).sqrt() * 4.0;
+        let tol = 4.0 * se + truth * sim::QuantileSketch::RELATIVE_ACCURACY;
+        assert!((got - truth).abs() < tol, "q{q}: {got} vs {truth}");
+    }
+    let p = r.overrun.p();
+    let se_p = (0.25f64 * 0.75 / runs as f64).sqrt();
+    assert!((p - 0.25).abs() < 4.0 * se_p, "P(overrun) {p}");
+}

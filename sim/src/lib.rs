@@ -1,0 +1,18 @@
+//! Generic Monte Carlo engine.
+//!
+//! `sim` knows nothing about IT operations or kommuner. It offers:
+//! - [`dist`]: validated input distributions with a point value,
+//! - [`rng`]: reproducible per-chunk random streams,
+//! - [`runner`]: a parallel runner over fixed-size chunks whose result does not depend on the
+//!   thread count,
+//! - [`stats`]: streaming, exactly mergeable statistics (moments, quantile sketch, counters).
+
+pub mod dist;
+pub mod rng;
+pub mod runner;
+pub mod stats;
+
+pub use dist::{Dist, DistError, DistSpec};
+pub use rng::{ChunkRng, chunk_rng};
+pub use runner::{CHUNK_RUNS, RunPlan, RunPlanError, run_chunks};
+pub use stats::{Moments, Proportion, QuantileSketch, Stat, Summary};

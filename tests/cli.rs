@@ -1,0 +1,225 @@
+//! The binary, run as a user runs it.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::path::Path;
+
+fn riskkalkyl() -> Command {
+    Command::cargo_bin("riskkalkyl").unwrap()
+}
+
+fn run_to(dir: &Path, threads: &str) -> (String, String) {
+    riskkalkyl()
+        .args([
+            "run",
+            "--runs",
+            "30000",
+            "--seed",
+            "7",
+            "--quiet",
+            "--threads",
+            threads,
+            "--out",
+        ])
+        .arg(dir)
+        .assert()
+        .success();
+    (
+        std::fs::read_to_string(dir.join("summary.json")).unwrap(),
+        std::fs::read_to_string(dir.join("yearly.csv")).unwrap(),
+    )
+}
+
+#[test]
+fn same_seed_gives_identical_files_on_any_thread_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let one = run_to(&tmp.path().join("t1"), "1");
+    let two = run_to(&tmp.path().join("t2"), "2");
+    let three = run_to(&tmp.path().join("t3"), "3");
+    assert_eq!(one, two);
+    assert_eq!(one, three);
+    let other = {
+        let d = tmp.path().join("s8");
+        riskkalkyl()
+            .args(["run", "--runs", "30000", "--seed", "8", "--quiet", "--out"])
+            .arg(&d)
+            .assert()
+            .success();
+        std::fs::read_to_string(d.join("summary.json")).unwrap()
+    };
+    assert_ne!(one.0, other);
+}
+
+#[test]
+fn summary_json_has_the_documented_keys() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (summary, yearly) = run_to(tmp.path(), "2");
+    let v: serde_json::Value = serde_json::from_str(&summary).unwrap();
+    assert_eq!(v["runs"], 30000);
+    assert_eq!(v["seed"], 7);
+    for key in ["establishment_cost", "prob_cost_overrun", "budget_msek", "kommuner"] {
+        assert!(!v[key].is_null(), "{key}");
+    }
+    let names: Vec<&str> = v["kommuner"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Gislaved", "Gnosjö", "Vaggeryd", "Värnamo"]);
+    let k = &v["kommuner"][1];
+    for s in ["mean", "p5", "p10", "p50", "p80", "p90", "p95"] {
+        assert!(k["net_benefit_npv"][s].is_number(), "{s}");
+        assert!(v["establishment_cost"][s].is_number(), "{s}");
+    }
+    assert!(k["prob_net_loss"].is_number());
+    assert!(k["payback_year"].is_object());
+    let p = v["prob_cost_overrun"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&p));
+    // yearly.csv: header + (4 kommuner + total) × (2024..2035).
+    assert_eq!(yearly.lines().count(), 1 + 5 * 12);
+    assert!(yearly.starts_with("kommun,year,net_benefit_mean_msek"));
+}
+
+#[test]
+fn tables_json_reproduces_a_seed_cell() {
+    let out = riskkalkyl().args(["tables", "--json"]).output().unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["years"][0], 2024);
+    // Seed 000 4.4, joint IT operations, Gnosjö 2031: 16.6 mnkr.
+    let cell = v["joint"]["Gnosjö"][7].as_f64().unwrap();
+    assert!((cell - 16.6).abs() <= 0.1, "{cell}");
+}
+
+#[test]
+fn scenario_show_round_trips_through_check() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("ggvv.toml");
+    let out = riskkalkyl().args(["scenario", "show"]).output().unwrap();
+    std::fs::write(&path, out.stdout).unwrap();
+    riskkalkyl()
+        .args(["scenario", "check"])
+        .arg(&path)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("valid"));
+}
+
+/// Each flaw must give exit code 2, name file, line:column and field, hint a fix, and write nothing.
+#[test]
+fn bad_scenarios_exit_2_with_location_and_fix_and_write_nothing() {
+    let default = String::from_utf8(riskkalkyl().args(["scenario", "show"]).output().unwrap().stdout).unwrap();
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("empty", String::new(), "(file)"),
+        ("not_toml", "this is [not toml".into(), "(syntax)"),
+        (
+            "unknown_field",
+            default.replacen("planned_months = 36", "planned_months = 36\nplaned = 3", 1),
+            "establishment.planed",
+        ),
+        (
+            "shares",
+            default.replacen("Gislaved = 32.92", "Gislaved = 42.92", 1),
+            "keys.population.shares_pct",
+        ),
+        (
+            "min_gt_max",
+            default.replacen(
+                "min = 11.0, mode = 12.0, max = 13.0",
+                "min = 13.5, mode = 12.0, max = 13.0",
+                1,
+            ),
+            "establishment.project_labour_msek",
+        ),
+        (
+            "duplicate",
+            default.replacen("name = \"Vaggeryd\"", "name = \"Gnosjö\"", 1),
+            "kommuner[2].name",
+        ),
+        (
+            "wrong_type",
+            default.replacen("discount_rate_pct = 2.5", "discount_rate_pct = \"2.5\"", 1),
+            "finance.discount_rate_pct",
+        ),
+        (
+            "years",
+            default.replacen("horizon_year = 2035", "horizon_year = 2020", 1),
+            "years.horizon_year",
+        ),
+        (
+            "nan",
+            default.replacen("discount_rate_pct = 2.5", "discount_rate_pct = nan", 1),
+            "finance.discount_rate_pct",
+        ),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, text, path) in cases {
+        let file = tmp.path().join(format!("{name}.toml"));
+        std::fs::write(&file, &text).unwrap();
+        let out_dir = tmp.path().join(format!("out_{name}"));
+        let out = riskkalkyl()
+            .arg("--scenario")
+            .arg(&file)
+            .args(["run", "--runs", "100", "--out"])
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(err.contains(&format!("{name}.toml:")), "{name}: no file in {err}");
+        assert!(err.contains(path), "{name}: no path {path} in {err}");
+        assert!(err.contains("fix:"), "{name}: no hint in {err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+        assert!(!out_dir.exists(), "{name}: output written");
+        // line:column is present and points into the file.
+        let loc = err.split(&format!("{name}.toml:")).nth(1).unwrap();
+        let line: usize = loc.split(':').next().unwrap().parse().unwrap();
+        assert!(line >= 1 && line <= text.lines().count().max(1), "{name}: line {line}");
+        riskkalkyl().args(["scenario", "check"]).arg(&file).assert().code(2);
+    }
+}
+
+#[test]
+fn cli_misuse_exits_2() {
+    riskkalkyl().args(["run", "--runs", "0"]).assert().code(2);
+    riskkalkyl()
+        .args(["run", "--budget-msek", "-3", "--runs", "10"])
+        .assert()
+        .code(2);
+    riskkalkyl().args(["frobnicate"]).assert().code(2);
+}
+
+#[test]
+fn unwritable_output_exits_1_without_partial_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let blocker = tmp.path().join("file");
+    std::fs::write(&blocker, "x").unwrap();
+    riskkalkyl()
+        .args(["run", "--runs", "100", "--out"])
+        .arg(blocker.join("sub"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("fix:"));
+}
+
+#[test]
+fn samples_file_is_capped_and_matches_the_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let samples = tmp.path().join("s.csv");
+    riskkalkyl()
+        .args(["run", "--runs", "5000", "--quiet", "--samples-max", "1000", "--samples"])
+        .arg(&samples)
+        .arg("--out")
+        .arg(tmp.path())
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&samples).unwrap();
+    assert_eq!(text.lines().count(), 1001);
+    assert!(
+        text.lines()
+            .next()
+            .unwrap()
+            .contains("establishment.project_labour_msek")
+    );
+}
