@@ -398,11 +398,21 @@ impl Model {
                     .sum::<f64>();
         }
 
+        // Saving share at full effect, in the second year after migration ends (also when that
+        // year lies past the horizon).
+        let full_year = (start + end_rel + 2) as i32;
+        let (mut cur, mut saved) = (0.0, 0.0);
+        for c in 0..self.cost0_total.len() {
+            let cost = self.cost0_total[c] * (1.0 + x[self.cat_growth[c]] / 100.0).powi(full_year);
+            cur += cost;
+            saved += cost * out.cat_saving[c];
+        }
+        out.saving_share_full = saved / cur;
+
         // Year by year.
         out.cum.iter_mut().for_each(|c| *c = 0.0);
         out.npv.iter_mut().for_each(|v| *v = 0.0);
         out.payback_year.iter_mut().for_each(|p| *p = None);
-        out.saving_share_full = 0.0;
         for t in 0..n {
             let years_from_base = t as i32;
             let mut current_total = 0.0;
@@ -420,9 +430,6 @@ impl Model {
                 saved_total += *cost * effect * out.cat_saving[c];
             }
             let joint_total = current_total - saved_total + out.extras[t];
-            if rel == end_rel as i64 + 2 {
-                out.saving_share_full = saved_total / current_total;
-            }
             let key = if rel <= end_rel as i64 {
                 None
             } else if rel == end_rel as i64 + 1 {

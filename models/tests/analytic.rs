@@ -70,3 +70,54 @@ fn uniform_labour_gives_the_closed_form_cost_distribution() {
     let se_p = (0.25f64 * 0.75 / runs as f64).sqrt();
     assert!((p - 0.25).abs() < 4.0 * se_p, "P(overrun) {p}");
 }
+
+fn slot(model: &Model, name: &str) -> usize {
+    model.input_names().iter().position(|n| n == name).unwrap()
+}
+
+#[test]
+fn slippage_moves_the_savings_ramp_and_prolongs_parallel_running() {
+    let model = Model::new(&Scenario::default_ggvv()).unwrap();
+    let x = model.point_values();
+    let mut plan = model.new_outcome();
+    model.evaluate(&x, &mut plan);
+    assert_eq!(plan.migration_end_year, 2029);
+    let mut late = x.clone();
+    late[slot(&model, "establishment.schedule_overrun_pct")] = 25.0; // 45 months: ends Sept 2030
+    let mut o = model.new_outcome();
+    model.evaluate(&late, &mut o);
+    assert_eq!(o.migration_end_year, 2030);
+    assert!((o.duration_months - 45.0).abs() < 1e-9);
+    assert!(o.establishment_msek > plan.establishment_msek);
+    let n = model.years().len();
+    let t2030 = (2030 - 2024) as usize;
+    for k in 0..model.kommuner().len() {
+        assert!(
+            o.net[k * n + t2030] < plan.net[k * n + t2030],
+            "kommun {k}: 2030 should lose savings"
+        );
+    }
+}
+
+#[test]
+fn higher_saving_rates_never_lower_any_kommuns_net_benefit() {
+    let model = Model::new(&Scenario::default_ggvv()).unwrap();
+    let mut rng = sim::chunk_rng(5, 0);
+    let mut x = vec![0.0; model.inputs().len()];
+    let (mut a, mut b) = (model.new_outcome(), model.new_outcome());
+    for _ in 0..200 {
+        for (v, input) in x.iter_mut().zip(model.inputs()) {
+            *v = input.sample(&mut rng);
+        }
+        model.evaluate(&x, &mut a);
+        let mut more = x.clone();
+        for i in 0..3 {
+            more[slot(&model, &format!("savings[{i}].rate_pct"))] += 5.0;
+        }
+        model.evaluate(&more, &mut b);
+        for (na, nb) in a.net.iter().zip(&b.net) {
+            assert!(nb >= na, "{nb} < {na}");
+        }
+        assert_eq!(a.establishment_msek, b.establishment_msek);
+    }
+}
