@@ -37,6 +37,10 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// What drives the risk: tornado, rank contributions, Sobol indices, EVPPI per input group.
+    Sensitivity(SensitivityArgs),
+    /// Follow-up: condition on actual spend and milestones, re-forecast, control ranges.
+    Followup(FollowupArgs),
     /// Show or check scenario files.
     Scenario {
         #[command(subcommand)]
@@ -50,6 +54,44 @@ enum ScenarioCmd {
     Show,
     /// Validate a scenario file; exit 0 if valid, 2 with the problem if not.
     Check { file: PathBuf },
+}
+
+#[derive(clap::Args)]
+struct SensitivityArgs {
+    /// Simulated runs for rank contributions and EVPPI.
+    #[arg(long, default_value_t = 50_000, value_parser = clap::value_parser!(u64).range(1000..=2_000_000))]
+    runs: u64,
+    /// Base samples for the Sobol indices (N·(k+2) model evaluations).
+    #[arg(long, default_value_t = 8192, value_parser = clap::value_parser!(u64).range(256..=1_000_000))]
+    sobol_n: u64,
+    #[arg(long, default_value_t = 20270101)]
+    seed: u64,
+    /// Rows shown per table.
+    #[arg(long, default_value_t = 10)]
+    top: usize,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
+struct FollowupArgs {
+    /// Actuals to date (TOML: [[spend]] year, establishment_msek; [[milestones]] phase, completed_month).
+    #[arg(long, value_name = "FILE")]
+    actuals: PathBuf,
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u64).range(1000..))]
+    runs: u64,
+    #[arg(long, default_value_t = 20270101)]
+    seed: u64,
+    /// Establishment budget in MSEK (default: the scenario's, else the förstudie's estimate).
+    #[arg(long, value_name = "MSEK")]
+    budget_msek: Option<f64>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Also write followup.json and corridor.csv into this directory.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -210,6 +252,49 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
                 reports::tables::to_json(&t)
             } else {
                 reports::tables::to_text(&t)
+            })
+        }
+        Command::Sensitivity(a) => {
+            let (s, _) = load(&cli.scenario)?;
+            let model = Model::new(&s)?;
+            let r = models::sensitivity::analyse(&s, &model, a.runs, a.seed, a.sobol_n as usize);
+            print(&if a.json {
+                reports::sensitivity::to_json(&r)
+            } else {
+                reports::sensitivity::to_text(&r, a.top)
+            })
+        }
+        Command::Followup(a) => {
+            let (s, _) = load(&cli.scenario)?;
+            let model = Model::new(&s)?;
+            let name = a.actuals.display().to_string();
+            let text = std::fs::read_to_string(&a.actuals).map_err(|e| {
+                Failure::Input(format!(
+                    "{name}: cannot read the actuals file: {e}\n  fix: check the path"
+                ))
+            })?;
+            let actuals = models::followup::Actuals::from_toml(&text, &name, &s)?;
+            let budget = match a.budget_msek {
+                Some(b) if !(b.is_finite() && b > 0.0) => {
+                    return Err(Failure::Input(format!(
+                        "--budget-msek {b}: the budget must be a positive number of MSEK"
+                    )));
+                }
+                Some(b) => b,
+                None => model.budget_msek(),
+            };
+            let f = models::followup::followup(&s, &model, &actuals, a.runs, a.seed, budget)
+                .map_err(|e| Failure::Input(e.to_string()))?;
+            if let Some(dir) = &a.out {
+                let mut files = OutputSet::new(dir)?;
+                files.add("followup.json", reports::followup::to_json(&f).as_bytes())?;
+                files.add("corridor.csv", reports::followup::corridor_csv(&f).as_bytes())?;
+                files.commit()?;
+            }
+            print(&if a.json {
+                reports::followup::to_json(&f)
+            } else {
+                reports::followup::to_text(&f)
             })
         }
         Command::Run(args) => {

@@ -72,6 +72,9 @@ pub struct Model {
     planned_months: f64,
     point_duration_sum: f64,
     phases: Vec<PhaseC>,
+    /// Plan-year offset of the first migration phase (where the migration overrun starts to
+    /// show); the end of the establishment if no phase is marked as migration.
+    migration_offset: f64,
     parallel_price_year: i32,
     parallel_growth: usize,
     parallel_start_month: f64,
@@ -124,6 +127,13 @@ impl Outcome {
             (false, Some(_)) => self.payback_year[k] = None,
             _ => {}
         }
+    }
+}
+
+impl Outcome {
+    /// Establishment (extra) cost per year of [`Model::years`], nominal MSEK.
+    pub fn establishment_by_year(&self) -> &[f64] {
+        &self.extras
     }
 }
 
@@ -245,6 +255,12 @@ impl Model {
             key_full: mix(s, &s.allocation.full_effect_weights_pct),
             planned_months: e.planned_months,
             point_duration_sum,
+            migration_offset: phases
+                .iter()
+                .filter(|p| p.migration)
+                .map(|p| p.plan_offset)
+                .fold(f64::INFINITY, f64::min)
+                .min(e.planned_months / 12.0),
             phases,
             parallel_price_year: e.parallel_price_year,
             parallel_growth: growth_slot(&e.parallel_growth),
@@ -305,6 +321,17 @@ impl Model {
         self.discount_rate * 100.0
     }
 
+    /// When phase `i` ends in a run with establishment duration `duration_months`, in months
+    /// from January of the start year: the phase calendar is the plan's (the year the förstudie
+    /// books the phase's hours in) stretched by the drawn duration.
+    pub fn phase_end_month(&self, i: usize, duration_months: f64) -> f64 {
+        12.0 * (self.phases[i].plan_offset + 1.0) * duration_months / self.planned_months
+    }
+
+    pub fn start_year(&self) -> i32 {
+        self.start_year
+    }
+
     /// Every input at its point value.
     pub fn point_values(&self) -> Vec<f64> {
         self.inputs.iter().map(|i| i.point).collect()
@@ -361,6 +388,9 @@ impl Model {
         let labour = x[self.slots.labour] * stretch;
         let g_par = x[self.parallel_growth] / 100.0;
         let p0 = self.parallel_start_month;
+        // The migration overrun shows during migration: it applies to parallel running and
+        // migration one-offs from the start of the (first) migration phase on.
+        let m0 = (12.0 * self.migration_offset * stretch).min(d);
         for y in 0..=end_rel {
             let mut extra = 0.0;
             for p in &self.phases {
@@ -370,11 +400,15 @@ impl Model {
             }
             if d > p0 {
                 let price = (1.0 + g_par).powi(self.start_year + y as i32 - self.parallel_price_year);
-                extra += x[self.slots.parallel] / 12.0 * overlap(p0, d, y) * price * overrun;
+                let months = overlap(p0, m0.max(p0), y) + overrun * overlap(m0.max(p0), d, y);
+                extra += x[self.slots.parallel] / 12.0 * months * price;
             }
             for &(slot, migration) in &self.one_offs {
-                let cost = x[slot] * overlap(0.0, d, y) / d;
-                extra += if migration { cost * overrun } else { cost };
+                extra += if migration {
+                    x[slot] * overlap(m0, d, y) / (d - m0).max(f64::MIN_POSITIVE) * overrun
+                } else {
+                    x[slot] * overlap(0.0, d, y) / d
+                };
             }
             total += extra;
             if start + y < n {

@@ -2,8 +2,10 @@
 
 pub mod console;
 pub mod csv;
+pub mod followup;
 pub mod json;
 pub mod output;
+pub mod sensitivity;
 pub mod tables;
 
 pub use json::{RunInfo, Summary};
