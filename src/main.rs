@@ -41,6 +41,10 @@ enum Command {
     Sensitivity(SensitivityArgs),
     /// Follow-up: condition on actual spend and milestones, re-forecast, control ranges.
     Followup(FollowupArgs),
+    /// Allocation keys and financing models side by side on the same draws, per kommun.
+    Keys(DecisionArgs),
+    /// AB versus kommunalförbund: corporate tax by pricing policy, liability in a bad outcome.
+    Organisation(DecisionArgs),
     /// Show or check scenario files.
     Scenario {
         #[command(subcommand)]
@@ -92,6 +96,17 @@ struct FollowupArgs {
     /// Also write followup.json and corridor.csv into this directory.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct DecisionArgs {
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    runs: u64,
+    #[arg(long, default_value_t = 20270101)]
+    seed: u64,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args)]
@@ -149,6 +164,17 @@ fn load(path: &Option<PathBuf>) -> Result<(Scenario, String), Failure> {
         }
         None => Ok((Scenario::default_ggvv(), models::DEFAULT_SCENARIO.to_string())),
     }
+}
+
+fn decision_setup(s: &Scenario) -> Result<(Model, models::decision::DecisionSettings), Failure> {
+    let model = Model::new(s)?;
+    let d = s.decision.clone().ok_or_else(|| {
+        Failure::Input(
+            "the scenario has no [decision] section\n  fix: add one; `riskkalkyl scenario show` prints the default's"
+                .into(),
+        )
+    })?;
+    Ok((model, d))
 }
 
 fn print(text: &str) -> Result<(), Failure> {
@@ -295,6 +321,27 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
                 reports::followup::to_json(&f)
             } else {
                 reports::followup::to_text(&f)
+            })
+        }
+        Command::Keys(a) => {
+            let (s, _) = load(&cli.scenario)?;
+            let (model, d) = decision_setup(&s)?;
+            let r = models::decision::compare_keys(&s, &model, &d, a.runs, a.seed);
+            print(&if a.json {
+                reports::decision::keys_json(&r)
+            } else {
+                reports::decision::keys_text(&r)
+            })
+        }
+        Command::Organisation(a) => {
+            let (s, _) = load(&cli.scenario)?;
+            let (model, d) = decision_setup(&s)?;
+            let budget = model.budget_msek();
+            let r = models::decision::compare_organisation(&s, &model, &d, a.runs, a.seed, budget);
+            print(&if a.json {
+                reports::decision::org_json(&r)
+            } else {
+                reports::decision::org_text(&r)
             })
         }
         Command::Run(args) => {

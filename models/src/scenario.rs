@@ -207,6 +207,9 @@ pub struct Scenario {
     pub establishment: Establishment,
     pub savings: Vec<SavingPost>,
     pub staffing: Staffing,
+    /// Settings of the decision analyses (`keys`, `organisation`); optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<crate::decision::DecisionSettings>,
 }
 
 /// A field path such as `establishment.phases[2].duration_months.max`.
@@ -923,6 +926,62 @@ impl Scenario {
                     format!("staffing.roles[{i}].volume"),
                     format!("unknown volume \"{}\"", role.volume),
                     &format!("use one of: {VOLUMES}"),
+                );
+            }
+        }
+        if let Some(d) = &self.decision {
+            if !self.keys.contains_key(&d.fixed_key) {
+                bad(
+                    "decision.fixed_key".into(),
+                    format!("unknown key \"{}\"", d.fixed_key),
+                    "name a key under [keys]",
+                );
+            }
+            for (i, m) in d.use_measures.iter().enumerate() {
+                if !VOLUME_NAMES.contains(&m.as_str()) {
+                    bad(
+                        format!("decision.use_measures[{i}]"),
+                        format!("unknown volume \"{m}\""),
+                        &format!("use one of: {VOLUMES}"),
+                    );
+                }
+            }
+            if !(0.0..=100.0).contains(&d.base_share_pct) {
+                bad(
+                    "decision.base_share_pct".into(),
+                    format!("base share {} % lies outside 0..100", d.base_share_pct),
+                    "give a percentage between 0 and 100",
+                );
+            }
+            if !(1..=50).contains(&d.phase_in_years) {
+                bad(
+                    "decision.phase_in_years".into(),
+                    format!("{} years is not a usable phase-in", d.phase_in_years),
+                    "give 1 to 50 years",
+                );
+            }
+            let o = &d.organisation;
+            if !(0.0..100.0).contains(&o.corporate_tax_pct) {
+                bad(
+                    "decision.organisation.corporate_tax_pct".into(),
+                    format!("tax {} % lies outside 0..100", o.corporate_tax_pct),
+                    "Swedish corporate tax is 20.6 %",
+                );
+            }
+            for (i, m) in o.ab_markups_pct.iter().enumerate() {
+                if !(0.0..=100.0).contains(m) {
+                    bad(
+                        format!("decision.organisation.ab_markups_pct[{i}]"),
+                        format!("markup {m} % lies outside 0..100"),
+                        "give the AB's markup on its costs in percent",
+                    );
+                }
+            }
+            if !(o.ab_share_capital_msek.is_finite() && o.ab_share_capital_msek >= 0.0) {
+                bad(
+                    "decision.organisation.ab_share_capital_msek".into(),
+                    format!("share capital {} MSEK must be zero or more", o.ab_share_capital_msek),
+                    "give the owners' capital in MSEK",
                 );
             }
         }

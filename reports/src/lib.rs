@@ -2,6 +2,7 @@
 
 pub mod console;
 pub mod csv;
+pub mod decision;
 pub mod followup;
 pub mod json;
 pub mod output;
