@@ -45,6 +45,10 @@ enum Command {
     Keys(DecisionArgs),
     /// AB versus kommunalförbund: corporate tax by pricing policy, liability in a bad outcome.
     Organisation(DecisionArgs),
+    /// Existing versus new data centre, and the owner's compensation, per kommun.
+    Datacentre(DecisionArgs),
+    /// A member leaving and a new member joining: cost to the leaver, the entrant and the rest.
+    Membership(DecisionArgs),
     /// Show or check scenario files.
     Scenario {
         #[command(subcommand)]
@@ -342,6 +346,30 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
                 reports::decision::org_json(&r)
             } else {
                 reports::decision::org_text(&r)
+            })
+        }
+        Command::Datacentre(a) => {
+            let (s, _) = load(&cli.scenario)?;
+            let (model, d) = decision_setup(&s)?;
+            let r = models::decision::compare_data_centre(&s, &model, &d, a.runs, a.seed).ok_or_else(|| {
+                Failure::Input("the scenario has no [decision.data_centre] section\n  fix: add one; `riskkalkyl scenario show` prints the default's".into())
+            })?;
+            print(&if a.json {
+                reports::decision::dc_json(&r)
+            } else {
+                reports::decision::dc_text(&r)
+            })
+        }
+        Command::Membership(a) => {
+            let (s, _) = load(&cli.scenario)?;
+            let (model, d) = decision_setup(&s)?;
+            let r = models::decision::compare_membership(&s, &model, &d, a.runs, a.seed).ok_or_else(|| {
+                Failure::Input("the scenario has no [decision.membership] section\n  fix: add one; `riskkalkyl scenario show` prints the default's".into())
+            })?;
+            print(&if a.json {
+                reports::decision::membership_json(&r)
+            } else {
+                reports::decision::membership_text(&r)
             })
         }
         Command::Run(args) => {

@@ -977,6 +977,123 @@ impl Scenario {
                     );
                 }
             }
+            if let Some(dc) = &d.data_centre {
+                let base = "decision.data_centre";
+                if !names.contains(&dc.owner.as_str()) {
+                    bad(
+                        format!("{base}.owner"),
+                        format!("\"{}\" is not a kommun of this scenario", dc.owner),
+                        "name the kommun that owns the existing data centre",
+                    );
+                }
+                for (f, spec) in [
+                    ("existing_capex_msek", &dc.existing_capex_msek),
+                    ("hidden_cost_msek", &dc.hidden_cost_msek),
+                    ("new_capex_msek", &dc.new_capex_msek),
+                    ("new_opex_saving_msek_per_year", &dc.new_opex_saving_msek_per_year),
+                ] {
+                    match Input::new(spec) {
+                        Err(e) => bad(format!("{base}.{f}.{}", e.param), e.problem.clone(), &e.hint),
+                        Ok(i) if i.lo < 0.0 || !i.hi.is_finite() => {
+                            bad(
+                                format!("{base}.{f}"),
+                                format!(
+                                    "possible values {}..{}: an amount must be non-negative and bounded",
+                                    i.lo, i.hi
+                                ),
+                                "narrow the distribution's range",
+                            );
+                        }
+                        Ok(_) => {}
+                    }
+                }
+                if !(0.0..=100.0).contains(&dc.hidden_cost_prob_pct) {
+                    bad(
+                        format!("{base}.hidden_cost_prob_pct"),
+                        format!("probability {} % lies outside 0..100", dc.hidden_cost_prob_pct),
+                        "give a probability in percent",
+                    );
+                }
+                if !(0.0..=100.0).contains(&dc.stranded_recovery_pct) {
+                    bad(
+                        format!("{base}.stranded_recovery_pct"),
+                        format!("{} % lies outside 0..100", dc.stranded_recovery_pct),
+                        "give the share of book value recovered, 0..100",
+                    );
+                }
+                for (f, x) in [
+                    ("valuation_msek", dc.valuation_msek),
+                    ("book_value_msek", dc.book_value_msek),
+                    ("reduced_fee_msek_per_year", dc.reduced_fee_msek_per_year),
+                ] {
+                    if !(x.is_finite() && x >= 0.0) {
+                        bad(
+                            format!("{base}.{f}"),
+                            format!("{x} must be a non-negative amount"),
+                            "give the amount in MSEK",
+                        );
+                    }
+                }
+                if dc.reduced_fee_years > 50 {
+                    bad(
+                        format!("{base}.reduced_fee_years"),
+                        format!("{} years is not usable", dc.reduced_fee_years),
+                        "give 0 to 50 years",
+                    );
+                }
+            }
+            if let Some(ms) = &d.membership {
+                let base = "decision.membership";
+                if !names.contains(&ms.exit_kommun.as_str()) {
+                    bad(
+                        format!("{base}.exit_kommun"),
+                        format!("\"{}\" is not a kommun of this scenario", ms.exit_kommun),
+                        "name the kommun that leaves",
+                    );
+                }
+                for (f, year) in [("exit_notice_year", ms.exit_notice_year), ("entry_year", ms.entry_year)] {
+                    if !(y.start_year <= year && year <= y.horizon_year) {
+                        bad(
+                            format!("{base}.{f}"),
+                            format!("{year} lies outside {}..{}", y.start_year, y.horizon_year),
+                            "give a year within the appraisal",
+                        );
+                    }
+                }
+                for (f, v) in [
+                    ("notice_years", ms.notice_years),
+                    ("depreciation_years", ms.depreciation_years),
+                    ("entry_fee_years", ms.entry_fee_years),
+                ] {
+                    if !(1..=50).contains(&v) {
+                        bad(
+                            format!("{base}.{f}"),
+                            format!("{v} years is not usable"),
+                            "give 1 to 50 years",
+                        );
+                    }
+                }
+                for (f, v) in [
+                    ("long_contracts_msek", ms.long_contracts_msek),
+                    ("stand_alone_extra_msek_per_year", ms.stand_alone_extra_msek_per_year),
+                    ("entrant_inhabitants", ms.entrant_inhabitants),
+                ] {
+                    if !(v.is_finite() && v >= 0.0) {
+                        bad(
+                            format!("{base}.{f}"),
+                            format!("{v} must be zero or more"),
+                            "give a non-negative number",
+                        );
+                    }
+                }
+                if !(0.0..=100.0).contains(&ms.scale_loss_pct_of_share) {
+                    bad(
+                        format!("{base}.scale_loss_pct_of_share"),
+                        format!("{} % lies outside 0..100", ms.scale_loss_pct_of_share),
+                        "give a percentage",
+                    );
+                }
+            }
             if !(o.ab_share_capital_msek.is_finite() && o.ab_share_capital_msek >= 0.0) {
                 bad(
                     "decision.organisation.ab_share_capital_msek".into(),

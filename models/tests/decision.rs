@@ -82,3 +82,30 @@ fn ab_tax_is_zero_at_cost_and_grows_with_the_markup() {
     let capital: f64 = r.ab_exposure_msek.iter().sum();
     assert!((capital - d.organisation.ab_share_capital_msek).abs() < 1e-9);
 }
+
+#[test]
+fn data_centre_compensation_only_moves_money_to_the_owner() {
+    let (s, model, d) = setup();
+    let r = models::decision::compare_data_centre(&s, &model, &d, 5000, 4).unwrap();
+    let t: Vec<f64> = r.options.iter().map(|o| o.total_npv_mean).collect();
+    // Valuation, book value and reduced fee are transfers: the GGVV total is the same.
+    assert!((t[0] - t[1]).abs() < 1e-9 && (t[0] - t[2]).abs() < 1e-6, "{t:?}");
+    // The owner gains more from a higher price; the others lose exactly what it gains net.
+    let owner = 0;
+    assert!(r.options[1].change[owner].mean < 0.0);
+    let others: f64 = (1..4).map(|i| r.options[1].change[i].mean).sum();
+    assert!((others + r.options[1].change[owner].mean).abs() < 1e-9);
+}
+
+#[test]
+fn an_exit_after_the_horizon_is_a_pure_transfer_of_the_leaving_fee() {
+    let (s, model, mut d) = setup();
+    let ms = d.membership.as_mut().unwrap();
+    ms.exit_notice_year = *model.years().last().unwrap();
+    ms.notice_years = 1;
+    let r = models::decision::compare_membership(&s, &model, &d, 3000, 6).unwrap();
+    let sum: f64 = r.exit_change.iter().map(|c| c.mean).sum();
+    assert!(sum.abs() < 1e-9, "{sum}");
+    let leaver = r.kommuner.iter().position(|k| *k == r.exit_kommun).unwrap();
+    assert!(r.exit_change[leaver].mean < 0.0);
+}

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use models::decision::{KeysReport, OrgReport};
+use models::decision::{DcReport, KeysReport, MembershipReport, OrgReport};
 
 use crate::tables::round_dp;
 
@@ -26,23 +26,18 @@ pub fn org_json(r: &OrgReport) -> String {
     t
 }
 
-pub fn keys_text(r: &KeysReport) -> String {
+/// Options side by side: per kommun P10/P50/P90, P(loss), mean change and P(better) against
+/// the first option.
+pub fn options_text(kommuner: &[String], options: &[models::decision::OptionResult]) -> String {
     let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "Allocation keys and financing models on the same {} draws: NPV of net benefit per kommun, MSEK.\n\
-         Change = against the first option (the scenario's own allocation); P(better) = share of draws where the\n\
-         option gives the kommun a higher NPV. Keys only move money: the GGVV total is the same for every option.\n",
-        r.runs
-    );
-    for opt in &r.options {
+    for opt in options {
         let _ = writeln!(o, "{}", opt.name);
         let _ = writeln!(
             o,
             "  {:<10}{:>8}{:>8}{:>8}{:>12}{:>10}{:>11}",
             "kommun", "P10", "P50", "P90", "P(loss)", "change", "P(better)"
         );
-        for (i, name) in r.kommuner.iter().enumerate() {
+        for (i, name) in kommuner.iter().enumerate() {
             let _ = writeln!(
                 o,
                 "  {:<10}{:>8}{:>8}{:>8}{:>12}{:>10}{:>11}",
@@ -57,11 +52,41 @@ pub fn keys_text(r: &KeysReport) -> String {
         }
         let _ = writeln!(o, "  GGVV total mean NPV {}\n", m(opt.total_npv_mean));
     }
+    o
+}
+
+pub fn keys_text(r: &KeysReport) -> String {
+    let mut o = format!(
+        "Allocation keys and financing models on the same {} draws: NPV of net benefit per kommun, MSEK.\n\
+         Change = against the first option (the scenario's own allocation); P(better) = share of draws where the\n\
+         option gives the kommun a higher NPV. Keys only move money: the GGVV total is the same for every option.\n\n",
+        r.runs
+    );
+    o.push_str(&options_text(&r.kommuner, &r.options));
     let _ = writeln!(
         o,
         "(largest difference in the GGVV total between options, any draw: {:.2e} MSEK)",
         r.max_total_discrepancy_msek
     );
+    o
+}
+
+pub fn dc_json(r: &DcReport) -> String {
+    let mut t = serde_json::to_string_pretty(r).expect("serialises");
+    t.push('\n');
+    t
+}
+
+pub fn dc_text(r: &DcReport) -> String {
+    let mut o = format!(
+        "Data centre: existing ({}'s) versus new, and the owner's compensation; {} draws, NPV per kommun, MSEK.\n\
+         Change and P(better) against the first option. Hidden costs in the existing data centre appeared in {} of draws.\n\
+         All data-centre amounts are assumptions in the scenario ([decision.data_centre]): the seeds give none.\n\n",
+        r.owner,
+        r.runs,
+        pct(r.hidden_cost_share)
+    );
+    o.push_str(&options_text(&r.kommuner, &r.options));
     o
 }
 
@@ -106,5 +131,54 @@ pub fn org_text(r: &OrgReport) -> String {
         );
     }
     let _ = writeln!(o, "\n{}", r.vat_note);
+    o
+}
+
+pub fn membership_json(r: &MembershipReport) -> String {
+    let mut t = serde_json::to_string_pretty(r).expect("serialises");
+    t.push('\n');
+    t
+}
+
+pub fn membership_text(r: &MembershipReport) -> String {
+    let mut o = String::new();
+    let _ = writeln!(
+        o,
+        "Membership changes ({} draws), NPV change per kommun against all staying together, MSEK\n",
+        r.runs
+    );
+    let _ = writeln!(
+        o,
+        "Exit: {} leaves in {} (after notice). Its leaving fee (share of undepreciated investment and long contracts): P50 {}, P90 {}",
+        r.exit_kommun,
+        r.exit_year,
+        m(r.exit_fee_msek.p50),
+        m(r.exit_fee_msek.p90)
+    );
+    let _ = writeln!(o, "  {:<10}{:>8}{:>8}{:>8}", "kommun", "P10", "P50", "P90");
+    for (i, k) in r.kommuner.iter().enumerate() {
+        let c = &r.exit_change[i];
+        let _ = writeln!(o, "  {:<10}{:>8}{:>8}{:>8}", k, m(c.p10), m(c.p50), m(c.p90));
+    }
+    let _ = writeln!(
+        o,
+        "\nEntry: {} joins; entry fee (share of the value built up) P50 {}; its member fee in the first year P50 {} per year;\n\
+         its NPV of joining versus standing alone P10 {}, P50 {}, P90 {}",
+        r.entrant,
+        m(r.entry_fee_msek.p50),
+        m(r.entrant_member_fee_first_full_year_msek.p50),
+        m(r.entrant_npv.p10),
+        m(r.entrant_npv.p50),
+        m(r.entrant_npv.p90)
+    );
+    let _ = writeln!(o, "  {:<10}{:>8}{:>8}{:>8}", "kommun", "P10", "P50", "P90");
+    for (i, k) in r.kommuner.iter().enumerate() {
+        let c = &r.entry_change[i];
+        let _ = writeln!(o, "  {:<10}{:>8}{:>8}{:>8}", k, m(c.p10), m(c.p50), m(c.p90));
+    }
+    let _ = writeln!(
+        o,
+        "\n(Exit and entry terms are assumptions in [decision.membership]; see the scenario for their reasons.)"
+    );
     o
 }
