@@ -49,6 +49,10 @@ enum Command {
     Datacentre(DecisionArgs),
     /// A member leaving and a new member joining: cost to the leaver, the entrant and the rest.
     Membership(DecisionArgs),
+    /// The first study's alternatives (S, 1 Teknik, 1 Tjänst, 2) against staying as today.
+    Alternatives(DecisionArgs),
+    /// The risk register: each risk's expected cost, share of the P80 contingency, mitigations.
+    Risks(DecisionArgs),
     /// Show or check scenario files.
     Scenario {
         #[command(subcommand)]
@@ -370,6 +374,32 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
                 reports::decision::membership_json(&r)
             } else {
                 reports::decision::membership_text(&r)
+            })
+        }
+        Command::Alternatives(a) => {
+            let (s, _) = load(&cli.scenario)?;
+            if s.alternatives.is_empty() {
+                return Err(Failure::Input(
+                    "the scenario has no [[alternatives]]\n  fix: add them; `riskkalkyl scenario show` prints the default's".into(),
+                ));
+            }
+            let r = models::alternatives::compare_alternatives(&s, a.runs, a.seed)?;
+            print(&if a.json {
+                reports::alternatives::alternatives_json(&r)
+            } else {
+                reports::alternatives::alternatives_text(&r)
+            })
+        }
+        Command::Risks(a) => {
+            let (s, _) = load(&cli.scenario)?;
+            let budget = Model::new(&s)?.budget_msek();
+            let r = models::alternatives::analyse_risks(&s, a.runs, a.seed, budget)?.ok_or_else(|| {
+                Failure::Input("the scenario has no [risk_register]\n  fix: add one; `riskkalkyl scenario show` prints the default's".into())
+            })?;
+            print(&if a.json {
+                reports::alternatives::risks_json(&r)
+            } else {
+                reports::alternatives::risks_text(&r)
             })
         }
         Command::Run(args) => {

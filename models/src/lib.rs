@@ -8,6 +8,7 @@
 // Checks are written `!(x is good)` on purpose: the negation also rejects NaN (STYLE 6).
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
+pub mod alternatives;
 pub mod decision;
 pub mod followup;
 pub mod model;

@@ -37,7 +37,7 @@ fn actuals_on_the_plan_narrow_the_forecast_around_it() {
     let model = Model::new(&s).unwrap();
     let budget = model.budget_msek();
     let path = point_spend(&model);
-    let f = followup(&s, &model, &actuals(&path), 100_000, 3, budget).unwrap();
+    let f = followup(&s, &model, &actuals(&path), 400_000, 3, budget).unwrap();
     assert!(f.accepted >= 500);
     let (b, a) = (&f.establishment_before, &f.establishment_after);
     assert!(a.sd < 0.5 * b.sd, "sd before {} after {}", b.sd, a.sd);
@@ -67,7 +67,7 @@ fn an_overrun_to_date_shifts_the_forecast_up_and_is_flagged() {
         .into_iter()
         .map(|(y, v)| (y, if y == 2029 { 2.5 * v } else { v }))
         .collect();
-    let f = followup(&s, &model, &actuals(&over), 200_000, 3, budget).unwrap();
+    let f = followup(&s, &model, &actuals(&over), 400_000, 3, budget).unwrap();
     assert!(
         f.establishment_after.p50 > f.establishment_before.p50 + 5.0,
         "{} vs {}",

@@ -1,5 +1,6 @@
 //! Turning run results into files and tables: one module per output format.
 
+pub mod alternatives;
 pub mod console;
 pub mod csv;
 pub mod decision;
