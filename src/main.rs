@@ -138,6 +138,16 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
     let result =
         models::simulate(&model, &plan, 0..plan.chunks(), budget).map_err(|e| Failure::Runtime(e.to_string()))?;
     let elapsed = started.elapsed();
+    if result.out_of_range_runs > 0 {
+        // Validation bounds every figure for bounded inputs; an unbounded distribution can
+        // still, rarely, draw past the limit. Nothing is written.
+        return Err(Failure::Input(format!(
+            "{} of {} runs gave a figure that is not a finite number within ±{:e} MSEK\n  fix: replace unbounded distributions (normal, lognormal) in the scenario by bounded ones (pert, triangular, uniform) or narrow them",
+            result.out_of_range_runs,
+            args.runs,
+            models::scenario::MAX_OUTPUT_MSEK
+        )));
+    }
     let info = RunInfo {
         scenario: scenario.meta.name.clone(),
         runs: args.runs,

@@ -372,6 +372,26 @@ fn parse_hint(message: &str) -> String {
     }
 }
 
+/// The range an input stays in: its bounds, or for an unbounded distribution the values it
+/// passes with probability below 10⁻¹⁵ per draw (8 standard deviations of the normal or of
+/// the lognormal's logarithm). A distribution without a known tail counts with a thousand
+/// times its point value. The run refuses any draw that still leads past the output limit.
+fn far_range(spec: &DistSpec, i: &Input) -> (f64, f64) {
+    const Z: f64 = 8.0;
+    let (lo, hi) = match *spec {
+        DistSpec::Normal { mean, sd, .. } => (mean - Z * sd, mean + Z * sd),
+        DistSpec::Lognormal { mean, sd, .. } => {
+            let s2 = (1.0 + (sd / mean).powi(2)).ln();
+            (0.0, (mean.ln() - 0.5 * s2 + Z * s2.sqrt()).exp())
+        }
+        _ => (-i.point.abs().max(1.0) * 1e3, i.point.abs().max(1.0) * 1e3),
+    };
+    (
+        if i.lo.is_finite() { i.lo } else { lo },
+        if i.hi.is_finite() { i.hi } else { hi },
+    )
+}
+
 impl Scenario {
     /// The embedded GGVV default.
     pub fn default_ggvv() -> Scenario {
@@ -602,22 +622,18 @@ impl Scenario {
                 hint: hint.to_string(),
             })
         };
-        let inputs: BTreeMap<String, Input> = self
+        let inputs: BTreeMap<String, (Input, f64, f64)> = self
             .inputs()
             .into_iter()
-            .filter_map(|(name, spec)| Input::new(&spec).ok().map(|i| (name, i)))
+            .filter_map(|(name, spec)| {
+                Input::new(&spec).ok().map(|i| {
+                    let (lo, hi) = far_range(&spec, &i);
+                    (name, (i, lo, hi))
+                })
+            })
             .collect();
-        // Unbounded distributions (lognormal) count with a thousand times their point value;
-        // the run itself refuses any draw that still leads past the limit.
-        let hi = |name: &str| {
-            let i = &inputs[name];
-            if i.hi.is_finite() {
-                i.hi
-            } else {
-                i.point.abs().max(1.0) * 1e3
-            }
-        };
-        let lo = |name: &str| inputs[name].lo;
+        let hi = |name: &str| inputs[name].2;
+        let lo = |name: &str| inputs[name].1;
         let y = &self.years;
         let e = &self.establishment;
 
@@ -634,7 +650,7 @@ impl Scenario {
 
         // Duration of the establishment.
         let point_sum: f64 = (0..e.phases.len())
-            .map(|i| inputs[&format!("establishment.phases[{i}].duration_months")].point)
+            .map(|i| inputs[&format!("establishment.phases[{i}].duration_months")].0.point)
             .sum();
         let (longest, phase_hi) = (0..e.phases.len())
             .map(|i| {
