@@ -23,6 +23,9 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 enum Mutation {
     /// Replace the value of the n-th `key = value` (modulo their number).
     Value(usize, String),
+    /// Multiply the n-th plain number by a factor: mostly plausible scenarios that probe the
+    /// bounds rather than the parser.
+    Scale(usize, f64),
     DeleteLine(usize),
     DuplicateLine(usize),
     SwapLines(usize, usize),
@@ -107,6 +110,8 @@ fn value() -> impl Strategy<Value = String> {
 fn mutation() -> impl Strategy<Value = Mutation> {
     prop_oneof![
         8 => (any::<usize>(), value()).prop_map(|(i, v)| Mutation::Value(i, v)),
+        6 => (any::<usize>(), proptest::sample::select(&[0.0, -1.0, 0.5, 1.5, 2.0, 3.0, 10.0, 100.0, 1e3, 1e6, 1e12, -1e3][..]))
+            .prop_map(|(i, f)| Mutation::Scale(i, f)),
         2 => any::<usize>().prop_map(Mutation::DeleteLine),
         1 => any::<usize>().prop_map(Mutation::DuplicateLine),
         1 => (any::<usize>(), any::<usize>()).prop_map(|(a, b)| Mutation::SwapLines(a, b)),
@@ -144,6 +149,30 @@ fn value_spans(text: &str) -> Vec<(usize, usize)> {
     spans
 }
 
+/// Plain numbers inside `text[a..b]`: (start, end, value).
+fn number_spans(text: &str, a: usize, b: usize) -> Vec<(usize, usize, f64)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = a;
+    while i < b {
+        let starts = bytes[i].is_ascii_digit() || (bytes[i] == b'-' && i + 1 < b && bytes[i + 1].is_ascii_digit());
+        let after_word = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_');
+        if starts && !after_word {
+            let mut j = i + 1;
+            while j < b && (bytes[j].is_ascii_digit() || bytes[j] == b'.' || bytes[j] == b'e') {
+                j += 1;
+            }
+            if let Ok(x) = text[i..j].parse::<f64>() {
+                out.push((i, j, x));
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 fn apply(muts: &[Mutation]) -> String {
     let mut text = DEFAULT_SCENARIO.to_string();
     for m in muts {
@@ -153,6 +182,16 @@ fn apply(muts: &[Mutation]) -> String {
                 if !spans.is_empty() {
                     let (a, b) = spans[i % spans.len()];
                     text.replace_range(a..b, &format!(" {v}"));
+                }
+            }
+            Mutation::Scale(i, f) => {
+                let numbers: Vec<(usize, usize, f64)> = value_spans(&text)
+                    .into_iter()
+                    .flat_map(|(a, b)| number_spans(&text, a, b))
+                    .collect();
+                if !numbers.is_empty() {
+                    let (a, b, x) = numbers[i % numbers.len()];
+                    text.replace_range(a..b, &format!("{:?}", x * f));
                 }
             }
             Mutation::DeleteLine(i) | Mutation::DuplicateLine(i) | Mutation::InsertLine(i, _) => {
@@ -196,9 +235,6 @@ fn apply(muts: &[Mutation]) -> String {
     text
 }
 
-static ACCEPTED: AtomicU64 = AtomicU64::new(0);
-static REFUSED: AtomicU64 = AtomicU64::new(0);
-
 fn all_in_range(o: &Outcome) -> Result<(), String> {
     let ok = |x: f64| x.abs() <= MAX_OUTPUT_MSEK;
     for (what, v) in [
@@ -225,11 +261,10 @@ fn all_in_range(o: &Outcome) -> Result<(), String> {
 }
 
 /// The property: never a panic; a refusal is located and explained; an accepted scenario
-/// gives finite, bounded figures.
-fn check(text: &str) -> Result<(), String> {
+/// gives finite, bounded figures. `Ok(true)` when the scenario was accepted.
+fn check(text: &str) -> Result<bool, String> {
     match Scenario::from_toml(text, "fuzz.toml") {
         Err(e) => {
-            REFUSED.fetch_add(1, Ordering::Relaxed);
             let lines = text.lines().count().max(1);
             if e.line < 1 || e.line > lines + 1 || e.column < 1 {
                 return Err(format!(
@@ -240,10 +275,9 @@ fn check(text: &str) -> Result<(), String> {
             if e.path.is_empty() || e.problem.is_empty() || e.hint.is_empty() {
                 return Err(format!("incomplete error: {e:?}"));
             }
-            Ok(())
+            Ok(false)
         }
         Ok(s) => {
-            ACCEPTED.fetch_add(1, Ordering::Relaxed);
             let model = Model::new(&s).map_err(|e| format!("loaded but does not compile: {e}"))?;
             let t = model.point_tables();
             for v in t.current.iter().chain(&t.joint).chain(&t.difference).flatten() {
@@ -279,7 +313,7 @@ fn check(text: &str) -> Result<(), String> {
                 model.evaluate(&x, &mut o);
                 all_in_range(&o).map_err(|e| format!("at a random draw {x:?}: {e}"))?;
             }
-            Ok(())
+            Ok(true)
         }
     }
 }
@@ -302,11 +336,14 @@ fn mutated_scenarios_never_panic_and_accepted_ones_stay_finite() {
     };
     let mut runner = TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed_bytes));
     let started = std::time::Instant::now();
+    let counts = [AtomicU64::new(0), AtomicU64::new(0)];
     let result = runner.run(&proptest::collection::vec(mutation(), 1..=4), |muts| {
         let text = apply(&muts);
-        check(&text).map_err(|e| TestCaseError::fail(format!("{e}\n--- scenario ---\n{text}")))
+        let accepted = check(&text).map_err(|e| TestCaseError::fail(format!("{e}\n--- scenario ---\n{text}")))?;
+        counts[usize::from(accepted)].fetch_add(1, Ordering::Relaxed);
+        Ok(())
     });
-    let (accepted, refused) = (ACCEPTED.load(Ordering::Relaxed), REFUSED.load(Ordering::Relaxed));
+    let (refused, accepted) = (counts[0].load(Ordering::Relaxed), counts[1].load(Ordering::Relaxed));
     eprintln!(
         "fuzz: seed {seed}, {cases} cases, {} executions ({accepted} accepted, {refused} refused) in {:.1} s",
         accepted + refused,
