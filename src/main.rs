@@ -119,18 +119,18 @@ struct DecisionArgs {
 
 #[derive(clap::Args)]
 struct RunArgs {
-    /// Number of simulated runs.
-    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
+    /// Number of simulated runs (1 to 10^10: the statistics are exact up to that).
+    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000_000))]
     runs: u64,
     /// Master seed: the same scenario, seed and runs give the same numbers on any thread count.
     #[arg(long, default_value_t = 20270101)]
     seed: u64,
-    /// Worker threads (0 = one per core).
-    #[arg(long, default_value_t = 0)]
-    threads: usize,
+    /// Worker threads (0 = one per core; at most 1024).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=1024))]
+    threads: u16,
     /// Establishment budget in MSEK for P(cost overrun). Default: the scenario's, else the
     /// förstudie's own estimate implied by its tables.
-    #[arg(long, value_name = "MSEK")]
+    #[arg(long, value_name = "MSEK", allow_negative_numbers = true)]
     budget_msek: Option<f64>,
     /// Output directory for summary.json and yearly.csv.
     #[arg(long, default_value = "out")]
@@ -207,13 +207,24 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
         Some(b) => b,
         None => model.budget_msek(),
     };
-    let plan = RunPlan::new(args.runs, args.seed, args.threads).map_err(|e| Failure::Input(e.to_string()))?;
+    let plan =
+        RunPlan::new(args.runs, args.seed, usize::from(args.threads)).map_err(|e| Failure::Input(e.to_string()))?;
     // Check the output directory before spending time on the run.
     let mut files = OutputSet::new(&args.out)?;
     let started = std::time::Instant::now();
     let result =
         models::simulate(&model, &plan, 0..plan.chunks(), budget).map_err(|e| Failure::Runtime(e.to_string()))?;
     let elapsed = started.elapsed();
+    if result.out_of_range_runs > 0 {
+        // Validation bounds every figure for bounded inputs; an unbounded distribution can
+        // still, rarely, draw past the limit. Nothing is written.
+        return Err(Failure::Input(format!(
+            "{} of {} runs gave a figure that is not a finite number within ±{:e} MSEK\n  fix: replace unbounded distributions (normal, lognormal) in the scenario by bounded ones (pert, triangular, uniform) or narrow them",
+            result.out_of_range_runs,
+            args.runs,
+            models::scenario::MAX_OUTPUT_MSEK
+        )));
+    }
     let info = RunInfo {
         scenario: scenario.meta.name.clone(),
         runs: args.runs,
@@ -226,17 +237,24 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
     files.add("summary.json", summary.to_json().as_bytes())?;
     files.add("yearly.csv", reports::csv::yearly(&result).as_bytes())?;
     if let Some(path) = &args.samples {
-        let mut text = reports::csv::samples_header(model.input_names(), model.kommuner());
         let cap = args.samples_max.min(args.runs);
         let chunks = cap.div_ceil(sim::CHUNK_RUNS);
-        models::run::for_each_run(&model, &plan, 0..chunks, |run, x, o| {
-            if run >= cap {
-                return false;
-            }
-            reports::csv::samples_row(&mut text, run, x, o);
-            true
-        });
-        reports::output::write_file_atomic(path, text.as_bytes())?;
+        // Streamed into the staged file row by row: memory does not grow with --samples-max.
+        files.add_with_at(path, |w| {
+            w.write_all(reports::csv::samples_header(model.input_names(), model.kommuner()).as_bytes())?;
+            let mut row = String::new();
+            let mut result = Ok(());
+            models::run::for_each_run(&model, &plan, 0..chunks, |run, x, o| {
+                if run >= cap {
+                    return false;
+                }
+                row.clear();
+                reports::csv::samples_row(&mut row, run, x, o);
+                result = w.write_all(row.as_bytes());
+                result.is_ok()
+            });
+            result
+        })?;
         if !args.quiet && cap < args.runs {
             eprintln!(
                 "note: --samples holds the first {cap} of {} runs (raise --samples-max for more)",

@@ -115,6 +115,9 @@ pub struct Outcome {
     pub joint: Vec<f64>,
     /// Net benefit = current − joint, same layout.
     pub net: Vec<f64>,
+    /// The joint-operations cost of all kommuner together per year (before it is split by
+    /// the keys), MSEK: the split must add up to it.
+    pub joint_total: Vec<f64>,
     /// NPV of net benefit per kommun, MSEK, discounted to the NPV base year.
     pub npv: Vec<f64>,
     /// First year from which cumulative net benefit (from the start year) stays ≥ 0, per
@@ -182,6 +185,15 @@ fn key_vec(s: &Scenario, name: &str) -> Vec<f64> {
         .collect()
 }
 
+/// A key normalised to sum 1: shares in a file sum to 100 only within rounding, and the
+/// kommuner's costs must add up to the GGVV total exactly.
+fn normalised_key(s: &Scenario, name: &str) -> Vec<f64> {
+    let mut v = key_vec(s, name);
+    let sum: f64 = v.iter().sum();
+    v.iter_mut().for_each(|x| *x /= sum);
+    v
+}
+
 fn mix(s: &Scenario, weights: &std::collections::BTreeMap<String, f64>) -> Vec<f64> {
     let mut v = vec![0.0; s.kommuner.len()];
     for (key, w) in weights {
@@ -198,6 +210,8 @@ fn mix(s: &Scenario, weights: &std::collections::BTreeMap<String, f64>) -> Vec<f
 impl Model {
     /// Compile a validated scenario.
     pub fn new(s: &Scenario) -> Result<Model, ScenarioError> {
+        // A scenario read from a file is checked already; one built in code is checked here.
+        s.validate()?;
         let specs = s.inputs();
         let mut inputs = Vec::with_capacity(specs.len());
         let mut input_names = Vec::with_capacity(specs.len());
@@ -267,7 +281,7 @@ impl Model {
             cost0,
             cost0_total,
             cat_growth: cats.iter().map(|c| growth_slot(&c.growth)).collect(),
-            baseline_key: (s.baseline.split != "own_costs").then(|| key_vec(s, &s.baseline.split)),
+            baseline_key: (s.baseline.split != "own_costs").then(|| normalised_key(s, &s.baseline.split)),
             key_establishment: mix(s, &s.allocation.establishment_weights_pct),
             key_transition: mix(s, &s.allocation.transition_weights_pct),
             key_full: mix(s, &s.allocation.full_effect_weights_pct),
@@ -407,6 +421,7 @@ impl Model {
             current: vec![0.0; k * n],
             joint: vec![0.0; k * n],
             net: vec![0.0; k * n],
+            joint_total: vec![0.0; n],
             npv: vec![0.0; k],
             payback_year: vec![None; k + 1],
             establishment_msek: 0.0,
@@ -527,6 +542,7 @@ impl Model {
                 saved_total += *cost * effect * out.cat_saving[c];
             }
             let joint_total = current_total - saved_total + out.extras[t];
+            out.joint_total[t] = joint_total;
             let key = if rel <= end_rel as i64 {
                 None
             } else if rel == end_rel as i64 + 1 {

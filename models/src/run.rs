@@ -29,6 +29,11 @@ pub struct RunResult {
     pub overrun: Proportion,
     pub duration_months: Stat,
     pub saving_share_full: Stat,
+    /// Runs left out because a figure was not finite or beyond
+    /// [`crate::scenario::MAX_OUTPUT_MSEK`]; validation makes this 0 for bounded inputs, and
+    /// a caller must refuse a result where it is not.
+    #[serde(default)]
+    pub out_of_range_runs: u64,
 }
 
 impl RunResult {
@@ -49,6 +54,7 @@ impl RunResult {
             overrun: Proportion::default(),
             duration_months: Stat::default(),
             saving_share_full: Stat::default(),
+            out_of_range_runs: 0,
         }
     }
 
@@ -67,9 +73,15 @@ impl RunResult {
         self.overrun.merge(&o.overrun);
         self.duration_months.merge(&o.duration_months);
         self.saving_share_full.merge(&o.saving_share_full);
+        self.out_of_range_runs += o.out_of_range_runs;
     }
 
     fn record(&mut self, o: &Outcome) {
+        if !in_range(o) {
+            // Never let a NaN, an infinity or an overflowing figure into the statistics.
+            self.out_of_range_runs += 1;
+            return;
+        }
         self.runs += 1;
         let k_count = self.kommuner.len();
         let n = self.years.len();
@@ -100,6 +112,16 @@ impl RunResult {
         self.duration_months.push(o.duration_months);
         self.saving_share_full.push(o.saving_share_full);
     }
+}
+
+/// Whether every figure of an outcome is finite and within
+/// [`crate::scenario::MAX_OUTPUT_MSEK`] (one pass; validation bounds the GGVV totals).
+fn in_range(o: &Outcome) -> bool {
+    let ok = |x: f64| x.abs() <= crate::scenario::MAX_OUTPUT_MSEK;
+    o.net.iter().chain(&o.joint).chain(&o.npv).all(|&x| ok(x))
+        && ok(o.establishment_msek)
+        && ok(o.duration_months)
+        && ok(o.saving_share_full)
 }
 
 fn payback_slot(year: Option<i32>, years: &[i32]) -> usize {
@@ -186,4 +208,30 @@ pub fn simulate(
         },
     )?;
     Ok(acc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Scenario;
+
+    #[test]
+    fn a_non_finite_or_huge_outcome_is_counted_not_recorded() {
+        let model = Model::new(&Scenario::default_ggvv()).unwrap();
+        let mut o = model.new_outcome();
+        model.evaluate(&model.point_values(), &mut o);
+        let mut r = RunResult::new(&model, 1.0);
+        r.record(&o);
+        assert_eq!((r.runs, r.out_of_range_runs), (1, 0));
+        for bad in [f64::NAN, f64::INFINITY, 2e9] {
+            let mut b = o.clone();
+            b.net[3] = bad;
+            r.record(&b);
+        }
+        let mut b = o.clone();
+        b.npv[0] = f64::NEG_INFINITY;
+        r.record(&b);
+        assert_eq!((r.runs, r.out_of_range_runs), (1, 4));
+        assert_eq!(r.npv[0].moments.count(), 1);
+    }
 }

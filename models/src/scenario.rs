@@ -20,6 +20,26 @@ pub const DEFAULT_SCENARIO_NAME: &str = "<embedded ggvv.toml>";
 
 /// Most years a scenario may span (base year to horizon): an absurd horizon is a typo.
 pub const MAX_YEARS: i32 = 100;
+/// Every year in a scenario lies in this range; it also keeps year arithmetic far from
+/// integer overflow.
+pub const YEAR_RANGE: std::ops::RangeInclusive<i32> = 1900..=2300;
+/// Largest scenario file read, bytes (the default is about 14 kB).
+pub const MAX_FILE_BYTES: u64 = 1 << 20;
+/// Most kommuner in a scenario: Sweden has 290.
+pub const MAX_KOMMUNER: usize = 300;
+/// Most entries of any other list or table (categories, phases, one-off items, savings posts,
+/// staffing roles, keys, growth rates): what a run allocates grows with these.
+pub const MAX_ENTRIES: usize = 50;
+/// Largest 2024 cost of one category in one kommun, tkr (100 000 MSEK).
+pub const MAX_COST_TKR: f64 = 1e8;
+/// Largest kommun volume (users, inhabitants, …); Sweden has 10.6 million inhabitants.
+pub const MAX_VOLUME: f64 = 1e8;
+/// Largest magnitude any money figure of a run may reach, MSEK. The statistics keep sums of
+/// squares in 128-bit fixed point (sim::stats), exact for values up to this over 10^10 runs;
+/// and a thousand times Sweden's GDP is a typo, not a scenario.
+pub const MAX_OUTPUT_MSEK: f64 = 1e9;
+/// Longest establishment the drawn durations may give, months.
+pub const MAX_ESTABLISHMENT_MONTHS: f64 = 1200.0;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -458,6 +478,26 @@ fn parse_hint(message: &str) -> String {
     }
 }
 
+/// The range an input stays in: its bounds, or for an unbounded distribution the values it
+/// passes with probability below 10⁻¹⁵ per draw (8 standard deviations of the normal or of
+/// the lognormal's logarithm). A distribution without a known tail counts with a thousand
+/// times its point value. The run refuses any draw that still leads past the output limit.
+fn far_range(spec: &DistSpec, i: &Input) -> (f64, f64) {
+    const Z: f64 = 8.0;
+    let (lo, hi) = match *spec {
+        DistSpec::Normal { mean, sd, .. } => (mean - Z * sd, mean + Z * sd),
+        DistSpec::Lognormal { mean, sd, .. } => {
+            let s2 = (1.0 + (sd / mean).powi(2)).ln();
+            (0.0, (mean.ln() - 0.5 * s2 + Z * s2.sqrt()).exp())
+        }
+        _ => (-i.point.abs().max(1.0) * 1e3, i.point.abs().max(1.0) * 1e3),
+    };
+    (
+        if i.lo.is_finite() { i.lo } else { lo },
+        if i.hi.is_finite() { i.hi } else { hi },
+    )
+}
+
 impl Scenario {
     /// The embedded GGVV default.
     pub fn default_ggvv() -> Scenario {
@@ -474,6 +514,15 @@ impl Scenario {
             problem,
             hint: hint.into(),
         };
+        if src.len() as u64 > MAX_FILE_BYTES {
+            return Err(whole(
+                format!(
+                    "the file has {} bytes, more than a scenario needs ({MAX_FILE_BYTES})",
+                    src.len()
+                ),
+                "check that this is the scenario file (the default is about 14 kB)",
+            ));
+        }
         if src.trim().is_empty() {
             return Err(whole(
                 "the file is empty".into(),
@@ -510,7 +559,7 @@ impl Scenario {
                 hint: parse_hint(e.message()),
             }
         })?;
-        if let Some(p) = scenario.problems().into_iter().next() {
+        if let Some(p) = scenario.all_problems().into_iter().next() {
             let fp = FieldPath::parse(&p.path);
             let (line, column) = line_col(src, span_of(&doc, &fp).start);
             return Err(ScenarioError {
@@ -528,14 +577,31 @@ impl Scenario {
     /// Read a file and validate it. I/O problems are reported like content problems.
     pub fn from_file(path: &std::path::Path) -> Result<Scenario, ScenarioError> {
         let name = path.display().to_string();
-        let bytes = std::fs::read(path).map_err(|e| ScenarioError {
+        let unreadable = |e: std::io::Error| ScenarioError {
             file: name.clone(),
             line: 1,
             column: 1,
             path: "(file)".into(),
             problem: format!("cannot read the file: {e}"),
             hint: "check the path and that the file is readable".into(),
-        })?;
+        };
+        // Read at most one byte past the limit: a device or a huge file is not slurped whole.
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(
+            &mut std::io::Read::take(std::fs::File::open(path).map_err(unreadable)?, MAX_FILE_BYTES + 1),
+            &mut bytes,
+        )
+        .map_err(unreadable)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(ScenarioError {
+                file: name.clone(),
+                line: 1,
+                column: 1,
+                path: "(file)".into(),
+                problem: format!("the file is larger than {MAX_FILE_BYTES} bytes, more than a scenario needs"),
+                hint: "check that this is the scenario file (the default is about 14 kB)".into(),
+            });
+        }
         let src = String::from_utf8(bytes).map_err(|e| {
             let (line, column) = line_col(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
             ScenarioError {
@@ -607,8 +673,65 @@ impl Scenario {
         }
     }
 
-    /// All validation problems, in file order as far as practical.
-    fn problems(&self) -> Vec<Problem> {
+    /// Check a scenario built in code (not read from a file): the same rules as loading.
+    pub fn validate(&self) -> Result<(), ScenarioError> {
+        match self.all_problems().into_iter().next() {
+            None => Ok(()),
+            Some(p) => Err(ScenarioError {
+                file: "(scenario)".into(),
+                line: 0,
+                column: 0,
+                path: p.path,
+                problem: p.problem,
+                hint: p.hint,
+            }),
+        }
+    }
+
+    fn all_problems(&self) -> Vec<Problem> {
+        let out = self.problems();
+        if out.is_empty() { self.bound_problems() } else { out }
+    }
+
+    /// Every free text of the scenario with its path and the longest it may be.
+    fn display_names(&self) -> Vec<(String, &str, usize)> {
+        let mut v: Vec<(String, &str, usize)> = vec![("meta.name".into(), &self.meta.name, 200)];
+        if let Some(d) = &self.meta.description {
+            v.push(("meta.description".into(), d, 4000));
+        }
+        for (i, c) in self.categories.iter().enumerate() {
+            v.push((format!("categories[{i}].name"), &c.name, 200));
+            v.push((format!("categories[{i}].id"), &c.id, 64));
+        }
+        for (name, k) in &self.keys {
+            v.push((format!("keys.{name}"), name, 64));
+            if let Some(d) = &k.description {
+                v.push((format!("keys.{name}.description"), d, 4000));
+            }
+        }
+        for name in self.growth_pct_per_year.keys() {
+            v.push((format!("growth_pct_per_year.{name}"), name, 64));
+        }
+        for (i, p) in self.establishment.phases.iter().enumerate() {
+            v.push((format!("establishment.phases[{i}].name"), &p.name, 200));
+        }
+        for (i, o) in self.establishment.one_off.iter().enumerate() {
+            v.push((format!("establishment.one_off[{i}].name"), &o.name, 200));
+        }
+        for (i, p) in self.savings.iter().enumerate() {
+            v.push((format!("savings[{i}].name"), &p.name, 200));
+        }
+        for (i, r) in self.staffing.roles.iter().enumerate() {
+            v.push((format!("staffing.roles[{i}].name"), &r.name, 200));
+        }
+        v
+    }
+
+    /// Problems of scale, for a scenario whose every field is valid on its own: an upper bound
+    /// on every money figure a run can produce (interval arithmetic over the inputs' ranges)
+    /// must stay within [`MAX_OUTPUT_MSEK`], so no infinity, NaN or overflow reaches the
+    /// statistics or a report. Each check names the input that drives the bound.
+    fn bound_problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
         let mut bad = |path: String, problem: String, hint: &str| {
             out.push(Problem {
@@ -617,7 +740,255 @@ impl Scenario {
                 hint: hint.to_string(),
             })
         };
+        let inputs: BTreeMap<String, (Input, f64, f64)> = self
+            .inputs()
+            .into_iter()
+            .filter_map(|(name, spec)| {
+                Input::new(&spec).ok().map(|i| {
+                    let (lo, hi) = far_range(&spec, &i);
+                    (name, (i, lo, hi))
+                })
+            })
+            .collect();
+        let hi = |name: &str| inputs[name].2;
+        let lo = |name: &str| inputs[name].1;
         let y = &self.years;
+        let e = &self.establishment;
+
+        // Current cost: the 2024 total must be positive (the saving share divides by it).
+        let cost_tkr: f64 = self.kommuner.iter().flat_map(|k| k.cost_2024_tkr.values()).sum();
+        if !(cost_tkr >= 1.0) {
+            bad(
+                "kommuner[0].cost_2024_tkr".into(),
+                format!("the 2024 costs of all kommuner add up to {cost_tkr} tkr"),
+                "give the kommuner's 2024 IT costs in tkr: with no cost there is nothing to save or share",
+            );
+            return out;
+        }
+
+        // Duration of the establishment.
+        let point_sum: f64 = (0..e.phases.len())
+            .map(|i| inputs[&format!("establishment.phases[{i}].duration_months")].0.point)
+            .sum();
+        let (longest, phase_hi) = (0..e.phases.len())
+            .map(|i| {
+                let p = format!("establishment.phases[{i}].duration_months");
+                let h = hi(&p);
+                (p, h)
+            })
+            .fold((String::new(), 0.0), |a, b| if b.1 > a.1 { b } else { a });
+        let phases_hi: f64 = (0..e.phases.len())
+            .map(|i| hi(&format!("establishment.phases[{i}].duration_months")))
+            .sum();
+        let schedule = 1.0 + hi("establishment.schedule_overrun_pct") / 100.0;
+        let d_max = e.planned_months * (phases_hi / point_sum) * schedule;
+        if !(d_max <= MAX_ESTABLISHMENT_MONTHS) {
+            let path = if schedule >= phases_hi / point_sum {
+                "establishment.schedule_overrun_pct".to_string()
+            } else {
+                longest
+            };
+            let _ = phase_hi;
+            bad(
+                path,
+                format!("the establishment could last {d_max:.4e} months, more than {MAX_ESTABLISHMENT_MONTHS}"),
+                "narrow the range: the drawn durations and the schedule overrun stretch the planned months",
+            );
+            return out;
+        }
+        let est_years = (d_max / 12.0).ceil();
+
+        // Growth compounding over the appraisal.
+        let years = f64::from(y.horizon_year - y.base_year);
+        let mut cur_max = 0.0;
+        for (ci, c) in self.categories.iter().enumerate() {
+            let g = format!("growth_pct_per_year.{}", c.growth);
+            let factor = (1.0 + hi(&g) / 100.0).powf(years).max(1.0);
+            if !(factor <= 1000.0) {
+                bad(
+                    g.clone(),
+                    format!(
+                        "growing up to {} %/yr for {years} years multiplies today's cost by {factor:.3e}",
+                        hi(&g)
+                    ),
+                    "narrow the growth range or shorten the horizon (a thousandfold growth is not a forecast)",
+                );
+                return out;
+            }
+            let cat_tkr: f64 = self
+                .kommuner
+                .iter()
+                .map(|k| k.cost_2024_tkr.get(&c.id).copied().unwrap_or(0.0))
+                .sum();
+            let _ = ci;
+            cur_max += cat_tkr / 1000.0 * factor;
+        }
+
+        // Staff: the joint organisation's FTE against today's.
+        let volume = |v: &str| self.kommuner.iter().map(|k| k.volume(v).unwrap_or(0.0)).sum::<f64>();
+        let mut fte_parts: Vec<(String, f64)> = vec![
+            ("staffing.managers_fte".into(), self.staffing.managers_fte),
+            ("staffing.strategic_fte".into(), hi("staffing.strategic_fte")),
+        ];
+        for (i, r) in self.staffing.roles.iter().enumerate() {
+            let p = format!("staffing.roles[{i}].per_fte");
+            let f = volume(&r.volume) / lo(&p);
+            fte_parts.push((p, f));
+        }
+        let fte_max: f64 = fte_parts.iter().map(|p| p.1).sum();
+        let today = self.staffing.today_fte;
+        if !(fte_max <= 100.0 * today) {
+            let worst = fte_parts
+                .iter()
+                .fold(&fte_parts[0], |a, b| if b.1 > a.1 { b } else { a });
+            bad(
+                worst.0.clone(),
+                format!("the joint organisation could need {fte_max:.4e} FTE, over a hundred times today's {today}"),
+                "check the staffing ratios (volume served per FTE) and today's FTE",
+            );
+            return out;
+        }
+        // How far below zero a category's saving can go: the staff saving 1 − FTE/today and
+        // negative saving rates.
+        let staff_neg = (fte_max / today - 1.0).max(0.0);
+        let mut neg = 0.0_f64;
+        for c in &self.categories {
+            let mut v = staff_neg * self.staffing.applies_to_pct.get(&c.id).copied().unwrap_or(0.0) / 100.0;
+            for (i, p) in self.savings.iter().enumerate() {
+                let rate_lo = lo(&format!("savings[{i}].rate_pct"));
+                v += (-rate_lo / 100.0).max(0.0) * p.applies_to_pct.get(&c.id).copied().unwrap_or(0.0) / 100.0;
+            }
+            neg = neg.max(v);
+        }
+
+        // Establishment extras.
+        let overrun = (1.0 + hi("establishment.migration_overrun_pct") / 100.0).max(1.0);
+        let stretch = d_max / e.planned_months;
+        let g_par = format!("growth_pct_per_year.{}", e.parallel_growth);
+        let price_exp = |year_offset: f64| f64::from(y.start_year - e.parallel_price_year) + year_offset;
+        let price = [price_exp(0.0), price_exp(est_years)]
+            .iter()
+            .flat_map(|&x| [(1.0 + hi(&g_par) / 100.0).powf(x), (1.0 + lo(&g_par) / 100.0).powf(x)])
+            .fold(1.0, f64::max);
+        let mut extras = vec![
+            (
+                "establishment.project_labour_msek".to_string(),
+                hi("establishment.project_labour_msek") * stretch * overrun,
+            ),
+            (
+                "establishment.parallel_running_msek_per_year".to_string(),
+                hi("establishment.parallel_running_msek_per_year") * d_max / 12.0 * price * overrun,
+            ),
+        ];
+        for i in 0..e.one_off.len() {
+            let p = format!("establishment.one_off[{i}].amount_msek");
+            let v = hi(&p) * overrun;
+            extras.push((p, v));
+        }
+        let extras_max: f64 = extras.iter().map(|x| x.1).sum();
+        if !(extras_max <= 1e6) {
+            let worst = extras.iter().fold(&extras[0], |a, b| if b.1 > a.1 { b } else { a });
+            bad(
+                worst.0.clone(),
+                format!("the establishment could cost {extras_max:.4e} MSEK"),
+                "check the unit (MSEK) and narrow the range",
+            );
+            return out;
+        }
+
+        // Discounting, and the bound on every figure: current + joint cost per year, summed
+        // over the years and discounted.
+        let r = 1.0 + self.finance.discount_rate_pct / 100.0;
+        let discount = [y.base_year, y.horizon_year]
+            .iter()
+            .map(|&year| r.powi(y.npv_base_year - year))
+            .fold(1.0, f64::max);
+        let net_max = cur_max * (2.0 + neg) + extras_max;
+        let npv_max = (years + 1.0) * net_max * discount;
+        if !(npv_max <= MAX_OUTPUT_MSEK) {
+            bad(
+                "years.horizon_year".into(),
+                format!(
+                    "figures could reach {npv_max:.3e} MSEK (today's cost up to {cur_max:.3e} MSEK after growth, savings down to −{neg:.1} of it, discounting ×{discount:.3e}), more than {MAX_OUTPUT_MSEK:e}"
+                ),
+                "narrow the growth, staffing and discount ranges or shorten the horizon",
+            );
+        }
+        out
+    }
+
+    /// All validation problems, in file order as far as practical.
+    fn problems(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let push = |out: &mut Vec<Problem>, path: String, problem: String, hint: &str| {
+            out.push(Problem {
+                path,
+                problem,
+                hint: hint.to_string(),
+            })
+        };
+        // Sizes first: everything after this, and every run, allocates in proportion to them.
+        for (path, len, max) in [
+            ("kommuner", self.kommuner.len(), MAX_KOMMUNER),
+            ("categories", self.categories.len(), MAX_ENTRIES),
+            ("growth_pct_per_year", self.growth_pct_per_year.len(), MAX_ENTRIES),
+            ("keys", self.keys.len(), MAX_ENTRIES),
+            ("establishment.phases", self.establishment.phases.len(), MAX_ENTRIES),
+            ("establishment.one_off", self.establishment.one_off.len(), MAX_ENTRIES),
+            ("savings", self.savings.len(), MAX_ENTRIES),
+            ("staffing.roles", self.staffing.roles.len(), MAX_ENTRIES),
+        ] {
+            if len > max {
+                push(
+                    &mut out,
+                    path.into(),
+                    format!("{len} entries, more than the {max} a scenario may have"),
+                    "merge entries or split the case into several scenarios",
+                );
+            }
+        }
+        if !out.is_empty() {
+            return out;
+        }
+        let y = &self.years;
+        let mut years_ok = true;
+        for (field, year) in [
+            ("base_year", y.base_year),
+            ("start_year", y.start_year),
+            ("horizon_year", y.horizon_year),
+            ("npv_base_year", y.npv_base_year),
+            ("tables_last_year", y.tables_last_year),
+        ] {
+            if !YEAR_RANGE.contains(&year) {
+                years_ok = false;
+                push(
+                    &mut out,
+                    format!("years.{field}"),
+                    format!("year {year} lies outside {}..{}", YEAR_RANGE.start(), YEAR_RANGE.end()),
+                    "write a calendar year such as 2027",
+                );
+            }
+        }
+        if !years_ok {
+            return out;
+        }
+        for (path, name, max_chars) in self.display_names() {
+            if name.chars().count() > max_chars || name.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+                push(
+                    &mut out,
+                    path,
+                    format!("text is longer than {max_chars} characters or holds control characters"),
+                    "write plain text (control characters would garble the terminal and reports)",
+                );
+            }
+        }
+        let mut bad = |path: String, problem: String, hint: &str| {
+            out.push(Problem {
+                path,
+                problem,
+                hint: hint.to_string(),
+            })
+        };
         if self.meta.name.trim().is_empty() {
             bad(
                 "meta.name".into(),
@@ -670,11 +1041,11 @@ impl Scenario {
             );
         }
         let r = self.finance.discount_rate_pct;
-        if !(r.is_finite() && r > -100.0 && r <= 100.0) {
+        if !(r.is_finite() && (-50.0..=100.0).contains(&r)) {
             bad(
                 "finance.discount_rate_pct".into(),
                 format!("discount rate {r} % is not a usable rate"),
-                "give a rate in percent between -100 and 100, e.g. 2.5",
+                "give a rate in percent between -50 and 100, e.g. 2.5",
             );
         }
         if let Some(b) = self.finance.budget_msek
@@ -771,20 +1142,40 @@ impl Scenario {
         }
         let mut names: Vec<&str> = Vec::new();
         for (i, k) in self.kommuner.iter().enumerate() {
-            let n = k.name.trim();
-            if n.is_empty() {
+            let n = k.name.as_str();
+            if n.trim().is_empty() {
                 bad(
                     format!("kommuner[{i}].name"),
                     "empty kommun name".into(),
                     "give the kommun its name",
                 );
-            } else if n.len() > 64 || k.name.chars().any(|c| c.is_control()) {
+            } else if n.trim() != n {
+                bad(
+                    format!("kommuner[{i}].name"),
+                    format!("kommun name \"{n}\" begins or ends with a space"),
+                    "write the name without surrounding spaces, as in the keys",
+                );
+            } else if n.chars().count() > 64 || n.chars().any(|c| c.is_control()) {
                 bad(
                     format!("kommuner[{i}].name"),
                     "kommun name is too long or has control characters".into(),
                     "use the kommun's plain name",
                 );
-            } else if names.iter().any(|m| m.eq_ignore_ascii_case(n)) {
+            } else if let Some(c) = n.chars().find(|c| "/\\:*?\"<>|".contains(*c)) {
+                // Names reach report files and may one day name files: never a path.
+                bad(
+                    format!("kommuner[{i}].name"),
+                    format!("kommun name \"{n}\" contains '{c}'"),
+                    "use the kommun's plain name: letters, digits, spaces, hyphens",
+                );
+            } else if n.starts_with(['=', '+', '-', '@', '.']) {
+                // A CSV cell starting with = + - @ runs as a formula in a spreadsheet.
+                bad(
+                    format!("kommuner[{i}].name"),
+                    format!("kommun name \"{n}\" starts with '{}'", &n[..1]),
+                    "start the name with a letter or digit",
+                );
+            } else if names.iter().any(|m| m.to_lowercase() == n.to_lowercase()) {
                 bad(
                     format!("kommuner[{i}].name"),
                     format!("duplicate kommun name \"{n}\""),
@@ -800,6 +1191,12 @@ impl Scenario {
                         format!("{v} must be a non-negative number, got {x}"),
                         "write a count of zero or more",
                     );
+                } else if x > MAX_VOLUME {
+                    bad(
+                        format!("kommuner[{i}].{v}"),
+                        format!("{v} {x} is more than {MAX_VOLUME:e}"),
+                        "write the kommun's own count",
+                    );
                 }
             }
             for (cat, &x) in &k.cost_2024_tkr {
@@ -814,6 +1211,12 @@ impl Scenario {
                         format!("kommuner[{i}].cost_2024_tkr.{cat}"),
                         format!("cost must be a non-negative number of tkr, got {x}"),
                         "write the 2024 cost in thousand SEK",
+                    );
+                } else if x > MAX_COST_TKR {
+                    bad(
+                        format!("kommuner[{i}].cost_2024_tkr.{cat}"),
+                        format!("cost {x} tkr is more than {} MSEK", MAX_COST_TKR / 1000.0),
+                        "write the 2024 cost in thousand SEK (tkr), not in SEK",
                     );
                 }
             }
@@ -936,7 +1339,7 @@ impl Scenario {
                 "give the month (0 = January of start_year) parallel running starts, before planned_months",
             );
         }
-        if (e.parallel_price_year - y.base_year).abs() > MAX_YEARS {
+        if (i64::from(e.parallel_price_year) - i64::from(y.base_year)).abs() > i64::from(MAX_YEARS) {
             bad(
                 "establishment.parallel_price_year".into(),
                 format!("price year {} is far from base_year", e.parallel_price_year),
@@ -956,10 +1359,10 @@ impl Scenario {
                 ("internal_hours", p.internal_hours),
                 ("external_hours", p.external_hours),
             ] {
-                if !(h.is_finite() && h >= 0.0) {
+                if !(h.is_finite() && (0.0..=1e8).contains(&h)) {
                     bad(
                         format!("establishment.phases[{i}].{f}"),
-                        format!("hours must be a non-negative number, got {h}"),
+                        format!("hours must be a number from 0 to 1e8, got {h}"),
                         "write the phase's hours",
                     );
                 }
@@ -1112,7 +1515,7 @@ impl Scenario {
                 "give today's IT staff in FTE",
             );
         }
-        if !(st.managers_fte.is_finite() && st.managers_fte >= 0.0) {
+        if !(st.managers_fte.is_finite() && (0.0..=1e6).contains(&st.managers_fte)) {
             bad(
                 "staffing.managers_fte".into(),
                 format!("managers {} FTE must be zero or more", st.managers_fte),

@@ -155,7 +155,8 @@ impl RefClassOverrun {
             loop {
                 let x = self.body.sample(rng);
                 if x >= self.body_min {
-                    return x;
+                    // The support is [body_min, tail_cap] for the body too.
+                    return x.min(self.tail_cap);
                 }
             }
         }
@@ -337,6 +338,7 @@ impl Input {
                     ));
                 }
                 ordered("tail_scale", xm, "tail_cap", cap)?;
+                ordered("body_mean", bm, "tail_cap", cap)?;
                 let body =
                     Normal::new(bm, bs).map_err(|e| err("body_sd", e.to_string(), "check body_mean and body_sd"))?;
                 let d = RefClassOverrun {

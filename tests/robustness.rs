@@ -1,0 +1,218 @@
+//! Misuse of the command line and failures while writing, run as a user runs the binary.
+//! Exit codes (README): 0 success, 1 runtime failure (nothing partial left), 2 invalid input.
+
+use std::path::Path;
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+fn riskkalkyl() -> Command {
+    let mut c = Command::cargo_bin("riskkalkyl").unwrap();
+    c.timeout(Duration::from_secs(60));
+    c
+}
+
+/// Every entry of a directory tree, relative, sorted, with file contents.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let rel = p.strip_prefix(dir).unwrap().display().to_string();
+            if p.is_dir() {
+                out.push((rel + "/", Vec::new()));
+                stack.push(p);
+            } else {
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn cli_misuse_gets_a_clear_error_and_the_documented_exit_code() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let file = file.display().to_string();
+    let dir = tmp.path().display().to_string();
+    let cases: Vec<(Vec<&str>, i32, &str)> = vec![
+        (vec!["run", "--runs", "0"], 2, "--runs"),
+        (vec!["run", "--runs", "-5"], 2, "-5"),
+        (vec!["run", "--runs", "lots"], 2, "--runs"),
+        (vec!["run", "--runs", "10000000001"], 2, "--runs"),
+        (vec!["run", "--threads", "100000"], 2, "--threads"),
+        (vec!["run", "--seed", "-1"], 2, "-1"),
+        (vec!["run", "--runs", "10", "--budget-msek", "nan"], 2, "--budget-msek"),
+        (vec!["run", "--runs", "10", "--budget-msek", "inf"], 2, "--budget-msek"),
+        (vec!["run", "--runs", "10", "--budget-msek", "0"], 2, "--budget-msek"),
+        (vec!["run", "--runs", "10", "--budget-msek", "-3"], 2, "--budget-msek"),
+        (vec!["run", "--runs", "10", "--budget-msek", "28,7"], 2, "--budget-msek"),
+        (vec!["run", "--lang", "xx"], 2, "--lang"),
+        (vec!["run", "--shard", "3/2"], 2, "--shard"),
+        (vec!["run", "--frobnicate"], 2, "--frobnicate"),
+        (vec!["frobnicate"], 2, "frobnicate"),
+        (vec!["scenario", "check"], 2, "<FILE>"),
+        (vec!["scenario", "check", "no-such-file.toml"], 2, "no-such-file.toml"),
+        (vec!["scenario", "check", &dir], 2, "cannot read"),
+        (vec!["--scenario", "/dev/zero", "tables"], 2, "larger than"),
+        (vec!["run", "--runs", "10", "--out", &file], 1, "fix:"),
+        (vec!["run", "--runs", "10", "--samples", &dir], 1, "fix:"),
+    ];
+    let work = tmp.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    for (args, code, says) in cases {
+        let out = riskkalkyl().current_dir(&work).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: `{says}` not in {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(
+            std::fs::read_dir(&work).unwrap().next().is_none(),
+            "{args:?} wrote into the working directory"
+        );
+    }
+}
+
+#[test]
+fn an_oversized_scenario_file_is_refused_before_parsing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("big.toml");
+    let mut text = models::DEFAULT_SCENARIO.to_string();
+    text.push_str(&format!("# {}\n", "x".repeat(2 << 20)));
+    std::fs::write(&path, text).unwrap();
+    let out = riskkalkyl().arg("scenario").arg("check").arg(&path).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("big.toml:1:1: (file)") && err.contains("fix:"), "{err}");
+}
+
+fn previous_outputs(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(dir.join("summary.json"), "{\"previous\": true}\n").unwrap();
+    std::fs::write(dir.join("yearly.csv"), "previous\n").unwrap();
+}
+
+/// A failure while the outputs are put in place (here: `yearly.csv` cannot be replaced)
+/// leaves the previous files exactly as they were and no temporary file behind.
+#[test]
+fn a_failing_commit_keeps_the_previous_outputs_and_leaves_no_partial_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    previous_outputs(&out);
+    std::fs::remove_file(out.join("yearly.csv")).unwrap();
+    std::fs::create_dir(out.join("yearly.csv")).unwrap();
+    std::fs::write(out.join("yearly.csv").join("keep"), "x").unwrap();
+    let samples = tmp.path().join("samples.csv");
+    std::fs::write(&samples, "previous samples\n").unwrap();
+    let before = snapshot(tmp.path());
+    let o = riskkalkyl()
+        .args(["run", "--runs", "5000", "--quiet", "--out"])
+        .arg(&out)
+        .arg("--samples")
+        .arg(&samples)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("yearly.csv") && err.contains("fix:"), "{err}");
+    assert_eq!(snapshot(tmp.path()), before, "files changed or left behind");
+}
+
+/// A run killed half-way (power cut, Ctrl-C, OOM killer) leaves the previous outputs intact
+/// and no partial or temporary file.
+#[test]
+fn a_run_killed_midway_leaves_the_previous_outputs_intact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    previous_outputs(&out);
+    let samples = out.join("samples.csv");
+    let before = snapshot(tmp.path());
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("riskkalkyl"))
+        .args(["run", "--runs", "1000000000", "--quiet", "--out"])
+        .arg(&out)
+        .arg("--samples")
+        .arg(&samples)
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the run ended before it could be killed"
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(snapshot(tmp.path()), before);
+}
+
+/// Scenario text never names a file: a scenario called like a path writes only the two
+/// documented files into --out.
+#[test]
+fn scenario_content_never_reaches_the_file_system() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("s.toml");
+    let text = models::DEFAULT_SCENARIO.replacen(
+        "name = \"GGVV gemensam IT-drift\"",
+        "name = \"../../evil/summary.json\"",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = tmp.path().join("out");
+    riskkalkyl()
+        .arg("--scenario")
+        .arg(&path)
+        .args(["run", "--runs", "2000", "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let names: Vec<String> = snapshot(tmp.path()).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["out/", "out/summary.json", "out/yearly.csv", "s.toml"]);
+}
+
+/// No NaN or infinity in any output of a valid run: JSON numbers and CSV cells are finite.
+#[test]
+fn outputs_hold_only_finite_numbers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let samples = tmp.path().join("s.csv");
+    riskkalkyl()
+        .args(["run", "--runs", "3000", "--quiet", "--samples-max", "500", "--out"])
+        .arg(&out)
+        .arg("--samples")
+        .arg(&samples)
+        .assert()
+        .success();
+    let json = std::fs::read_to_string(out.join("summary.json")).unwrap();
+    for bad in ["NaN", "nan", "inf", "Infinity"] {
+        assert!(!json.contains(bad), "summary.json holds {bad}");
+    }
+    fn walk(v: &serde_json::Value, path: &str) {
+        match v {
+            serde_json::Value::Number(n) => assert!(n.as_f64().unwrap().is_finite(), "{path}"),
+            // Payback percentiles beyond the horizon are the only nulls.
+            serde_json::Value::Null => assert!(path.contains("payback_year"), "null at {path}"),
+            serde_json::Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| walk(x, &format!("{path}[{i}]"))),
+            serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| walk(x, &format!("{path}.{k}"))),
+            _ => {}
+        }
+    }
+    walk(&serde_json::from_str(&json).unwrap(), "");
+    for file in [out.join("yearly.csv"), samples] {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for line in text.lines().skip(1) {
+            for cell in line.split(',').skip(1) {
+                if let Ok(x) = cell.parse::<f64>() {
+                    assert!(x.is_finite(), "{}: {cell}", file.display());
+                }
+                assert!(
+                    !cell.eq_ignore_ascii_case("nan") && !cell.contains("inf"),
+                    "{}: {cell}",
+                    file.display()
+                );
+            }
+        }
+    }
+}
