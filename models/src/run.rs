@@ -231,6 +231,17 @@ pub fn simulate(
     chunks: Range<u64>,
     budget_msek: f64,
 ) -> Result<RunResult, RunPlanError> {
+    simulate_with_progress(model, plan, chunks, budget_msek, &|| {})
+}
+
+/// [`simulate`], calling `chunk_done` after each chunk (from worker threads, for a progress bar).
+pub fn simulate_with_progress(
+    model: &Model,
+    plan: &RunPlan,
+    chunks: Range<u64>,
+    budget_msek: f64,
+    chunk_done: &(dyn Fn() + Sync),
+) -> Result<RunResult, RunPlanError> {
     let (acc, _) = sim::run_chunks(
         plan,
         chunks,
@@ -247,6 +258,7 @@ pub fn simulate(
                 acc.record(&s.outcome, &mut s.block);
             }
             acc.flush(&mut s.block);
+            chunk_done();
         },
         |(mut a, sa), (b, sb)| {
             a.merge(&b);

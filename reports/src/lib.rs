@@ -4,6 +4,7 @@ pub mod console;
 pub mod csv;
 pub mod json;
 pub mod output;
+pub mod state;
 pub mod tables;
 
 pub use json::{RunInfo, Summary};

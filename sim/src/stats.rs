@@ -144,8 +144,45 @@ pub struct QuantileSketch {
     pos: Vec<Option<Box<[u64]>>>,
     /// The same for x < 0, on |x|.
     neg: Vec<Option<Box<[u64]>>>,
+    /// +∞ while empty; stored as `null` then (formats such as JSON have no infinities).
+    #[serde(with = "empty_as_none::min")]
     min: f64,
+    /// −∞ while empty, likewise.
+    #[serde(with = "empty_as_none::max")]
     max: f64,
+}
+
+/// Serde for the min and max of a sketch: `None` stands for the infinity of an empty sketch.
+mod empty_as_none {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    fn ser<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        x.is_finite().then_some(*x).serialize(s)
+    }
+
+    fn de<'de, D: Deserializer<'de>>(d: D, empty: f64) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(empty))
+    }
+
+    pub mod min {
+        use super::*;
+        pub fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+            ser(x, s)
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+            de(d, f64::INFINITY)
+        }
+    }
+
+    pub mod max {
+        use super::*;
+        pub fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+            ser(x, s)
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+            de(d, f64::NEG_INFINITY)
+        }
+    }
 }
 
 impl Default for QuantileSketch {
@@ -469,6 +506,39 @@ mod tests {
             let got = s.quantile(q);
             let tol = exact.abs() * QuantileSketch::RELATIVE_ACCURACY + QuantileSketch::ZERO_BAND;
             assert!((got - exact).abs() <= tol, "q={q}: {got} vs {exact}");
+        }
+    }
+
+    #[test]
+    fn push_slice_equals_pushes_also_for_huge_values() {
+        let mut rng = chunk_rng(5, 0);
+        let xs: Vec<f64> = (0..3000)
+            .map(|i| {
+                let x = rng.random::<f64>() * 100.0 - 50.0;
+                // Every 100th value takes the wide path (|x| ≥ 2^21).
+                if i % 100 == 0 { x * 1e9 } else { x }
+            })
+            .collect();
+        let mut one = Stat::default();
+        xs.iter().for_each(|&x| one.push(x));
+        let mut many = Stat::default();
+        xs.chunks(77).for_each(|c| many.push_slice(c));
+        assert_eq!(one, many);
+        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+        assert!((one.moments.mean() - mean).abs() < 1e-6 * mean.abs().max(1.0));
+    }
+
+    #[test]
+    fn fixed_point_rounds_to_nearest() {
+        for (y, r) in [
+            (0.4, 0),
+            (0.6, 1),
+            (-0.6, -1),
+            (2.5, 2),
+            (3.5, 4),
+            (-1e15 - 0.75, -1_000_000_000_000_001),
+        ] {
+            assert_eq!(fixed(y), r, "{y}");
         }
     }
 
