@@ -4,12 +4,15 @@
 //! codes (0 success, 1 runtime failure such as an unwritable output, 2 invalid input: a bad
 //! scenario file or bad arguments).
 
-use std::io::Write;
+mod bench;
+
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use models::{Model, Scenario, ScenarioError};
+use reports::state::ShardState;
 use reports::{OutputSet, RunInfo, Summary};
 use sim::RunPlan;
 
@@ -53,6 +56,11 @@ enum Command {
     Alternatives(DecisionArgs),
     /// The risk register: each risk's expected cost, share of the P80 contingency, mitigations.
     Risks(DecisionArgs),
+    /// Merge the shard state files of `run --shard I/N` into summary.json and yearly.csv,
+    /// byte-identical to those of the unsharded run.
+    Merge(MergeArgs),
+    /// Measure speed and memory: runs/s, ns per run on 1 and all threads, peak RSS.
+    Bench(bench::BenchArgs),
     /// Show or check scenario files.
     Scenario {
         #[command(subcommand)]
@@ -144,6 +152,51 @@ struct RunArgs {
     /// Print nothing but errors.
     #[arg(long)]
     quiet: bool,
+    /// Run only slice I of N of the run's chunks (I from 0; same seed, so the same draws as the
+    /// whole run) and write a state file `shard-I-of-N.json` into --out for `riskkalkyl merge`.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    shard: Option<Shard>,
+}
+
+#[derive(clap::Args)]
+struct MergeArgs {
+    /// Directories holding shard-*-of-*.json files (or the files themselves).
+    #[arg(required = true, value_name = "DIR")]
+    inputs: Vec<PathBuf>,
+    /// Output directory for summary.json and yearly.csv.
+    #[arg(long, default_value = "out")]
+    out: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// Slice `index` of `count` of a run (`--shard I/N`).
+#[derive(Debug, Clone, Copy)]
+struct Shard {
+    index: u64,
+    count: u64,
+}
+
+fn parse_shard(s: &str) -> Result<Shard, String> {
+    let (i, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("expected I/N such as 0/4 (slice I of N, I from 0), got \"{s}\""))?;
+    let num = |part: &str, what: &str| {
+        part.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("{what} in I/N must be a whole number, got \"{part}\""))
+    };
+    let (index, count) = (num(i, "I")?, num(n, "N")?);
+    if count == 0 {
+        return Err("N in I/N must be at least 1".into());
+    }
+    if index >= count {
+        return Err(format!(
+            "I must be below N (slices are numbered 0 to N-1), got {index}/{count}"
+        ));
+    }
+    Ok(Shard { index, count })
 }
 
 /// A failure and its exit code.
@@ -155,6 +208,12 @@ enum Failure {
 impl From<ScenarioError> for Failure {
     fn from(e: ScenarioError) -> Failure {
         Failure::Input(format!("invalid scenario: {e}"))
+    }
+}
+
+impl From<reports::state::StateError> for Failure {
+    fn from(e: reports::state::StateError) -> Failure {
+        Failure::Input(e.to_string())
     }
 }
 
@@ -209,12 +268,23 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
     };
     let plan =
         RunPlan::new(args.runs, args.seed, usize::from(args.threads)).map_err(|e| Failure::Input(e.to_string()))?;
+    if args.shard.is_some() && args.samples.is_some() {
+        return Err(Failure::Input(
+            "--samples cannot be combined with --shard: write samples from an unsharded run".into(),
+        ));
+    }
+    let chunks = match args.shard {
+        Some(sh) => reports::state::shard_chunks(plan.chunks(), sh.index, sh.count),
+        None => 0..plan.chunks(),
+    };
     // Check the output directory before spending time on the run.
     let mut files = OutputSet::new(&args.out)?;
+    let bar = progress_bar(chunks.end - chunks.start, args.quiet);
     let started = std::time::Instant::now();
-    let result =
-        models::simulate(&model, &plan, 0..plan.chunks(), budget).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let result = models::simulate_with_progress(&model, &plan, chunks.clone(), budget, &|| bar.inc(1))
+        .map_err(|e| Failure::Runtime(e.to_string()))?;
     let elapsed = started.elapsed();
+    bar.finish_and_clear();
     if result.out_of_range_runs > 0 {
         // Validation bounds every figure for bounded inputs; an unbounded distribution can
         // still, rarely, draw past the limit. Nothing is written.
@@ -233,9 +303,27 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
         npv_base_year: model.npv_base_year(),
         discount_rate_pct: model.discount_rate_pct(),
     };
-    let summary = Summary::new(&info, &result);
-    files.add("summary.json", summary.to_json().as_bytes())?;
-    files.add("yearly.csv", reports::csv::yearly(&result).as_bytes())?;
+    if let Some(sh) = args.shard {
+        let (runs, name) = (result.runs, ShardState::file_name(sh.index, sh.count));
+        let state = ShardState::new(&info, scenario, sh.index, sh.count, chunks.clone(), result);
+        files.add(&name, state.to_json().as_bytes())?;
+        let written = files.commit()?;
+        if !args.quiet {
+            eprintln!(
+                "wrote {} (shard {}/{}: chunks {}..{} of {}, {runs} of {} runs in {:.2} s); combine the shards with `riskkalkyl merge`",
+                written[0].display(),
+                sh.index,
+                sh.count,
+                chunks.start,
+                chunks.end,
+                plan.chunks(),
+                args.runs,
+                elapsed.as_secs_f64()
+            );
+        }
+        return Ok(());
+    }
+    let summary = add_outputs(&mut files, &info, &result)?;
     if let Some(path) = &args.samples {
         let cap = args.samples_max.min(args.runs);
         let chunks = cap.div_ceil(sim::CHUNK_RUNS);
@@ -273,6 +361,47 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
             elapsed.as_secs_f64(),
             args.runs as f64 / elapsed.as_secs_f64().max(1e-9)
         );
+    }
+    Ok(())
+}
+
+/// Stage summary.json and yearly.csv of a (whole or merged) run.
+fn add_outputs(files: &mut OutputSet, info: &RunInfo, result: &models::RunResult) -> Result<Summary, Failure> {
+    let summary = Summary::new(info, result);
+    files.add("summary.json", summary.to_json().as_bytes())?;
+    files.add("yearly.csv", reports::csv::yearly(result).as_bytes())?;
+    Ok(summary)
+}
+
+/// A progress bar with ETA over `chunks` chunks on stderr; hidden with --quiet or when stderr
+/// is not a terminal.
+fn progress_bar(chunks: u64, quiet: bool) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(chunks);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{elapsed_precise} [{wide_bar}] {percent:>3}% of chunks, ETA {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn merge(args: MergeArgs) -> Result<(), Failure> {
+    let mut states = Vec::new();
+    for path in reports::state::state_files(&args.inputs)? {
+        let state = ShardState::read(&path)?;
+        states.push((path, state));
+    }
+    let (info, result) = reports::state::merge(states)?;
+    let mut files = OutputSet::new(&args.out)?;
+    let summary = add_outputs(&mut files, &info, &result)?;
+    let written = files.commit()?;
+    if !args.quiet {
+        print(&reports::console::summary(&summary))?;
+        let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
+        eprintln!("wrote {} (merged {} runs)", names.join(", "), result.runs);
     }
     Ok(())
 }
@@ -423,6 +552,13 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
         Command::Run(args) => {
             let (s, _) = load(&cli.scenario)?;
             run(args, &s)
+        }
+        Command::Merge(args) => merge(args),
+        Command::Bench(args) => {
+            let (s, _) = load(&cli.scenario)?;
+            let model = Model::new(&s)?;
+            let report = bench::run(&args, &s, &model).map_err(|e| Failure::Runtime(e.to_string()))?;
+            print(&if args.json { report.to_json() } else { report.to_text() })
         }
     }
 }

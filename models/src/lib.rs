@@ -17,5 +17,5 @@ pub mod scenario;
 pub mod sensitivity;
 
 pub use model::{Model, Outcome, PointTables};
-pub use run::{RunResult, simulate};
+pub use run::{RunResult, simulate, simulate_with_progress};
 pub use scenario::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, Scenario, ScenarioError};

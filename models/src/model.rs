@@ -68,6 +68,8 @@ pub struct Model {
     tables_last_year: i32,
     npv_base_year: i32,
     discount_rate: f64,
+    /// 1 / (1 + rate)^(year − npv base year) per year index: the same for every run.
+    discount_factor: Vec<f64>,
     budget_msek: Option<f64>,
     /// 2024 cost per kommun and category, MSEK: `[k][c]`.
     cost0: Vec<Vec<f64>>,
@@ -135,6 +137,7 @@ pub struct Outcome {
     pub saving_share_full: f64,
     extras: Vec<f64>,
     cat_cost: Vec<f64>,
+    cat_growth: Vec<f64>,
     cat_saving: Vec<f64>,
     cum: Vec<f64>,
 }
@@ -277,6 +280,10 @@ impl Model {
             tables_last_year: s.years.tables_last_year,
             npv_base_year: s.years.npv_base_year,
             discount_rate: s.finance.discount_rate_pct / 100.0,
+            discount_factor: years
+                .iter()
+                .map(|&y| 1.0 / (1.0 + s.finance.discount_rate_pct / 100.0).powi(y - s.years.npv_base_year))
+                .collect(),
             budget_msek: s.finance.budget_msek,
             cost0,
             cost0_total,
@@ -431,6 +438,7 @@ impl Model {
             saving_share_full: 0.0,
             extras: vec![0.0; n],
             cat_cost: vec![0.0; c],
+            cat_growth: vec![0.0; c],
             cat_saving: vec![0.0; c],
             cum: vec![0.0; k + 1],
         }
@@ -521,7 +529,11 @@ impl Model {
         }
         out.saving_share_full = saved / cur;
 
-        // Year by year.
+        // Year by year; category costs compound by one growth factor a year.
+        for (c, g) in out.cat_growth.iter_mut().enumerate() {
+            *g = 1.0 + x[self.cat_growth[c]] / 100.0;
+        }
+        out.cat_cost.copy_from_slice(&self.cost0_total);
         out.cum.iter_mut().for_each(|c| *c = 0.0);
         out.npv.iter_mut().for_each(|v| *v = 0.0);
         out.payback_year.iter_mut().for_each(|p| *p = None);
@@ -536,10 +548,12 @@ impl Model {
                 let y = rel as usize;
                 (0.5 * overlap(d, d + 12.0, y) + overlap(d + 12.0, f64::INFINITY, y)) / 12.0
             };
-            for (c, cost) in out.cat_cost.iter_mut().enumerate() {
-                *cost = self.cost0_total[c] * (1.0 + x[self.cat_growth[c]] / 100.0).powi(years_from_base);
-                current_total += *cost;
-                saved_total += *cost * effect * out.cat_saving[c];
+            for c in 0..out.cat_cost.len() {
+                if t > 0 {
+                    out.cat_cost[c] *= out.cat_growth[c];
+                }
+                current_total += out.cat_cost[c];
+                saved_total += out.cat_cost[c] * effect * out.cat_saving[c];
             }
             let joint_total = current_total - saved_total + out.extras[t];
             out.joint_total[t] = joint_total;
@@ -550,7 +564,7 @@ impl Model {
             } else {
                 Some(&self.key_full)
             };
-            let discount = (1.0 + self.discount_rate).powi(self.base_year + years_from_base - self.npv_base_year);
+            let discount = self.discount_factor[t];
             let mut net_total = 0.0;
             for k in 0..k_count {
                 let i = k * n + t;
@@ -569,7 +583,7 @@ impl Model {
                 out.joint[i] = joint;
                 let net = current - joint;
                 out.net[i] = net;
-                out.npv[k] += net / discount;
+                out.npv[k] += net * discount;
                 net_total += net;
                 if rel >= 0 {
                     out.track_payback(k, net, self.base_year + years_from_base);

@@ -76,7 +76,26 @@ impl RunResult {
         self.out_of_range_runs += o.out_of_range_runs;
     }
 
-    fn record(&mut self, o: &Outcome) {
+    /// Every [`Stat`] of the result, in the fixed order [`Block`] lays values out.
+    fn stats_mut(&mut self) -> impl Iterator<Item = &mut Stat> {
+        self.npv
+            .iter_mut()
+            .chain(self.net_yearly.iter_mut())
+            .chain(self.joint_yearly.iter_mut())
+            .chain([
+                &mut self.establishment,
+                &mut self.duration_months,
+                &mut self.saving_share_full,
+            ])
+    }
+
+    fn stat_count(&self) -> usize {
+        self.npv.len() + self.net_yearly.len() + self.joint_yearly.len() + 3
+    }
+
+    /// Take one run's outcome into `block`; counts go straight in, values wait in the block
+    /// until it is full or [`RunResult::flush`] is called.
+    fn record(&mut self, o: &Outcome, block: &mut Block) {
         if !in_range(o) {
             // Never let a NaN, an infinity or an overflowing figure into the statistics.
             self.out_of_range_runs += 1;
@@ -85,32 +104,78 @@ impl RunResult {
         self.runs += 1;
         let k_count = self.kommuner.len();
         let n = self.years.len();
+        let j = block.len;
+        let b = &mut block.values;
+        let mut stat = 0;
+        let mut put = |v: f64| {
+            b[stat * BLOCK + j] = v;
+            stat += 1;
+        };
         let mut npv_total = 0.0;
         for k in 0..k_count {
-            self.npv[k].push(o.npv[k]);
-            self.net_loss[k].push(o.npv[k] < 0.0);
+            put(o.npv[k]);
             npv_total += o.npv[k];
             self.payback[k][payback_slot(o.payback_year[k], &self.years)] += 1;
         }
-        self.npv[k_count].push(npv_total);
-        self.net_loss[k_count].push(npv_total < 0.0);
-        for t in 0..n {
-            let (mut net, mut joint) = (0.0, 0.0);
-            for k in 0..k_count {
-                let i = k * n + t;
-                self.net_yearly[i].push(o.net[i]);
-                self.joint_yearly[i].push(o.joint[i]);
-                net += o.net[i];
-                joint += o.joint[i];
-            }
-            self.net_yearly[k_count * n + t].push(net);
-            self.joint_yearly[k_count * n + t].push(joint);
-        }
+        put(npv_total);
         self.payback[k_count][payback_slot(o.payback_year[k_count], &self.years)] += 1;
-        self.establishment.push(o.establishment_msek);
-        self.overrun.push(o.establishment_msek > self.budget_msek);
-        self.duration_months.push(o.duration_months);
-        self.saving_share_full.push(o.saving_share_full);
+        for values in [&o.net, &o.joint] {
+            for k in 0..k_count {
+                values[k * n..(k + 1) * n].iter().for_each(|&v| put(v));
+            }
+            for t in 0..n {
+                put((0..k_count).map(|k| values[k * n + t]).sum());
+            }
+        }
+        put(o.establishment_msek);
+        put(o.duration_months);
+        put(o.saving_share_full);
+        block.len += 1;
+        if block.len == BLOCK {
+            self.flush(block);
+        }
+    }
+
+    /// Push the values waiting in `block`, one statistic at a time, and empty it.
+    fn flush(&mut self, block: &mut Block) {
+        let len = block.len;
+        if len == 0 {
+            return;
+        }
+        let values = &block.values;
+        let column = |s: usize| &values[s * BLOCK..s * BLOCK + len];
+        for (s, stat) in self.stats_mut().enumerate() {
+            stat.push_slice(column(s));
+        }
+        let hits = |xs: &[f64], f: &dyn Fn(f64) -> bool| xs.iter().filter(|&&x| f(x)).count() as u64;
+        for (k, p) in self.net_loss.iter_mut().enumerate() {
+            p.hits += hits(column(k), &|x| x < 0.0);
+            p.n += len as u64;
+        }
+        let est = self.npv.len() + self.net_yearly.len() + self.joint_yearly.len();
+        let budget = self.budget_msek;
+        self.overrun.hits += hits(column(est), &|x| x > budget);
+        self.overrun.n += len as u64;
+        block.len = 0;
+    }
+}
+
+/// Runs whose values are buffered before they are pushed statistic by statistic: one
+/// statistic's quantile buckets then stay in cache while its values go in.
+const BLOCK: usize = 256;
+
+/// The values of up to [`BLOCK`] runs, `[stat * BLOCK + run]` in [`RunResult::stats_mut`] order.
+struct Block {
+    values: Vec<f64>,
+    len: usize,
+}
+
+impl Block {
+    fn new(result: &RunResult) -> Block {
+        Block {
+            values: vec![0.0; result.stat_count() * BLOCK],
+            len: 0,
+        }
     }
 }
 
@@ -134,11 +199,13 @@ struct Scratch {
     columns: Vec<Vec<f64>>,
     row: Vec<f64>,
     outcome: Outcome,
+    block: Block,
 }
 
 impl Scratch {
-    fn new(model: &Model) -> Scratch {
+    fn new(model: &Model, result: &RunResult) -> Scratch {
         Scratch {
+            block: Block::new(result),
             columns: vec![vec![0.0; sim::CHUNK_RUNS as usize]; model.inputs().len()],
             row: vec![0.0; model.inputs().len()],
             outcome: model.new_outcome(),
@@ -161,7 +228,7 @@ pub fn for_each_run(
     chunks: Range<u64>,
     mut f: impl FnMut(u64, &[f64], &Outcome) -> bool,
 ) {
-    let mut s = Scratch::new(model);
+    let mut s = Scratch::new(model, &RunResult::new(model, 0.0));
     for c in chunks {
         let range = plan.chunk_runs(c);
         let len = (range.end - range.start) as usize;
@@ -186,12 +253,23 @@ pub fn simulate(
     chunks: Range<u64>,
     budget_msek: f64,
 ) -> Result<RunResult, RunPlanError> {
+    simulate_with_progress(model, plan, chunks, budget_msek, &|| {})
+}
+
+/// [`simulate`], calling `chunk_done` after each chunk (from worker threads, for a progress bar).
+pub fn simulate_with_progress(
+    model: &Model,
+    plan: &RunPlan,
+    chunks: Range<u64>,
+    budget_msek: f64,
+    chunk_done: &(dyn Fn() + Sync),
+) -> Result<RunResult, RunPlanError> {
     let (acc, _) = sim::run_chunks(
         plan,
         chunks,
         || (RunResult::new(model, budget_msek), None::<Box<Scratch>>),
         |(acc, scratch), _c, range, rng| {
-            let s = scratch.get_or_insert_with(|| Box::new(Scratch::new(model)));
+            let s = scratch.get_or_insert_with(|| Box::new(Scratch::new(model, acc)));
             let len = (range.end - range.start) as usize;
             sample_chunk(model, rng, len, &mut s.columns);
             for j in 0..len {
@@ -199,8 +277,10 @@ pub fn simulate(
                     *v = col[j];
                 }
                 model.evaluate(&s.row, &mut s.outcome);
-                acc.record(&s.outcome);
+                acc.record(&s.outcome, &mut s.block);
             }
+            acc.flush(&mut s.block);
+            chunk_done();
         },
         |(mut a, sa), (b, sb)| {
             a.merge(&b);
@@ -211,7 +291,7 @@ pub fn simulate(
 }
 
 #[cfg(test)]
-mod tests {
+mod guard_tests {
     use super::*;
     use crate::Scenario;
 
@@ -221,16 +301,17 @@ mod tests {
         let mut o = model.new_outcome();
         model.evaluate(&model.point_values(), &mut o);
         let mut r = RunResult::new(&model, 1.0);
-        r.record(&o);
-        assert_eq!((r.runs, r.out_of_range_runs), (1, 0));
+        let mut block = Block::new(&r);
+        r.record(&o, &mut block);
         for bad in [f64::NAN, f64::INFINITY, 2e9] {
             let mut b = o.clone();
             b.net[3] = bad;
-            r.record(&b);
+            r.record(&b, &mut block);
         }
         let mut b = o.clone();
         b.npv[0] = f64::NEG_INFINITY;
-        r.record(&b);
+        r.record(&b, &mut block);
+        r.flush(&mut block);
         assert_eq!((r.runs, r.out_of_range_runs), (1, 4));
         assert_eq!(r.npv[0].moments.count(), 1);
     }

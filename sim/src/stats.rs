@@ -33,14 +33,60 @@ pub struct Moments {
     sum_sq: i128,
 }
 
+/// 1.5 · 2⁵²: adding it to |y| ≤ 2⁵¹ leaves y rounded to an integer (ties to even) in the
+/// low bits of the sum, so rounding and conversion take two instructions and no libm call.
+const MAGIC: f64 = 6_755_399_441_055_744.0;
+/// Values with |x| below this take the fast path of [`Moments::push`] (x · 2³⁰ ≤ 2⁵¹).
+const FAST_LIMIT: f64 = (1u64 << 21) as f64;
+
+/// `y` (|y| ≤ 2⁵¹) rounded to the nearest integer, ties to even.
+#[inline(always)]
+fn fixed(y: f64) -> i64 {
+    (y + MAGIC).to_bits() as i64 - MAGIC.to_bits() as i64
+}
+
 impl Moments {
     #[inline]
     pub fn push(&mut self, x: f64) {
+        if x.abs() < FAST_LIMIT {
+            self.n += 1;
+            self.sum += fixed(x * SUM_SCALE) as i128;
+            let q = fixed(x * SQ_SCALE) as i128;
+            self.sum_q += q;
+            self.sum_sq += q * q;
+        } else {
+            self.push_wide(x);
+        }
+    }
+
+    /// The same as [`Moments::push`] for values too large for the fast path.
+    #[cold]
+    fn push_wide(&mut self, x: f64) {
         self.n += 1;
-        self.sum += (x * SUM_SCALE).round() as i128;
-        let q = (x * SQ_SCALE).round() as i128;
+        self.sum += (x * SUM_SCALE).round_ties_even() as i128;
+        let q = (x * SQ_SCALE).round_ties_even() as i128;
         self.sum_q += q;
         self.sum_sq += q * q;
+    }
+
+    /// Push many values; the same result as pushing them one by one.
+    pub fn push_slice(&mut self, xs: &[f64]) {
+        let (mut n, mut sum, mut sum_q, mut sum_sq) = (0u64, 0i128, 0i128, 0i128);
+        for &x in xs {
+            if x.abs() < FAST_LIMIT {
+                n += 1;
+                sum += fixed(x * SUM_SCALE) as i128;
+                let q = fixed(x * SQ_SCALE) as i128;
+                sum_q += q;
+                sum_sq += q * q;
+            } else {
+                self.push_wide(x);
+            }
+        }
+        self.n += n;
+        self.sum += sum;
+        self.sum_q += sum_q;
+        self.sum_sq += sum_sq;
     }
 
     pub fn merge(&mut self, other: &Moments) {
@@ -98,8 +144,45 @@ pub struct QuantileSketch {
     pos: Vec<Option<Box<[u64]>>>,
     /// The same for x < 0, on |x|.
     neg: Vec<Option<Box<[u64]>>>,
+    /// +∞ while empty; stored as `null` then (formats such as JSON have no infinities).
+    #[serde(with = "empty_as_none::min")]
     min: f64,
+    /// −∞ while empty, likewise.
+    #[serde(with = "empty_as_none::max")]
     max: f64,
+}
+
+/// Serde for the min and max of a sketch: `None` stands for the infinity of an empty sketch.
+mod empty_as_none {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    fn ser<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        x.is_finite().then_some(*x).serialize(s)
+    }
+
+    fn de<'de, D: Deserializer<'de>>(d: D, empty: f64) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(empty))
+    }
+
+    pub mod min {
+        use super::*;
+        pub fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+            ser(x, s)
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+            de(d, f64::INFINITY)
+        }
+    }
+
+    pub mod max {
+        use super::*;
+        pub fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+            ser(x, s)
+        }
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+            de(d, f64::NEG_INFINITY)
+        }
+    }
 }
 
 impl Default for QuantileSketch {
@@ -138,6 +221,15 @@ impl QuantileSketch {
     #[inline]
     fn bump(pages: &mut Vec<Option<Box<[u64]>>>, x: f64, by: u64) {
         let (e, s) = Self::slot(x);
+        match pages.get_mut(e) {
+            Some(Some(page)) => page[s] += by,
+            _ => Self::bump_new_page(pages, e, s, by),
+        }
+    }
+
+    /// First value in octave `e`: make room for its page.
+    #[cold]
+    fn bump_new_page(pages: &mut Vec<Option<Box<[u64]>>>, e: usize, s: usize, by: u64) {
         if pages.len() <= e {
             pages.resize_with(e + 1, || None);
         }
@@ -152,8 +244,13 @@ impl QuantileSketch {
             return;
         }
         self.n += 1;
-        self.min = self.min.min(x);
-        self.max = self.max.max(x);
+        // Plain comparisons: x is finite, so f64::min's NaN handling is not needed.
+        if x < self.min {
+            self.min = x;
+        }
+        if x > self.max {
+            self.max = x;
+        }
         if x.abs() < Self::ZERO_BAND {
             self.zeros += 1;
         } else if x > 0.0 {
@@ -258,6 +355,15 @@ impl Stat {
     pub fn push(&mut self, x: f64) {
         self.moments.push(x);
         self.sketch.push(x);
+    }
+
+    /// Push many values. Cheaper per value than [`Stat::push`] in a loop over many
+    /// statistics, because one statistic's buckets stay in cache while its values go in.
+    pub fn push_slice(&mut self, xs: &[f64]) {
+        self.moments.push_slice(xs);
+        for &x in xs {
+            self.sketch.push(x);
+        }
     }
 
     pub fn merge(&mut self, other: &Stat) {
@@ -400,6 +506,39 @@ mod tests {
             let got = s.quantile(q);
             let tol = exact.abs() * QuantileSketch::RELATIVE_ACCURACY + QuantileSketch::ZERO_BAND;
             assert!((got - exact).abs() <= tol, "q={q}: {got} vs {exact}");
+        }
+    }
+
+    #[test]
+    fn push_slice_equals_pushes_also_for_huge_values() {
+        let mut rng = chunk_rng(5, 0);
+        let xs: Vec<f64> = (0..3000)
+            .map(|i| {
+                let x = rng.random::<f64>() * 100.0 - 50.0;
+                // Every 100th value takes the wide path (|x| ≥ 2^21).
+                if i % 100 == 0 { x * 1e9 } else { x }
+            })
+            .collect();
+        let mut one = Stat::default();
+        xs.iter().for_each(|&x| one.push(x));
+        let mut many = Stat::default();
+        xs.chunks(77).for_each(|c| many.push_slice(c));
+        assert_eq!(one, many);
+        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
+        assert!((one.moments.mean() - mean).abs() < 1e-6 * mean.abs().max(1.0));
+    }
+
+    #[test]
+    fn fixed_point_rounds_to_nearest() {
+        for (y, r) in [
+            (0.4, 0),
+            (0.6, 1),
+            (-0.6, -1),
+            (2.5, 2),
+            (3.5, 4),
+            (-1e15 - 0.75, -1_000_000_000_000_001),
+        ] {
+            assert_eq!(fixed(y), r, "{y}");
         }
     }
 
