@@ -191,6 +191,22 @@ pub struct Staffing {
     pub roles: Vec<Role>,
 }
 
+/// Rank correlation between uncertain inputs (Spearman), imposed with the Iman–Conover method.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correlation {
+    /// The correlated inputs by field path, as [`Scenario::inputs`] names them (e.g.
+    /// `establishment.migration_overrun_pct`), in the order of the matrix rows.
+    pub inputs: Vec<String>,
+    /// Spearman rank correlations, one row per input: symmetric, unit diagonal, positive
+    /// semi-definite.
+    pub matrix: Vec<Vec<f64>>,
+    /// Replace a matrix that is not positive semi-definite by the nearest one (Higham 2002)
+    /// instead of refusing it; the run reports how far it moved.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub repair: bool,
+}
+
 /// A scenario as written in the file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -207,6 +223,8 @@ pub struct Scenario {
     pub establishment: Establishment,
     pub savings: Vec<SavingPost>,
     pub staffing: Staffing,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation: Option<Correlation>,
 }
 
 /// A field path such as `establishment.phases[2].duration_months.max`.
@@ -489,6 +507,97 @@ impl Scenario {
         }
     }
 
+    /// The correlation section's problems: names, then the matrix.
+    fn correlation_problems(&self, c: &Correlation, bad: &mut impl FnMut(String, String, &str)) {
+        use sim::correlation::{CorrelationError as E, RankCorrelation};
+        let inputs = self.inputs();
+        let mut ok = true;
+        for (i, name) in c.inputs.iter().enumerate() {
+            match inputs.iter().find(|(n, _)| n == name) {
+                None => {
+                    ok = false;
+                    let near: Vec<&str> = inputs
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .filter(|n| name.split('.').next().is_some_and(|head| n.starts_with(head)))
+                        .take(6)
+                        .collect();
+                    let hint = if near.is_empty() {
+                        "name an uncertain input by its field path, e.g. \"establishment.migration_overrun_pct\""
+                            .to_string()
+                    } else {
+                        format!(
+                            "name an uncertain input by its field path, e.g. one of: {}",
+                            near.join(", ")
+                        )
+                    };
+                    bad(
+                        format!("correlation.inputs[{i}]"),
+                        format!("\"{name}\" is not an uncertain input of this scenario"),
+                        &hint,
+                    );
+                }
+                Some((_, DistSpec::Fixed { .. })) => {
+                    ok = false;
+                    bad(
+                        format!("correlation.inputs[{i}]"),
+                        format!("\"{name}\" is a fixed value: it cannot be correlated"),
+                        "remove it from the correlation, or give it a distribution",
+                    );
+                }
+                Some(_) => {}
+            }
+            if c.inputs[..i].contains(name) {
+                ok = false;
+                bad(
+                    format!("correlation.inputs[{i}]"),
+                    format!("\"{name}\" is listed twice"),
+                    "list each input once",
+                );
+            }
+        }
+        if !ok {
+            return;
+        }
+        if c.matrix.len() != c.inputs.len() {
+            bad(
+                "correlation.matrix".into(),
+                format!("{} rows for {} inputs", c.matrix.len(), c.inputs.len()),
+                "give one row per input, in the order of correlation.inputs",
+            );
+            return;
+        }
+        if let Err(e) = RankCorrelation::new(&c.matrix, c.repair) {
+            let (path, hint) = match &e {
+                E::Rows { .. } => (
+                    "correlation.matrix".to_string(),
+                    "give one row per input, in the order of correlation.inputs",
+                ),
+                E::Row { row, .. } => (
+                    format!("correlation.matrix[{row}]"),
+                    "give each row one entry per input",
+                ),
+                E::Range { row, col, .. } => (
+                    format!("correlation.matrix[{row}][{col}]"),
+                    "a rank correlation lies between -1 and 1",
+                ),
+                E::Diagonal { row, .. } => (
+                    format!("correlation.matrix[{row}][{row}]"),
+                    "an input correlates 1.0 with itself: write 1.0 on the diagonal",
+                ),
+                E::Asymmetric { row, col, .. } => (
+                    format!("correlation.matrix[{row}][{col}]"),
+                    "the matrix must be symmetric: write the same value at [i][j] and [j][i]",
+                ),
+                E::NotPsd { .. } => (
+                    "correlation.matrix".to_string(),
+                    "weaken the strongest correlations (some of them contradict each other), or set repair = true to use the nearest valid matrix",
+                ),
+            };
+            bad(path, e.to_string(), hint);
+        }
+    }
+
     /// All validation problems, in file order as far as practical.
     fn problems(&self) -> Vec<Problem> {
         let mut out = Vec::new();
@@ -607,6 +716,9 @@ impl Scenario {
                     }
                 }
             }
+        }
+        if let Some(c) = &self.correlation {
+            self.correlation_problems(c, &mut bad);
         }
         // Categories and growth names.
         if self.categories.is_empty() {

@@ -1,5 +1,6 @@
 //! Turning run results into files and tables: one module per output format.
 
+pub mod compare;
 pub mod console;
 pub mod csv;
 pub mod json;
