@@ -18,6 +18,10 @@ use crate::model::Model;
 use crate::run::{MIN_CHUNKS_FOR_LHS_SE, RunOptions, Scratch};
 use crate::scenario::ScenarioError;
 
+/// Relative difference below which two NPVs count as equal: floating-point rounding of the
+/// same amounts summed in another order (10⁻¹² of a 100 MSEK total is 0.1 öre).
+pub const TIE_REL: f64 = 1e-12;
+
 /// Per kommun (and the total): mergeable accumulators of the paired runs.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PairAcc {
@@ -124,9 +128,11 @@ pub fn compare(a: &Model, b: &Model, plan: &RunPlan, opts: RunOptions) -> Result
                     let (x, y) = if i < k { (oa[i], ob[i]) } else { (ta, tb) };
                     p.npv_a.push(x);
                     p.npv_b.push(y);
-                    p.diff.push(x - y);
-                    p.a_better.push(x > y);
-                    p.b_better.push(y > x);
+                    // Equal up to floating-point rounding (sums taken in another order) is a tie.
+                    let tie = (x - y).abs() <= TIE_REL * (1.0 + x.abs() + y.abs());
+                    p.diff.push(if tie { 0.0 } else { x - y });
+                    p.a_better.push(!tie && x > y);
+                    p.b_better.push(!tie && y > x);
                     *sum += x - y;
                 }
             }
@@ -160,7 +166,7 @@ pub struct PairSummary {
     /// (Var A + Var B) / Var(A − B): how many times more independent runs give the same
     /// standard error. `null` when the difference has no variance (A and B agree in every run).
     pub variance_reduction: Option<f64>,
-    /// P(NPV(A) > NPV(B)); ties count for neither.
+    /// P(NPV(A) > NPV(B)); ties (equal up to rounding, see [`TIE_REL`]) count for neither.
     pub prob_a_better: f64,
     pub prob_a_better_se: f64,
     pub prob_b_better: f64,

@@ -1083,6 +1083,84 @@ mod tests {
         assert_eq!(e.path, "establishment.planed");
     }
 
+    fn line_of(text: &str, needle: &str) -> usize {
+        text.lines().position(|l| l.contains(needle)).unwrap() + 1
+    }
+
+    #[test]
+    fn correlation_errors_point_at_the_entry() {
+        let e = broken(
+            "  \"savings[2].rate_pct\",                          # 9",
+            "  \"savings[2].rate_percent\",                      # 9",
+        );
+        assert_eq!(e.path, "correlation.inputs[9]");
+        assert!(e.problem.contains("not an uncertain input"), "{e}");
+        assert!(e.hint.contains("savings[2].rate_pct"), "{e}");
+        assert_eq!(e.line, line_of(DEFAULT_SCENARIO, "\"savings[2].rate_pct\",  "));
+
+        // Asymmetric: [3][4] = 0.6 but [4][3] changed.
+        let e = broken(
+            "[0.0, 0.0, 0.3, 0.6, 1.0, 0.5, 0.4, 0.0, 0.0, 0.0], # 4",
+            "[0.0, 0.0, 0.3, 0.7, 1.0, 0.5, 0.4, 0.0, 0.0, 0.0], # 4",
+        );
+        assert_eq!(e.path, "correlation.matrix[4][3]");
+        assert!(e.problem.contains("differs"), "{e}");
+        assert_eq!(e.line, line_of(DEFAULT_SCENARIO, "# 4 migration overrun"));
+
+        let e = broken(
+            "[1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
+            "[1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
+        );
+        assert_eq!(e.path, "correlation.matrix[0]");
+
+        let e = broken(
+            "[1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
+            "[1.0, 1.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
+        );
+        assert_eq!(e.path, "correlation.matrix[0][1]");
+    }
+
+    /// Three inputs that cannot be correlated so: a~b 0.9, b~c 0.9, a~c −0.9.
+    const NOT_PSD: &str = r#"
+[correlation]
+inputs = ["establishment.schedule_overrun_pct", "establishment.migration_overrun_pct", "establishment.phases[2].duration_months"]
+matrix = [
+  [1.0, 0.9, -0.9],
+  [0.9, 1.0, 0.9],
+  [-0.9, 0.9, 1.0],
+]
+"#;
+
+    #[test]
+    fn a_matrix_that_is_not_psd_is_refused_unless_repair_is_asked() {
+        let head = &DEFAULT_SCENARIO[..DEFAULT_SCENARIO.find("[correlation]").unwrap()];
+        let text = format!("{head}{NOT_PSD}");
+        let e = Scenario::from_toml(&text, "t.toml").unwrap_err();
+        assert_eq!(e.path, "correlation.matrix");
+        assert!(e.problem.contains("not positive semi-definite"), "{e}");
+        assert!(e.hint.contains("repair = true"), "{e}");
+        assert_eq!(e.line, line_of(&text, "matrix = ["));
+        let repaired = text.replace("matrix = [", "repair = true\nmatrix = [");
+        let s = Scenario::from_toml(&repaired, "t.toml").unwrap();
+        let m = crate::Model::new(&s).unwrap();
+        let r = m.correlation().unwrap().0.repair().unwrap();
+        assert!(r.frobenius > 0.0);
+    }
+
+    #[test]
+    fn a_fixed_input_cannot_be_correlated_and_names_are_unique() {
+        let text = DEFAULT_SCENARIO.replace(
+            "parallel_running_msek_per_year = { dist = \"pert\", min = 4.5, mode = 6.3, max = 10.0 }",
+            "parallel_running_msek_per_year = { dist = \"fixed\", value = 6.3 }",
+        );
+        let e = Scenario::from_toml(&text, "t.toml").unwrap_err();
+        assert_eq!(e.path, "correlation.inputs[2]");
+        let text = DEFAULT_SCENARIO.replace("\"growth_pct_per_year.low\",  ", "\"growth_pct_per_year.high\", ");
+        let e = Scenario::from_toml(&text, "t.toml").unwrap_err();
+        assert_eq!(e.path, "correlation.inputs[1]");
+        assert!(e.problem.contains("twice"), "{e}");
+    }
+
     #[test]
     fn path_round_trip() {
         let p = FieldPath::parse("establishment.phases[2].duration_months.max");

@@ -233,3 +233,20 @@ fn common_random_numbers_cut_the_standard_error_of_the_difference() {
         assert!(p.variance_reduction.unwrap() > 9.0);
     }
 }
+
+/// Re-keying moves money between kommuner but not the GGVV total: a tie in every run (up to
+/// floating-point rounding), never "A better".
+#[test]
+fn rekeying_leaves_the_total_tied() {
+    let a = Scenario::default_ggvv();
+    let mut b = a.clone();
+    b.allocation.full_effect_weights_pct = [("cost_share".to_string(), 100.0)].into();
+    let (ma, mb) = (Model::new(&a).unwrap(), Model::new(&b).unwrap());
+    let plan = RunPlan::new(CHUNK_RUNS, 2, 2).unwrap();
+    let r = compare(&ma, &mb, &plan, MC).unwrap();
+    let total = &r.pairs[4];
+    assert_eq!((total.a_better.hits, total.b_better.hits), (0, 0));
+    assert_eq!(total.diff.moments.variance(), 0.0);
+    // Gnosjö pays more by cost share than by population from 2031 (13.2 % vs 10.4 %): A better.
+    assert_eq!(r.pairs[1].a_better.hits, CHUNK_RUNS);
+}
