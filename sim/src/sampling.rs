@@ -78,6 +78,15 @@ mod tests {
             seen[(x * 4096.0) as usize] += 1;
         }
         assert!(seen.iter().all(|&c| c == 1));
+        // The strata are shuffled: two columns are independent (rank correlation ≈ 0; its sd
+        // under independence is 1/√(n − 1) ≈ 0.016).
+        let mut other = vec![0.0; 4096];
+        let mut second = vec![0.0; 4096];
+        let mut rng = chunk_rng(1, 0);
+        Sampling::LatinHypercube.fill(&input, &mut rng, &mut other);
+        Sampling::LatinHypercube.fill(&input, &mut rng, &mut second);
+        let r = crate::correlation::spearman(&other, &second);
+        assert!(r.abs() < 4.0 / 4095f64.sqrt(), "rank correlation {r}");
     }
 
     /// Known answer: E[X1 + X2 + X3] for Xi ~ PERT(0, 1, 4) is 3·(0 + 4 + 4)/6 = 4. Over 200
