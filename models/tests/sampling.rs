@@ -164,6 +164,18 @@ fn lhs_standard_error_is_honest_and_below_plain_sampling() {
     assert!(se < mc / 3.0, "LHS se {se} not far below the i.i.d. {mc}");
 }
 
+#[test]
+fn compare_does_not_depend_on_the_thread_count() {
+    let a = Scenario::default_ggvv();
+    let mut b = a.clone();
+    b.allocation.full_effect_weights_pct = [("users".to_string(), 100.0)].into();
+    let (ma, mb) = (Model::new(&a).unwrap(), Model::new(&b).unwrap());
+    let runs = 2 * CHUNK_RUNS + 99;
+    let one = compare(&ma, &mb, &RunPlan::new(runs, 8, 1).unwrap(), LHS).unwrap();
+    let three = compare(&ma, &mb, &RunPlan::new(runs, 8, 3).unwrap(), LHS).unwrap();
+    assert_eq!(one, three);
+}
+
 /// A scenario compared with itself differs by exactly zero in every run.
 #[test]
 fn compare_with_itself_is_exactly_zero() {
