@@ -11,10 +11,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use models::{Model, Scenario, ScenarioError};
+use models::{Model, RunOptions, Scenario, ScenarioError, SeTarget};
 use reports::state::ShardState;
 use reports::{OutputSet, RunInfo, Summary};
-use sim::RunPlan;
+use sim::{RunPlan, Sampling};
 
 #[derive(Parser)]
 #[command(
@@ -61,6 +61,9 @@ enum Command {
     Merge(MergeArgs),
     /// Measure speed and memory: runs/s, ns per run on 1 and all threads, peak RSS.
     Bench(bench::BenchArgs),
+    /// Compare two scenarios on common random numbers: per kommun the distribution of
+    /// NPV(A) − NPV(B), P(A better than B) and the variance reduction against independent draws.
+    Compare(CompareArgs),
     /// Show or check scenario files.
     Scenario {
         #[command(subcommand)]
@@ -74,6 +77,47 @@ enum ScenarioCmd {
     Show,
     /// Validate a scenario file; exit 0 if valid, 2 with the problem if not.
     Check { file: PathBuf },
+}
+
+/// How inputs are drawn.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum SamplingArg {
+    /// Plain Monte Carlo: independent draws.
+    Mc,
+    /// Latin hypercube sampling, one hypercube per chunk of 4096 runs.
+    Lhs,
+}
+
+impl From<SamplingArg> for Sampling {
+    fn from(s: SamplingArg) -> Sampling {
+        match s {
+            SamplingArg::Mc => Sampling::MonteCarlo,
+            SamplingArg::Lhs => Sampling::LatinHypercube,
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct CompareArgs {
+    /// Scenario A (TOML).
+    a: PathBuf,
+    /// Scenario B (TOML).
+    b: PathBuf,
+    /// Number of paired runs.
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u64).range(1..))]
+    runs: u64,
+    /// Master seed, shared by both scenarios.
+    #[arg(long, default_value_t = 20270101)]
+    seed: u64,
+    /// Worker threads (0 = one per core).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// How inputs are drawn.
+    #[arg(long, value_enum, default_value = "mc")]
+    sampling: SamplingArg,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args)]
@@ -127,9 +171,25 @@ struct DecisionArgs {
 
 #[derive(clap::Args)]
 struct RunArgs {
-    /// Number of simulated runs (1 to 10^10: the statistics are exact up to that).
+    /// Number of simulated runs (with --until-se: the most runs; at most 10^10, the statistics'
+    /// exact range).
     #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000_000))]
     runs: u64,
+    /// How inputs are drawn: plain Monte Carlo or Latin hypercube.
+    #[arg(long, value_enum, default_value = "mc")]
+    sampling: SamplingArg,
+    /// Run in batches until the standard error of every kommun's mean NPV is at most this many
+    /// MSEK (and that of P(cost overrun) at most --until-se-prob), or --runs runs are done.
+    #[arg(long, value_name = "MSEK")]
+    until_se: Option<f64>,
+    /// With --until-se: the largest standard error of P(cost overrun), as a probability
+    /// (0.001 = 0.1 percentage point).
+    #[arg(long, value_name = "P", default_value_t = 0.001, requires = "until_se")]
+    until_se_prob: f64,
+    /// With --until-se: runs per batch, rounded up to whole chunks of 4096.
+    #[arg(long, value_name = "N", default_value_t = 65_536, requires = "until_se",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    batch_runs: u64,
     /// Master seed: the same scenario, seed and runs give the same numbers on any thread count.
     #[arg(long, default_value_t = 20270101)]
     seed: u64,
@@ -266,6 +326,18 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
         Some(b) => b,
         None => model.budget_msek(),
     };
+    let target = match (args.until_se, args.until_se_prob) {
+        (None, _) => None,
+        (Some(x), p) if x.is_finite() && x > 0.0 && p.is_finite() && p > 0.0 => Some(SeTarget { npv_msek: x, prob: p }),
+        (Some(x), p) => {
+            return Err(Failure::Input(format!(
+                "--until-se {x} / --until-se-prob {p}: standard-error targets must be positive numbers"
+            )));
+        }
+    };
+    let opts = RunOptions {
+        sampling: args.sampling.into(),
+    };
     let plan =
         RunPlan::new(args.runs, args.seed, usize::from(args.threads)).map_err(|e| Failure::Input(e.to_string()))?;
     if args.shard.is_some() && args.samples.is_some() {
@@ -277,12 +349,45 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
         Some(sh) => reports::state::shard_chunks(plan.chunks(), sh.index, sh.count),
         None => 0..plan.chunks(),
     };
+    if target.is_some() && args.shard.is_some() {
+        return Err(Failure::Input(
+            "--until-se cannot be combined with --shard: a shard is a fixed slice of the run".into(),
+        ));
+    }
+    note_repair(&model, args.quiet);
     // Check the output directory before spending time on the run.
     let mut files = OutputSet::new(&args.out)?;
     let bar = progress_bar(chunks.end - chunks.start, args.quiet);
     let started = std::time::Instant::now();
-    let result = models::simulate_with_progress(&model, &plan, chunks.clone(), budget, &|| bar.inc(1))
-        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    let result = match target {
+        None => models::simulate_with_progress(&model, &plan, chunks.clone(), budget, opts, &|| bar.inc(1))
+            .map_err(|e| Failure::Runtime(e.to_string()))?,
+        Some(t) => {
+            let batch = args.batch_runs.div_ceil(sim::CHUNK_RUNS);
+            let (r, met) = models::simulate_until(&model, &plan, budget, opts, batch, t)
+                .map_err(|e| Failure::Runtime(e.to_string()))?;
+            if !args.quiet {
+                let (npv, prob) = r.key_se();
+                eprintln!(
+                    "{} after {} runs: largest SE of a kommun's mean NPV {:.4} MSEK (target {}), SE of P(cost overrun) {:.5} (target {})",
+                    if met {
+                        "SE target met"
+                    } else {
+                        "warning: SE target NOT met"
+                    },
+                    r.runs,
+                    npv,
+                    t.npv_msek,
+                    prob,
+                    t.prob
+                );
+                if !met {
+                    eprintln!("  raise --runs (the cap) to go on");
+                }
+            }
+            r
+        }
+    };
     let elapsed = started.elapsed();
     bar.finish_and_clear();
     if result.out_of_range_runs > 0 {
@@ -297,7 +402,9 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
     }
     let info = RunInfo {
         scenario: scenario.meta.name.clone(),
-        runs: args.runs,
+        // A shard records the whole run's count (merge checks the shards against it); with
+        // --until-se the run may stop early, so record what was run.
+        runs: if args.shard.is_some() { args.runs } else { result.runs },
         seed: args.seed,
         horizon_year: scenario.years.horizon_year,
         npv_base_year: model.npv_base_year(),
@@ -325,14 +432,14 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
     }
     let summary = add_outputs(&mut files, &info, &result)?;
     if let Some(path) = &args.samples {
-        let cap = args.samples_max.min(args.runs);
+        let cap = args.samples_max.min(result.runs);
         let chunks = cap.div_ceil(sim::CHUNK_RUNS);
         // Streamed into the staged file row by row: memory does not grow with --samples-max.
         files.add_with_at(path, |w| {
             w.write_all(reports::csv::samples_header(model.input_names(), model.kommuner()).as_bytes())?;
             let mut row = String::new();
             let mut result = Ok(());
-            models::run::for_each_run(&model, &plan, 0..chunks, |run, x, o| {
+            models::run::for_each_run_with(&model, &plan, 0..chunks, opts, |run, x, o| {
                 if run >= cap {
                     return false;
                 }
@@ -343,10 +450,10 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
             });
             result
         })?;
-        if !args.quiet && cap < args.runs {
+        if !args.quiet && cap < result.runs {
             eprintln!(
                 "note: --samples holds the first {cap} of {} runs (raise --samples-max for more)",
-                args.runs
+                result.runs
             );
         }
     }
@@ -357,9 +464,9 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
         eprintln!(
             "wrote {} ({} runs in {:.2} s, {:.0} runs/s)",
             names.join(", "),
-            args.runs,
+            result.runs,
             elapsed.as_secs_f64(),
-            args.runs as f64 / elapsed.as_secs_f64().max(1e-9)
+            result.runs as f64 / elapsed.as_secs_f64().max(1e-9)
         );
     }
     Ok(())
@@ -406,13 +513,47 @@ fn merge(args: MergeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Tell the user when the correlation matrix was repaired, and how far it moved.
+fn note_repair(model: &Model, quiet: bool) {
+    if let Some(r) = model.correlation().and_then(|(rc, _)| rc.repair())
+        && !quiet
+    {
+        eprintln!(
+            "note: [correlation] matrix was not positive semi-definite (smallest eigenvalue {:.4}); repaired to the nearest valid one (Frobenius distance {:.4}, largest single change {:.4})",
+            r.min_eigenvalue_before, r.frobenius, r.max_abs_change
+        );
+    }
+}
+
+fn compare(args: CompareArgs) -> Result<(), Failure> {
+    let (sa, sb) = (Scenario::from_file(&args.a)?, Scenario::from_file(&args.b)?);
+    let (ma, mb) = (Model::new(&sa)?, Model::new(&sb)?);
+    note_repair(&ma, args.json);
+    note_repair(&mb, args.json);
+    let plan = RunPlan::new(args.runs, args.seed, args.threads).map_err(|e| Failure::Input(e.to_string()))?;
+    let opts = RunOptions {
+        sampling: args.sampling.into(),
+    };
+    let r = models::compare(&ma, &mb, &plan, opts).map_err(|e| match e {
+        models::compare::CompareError::Plan(e) => Failure::Runtime(e.to_string()),
+        e => Failure::Input(e.to_string()),
+    })?;
+    let (na, nb) = (args.a.display().to_string(), args.b.display().to_string());
+    let summary = models::CompareSummary::new(&na, &nb, args.seed, &r);
+    print(&if args.json {
+        reports::compare::to_json(&summary)
+    } else {
+        reports::compare::to_text(&summary)
+    })
+}
+
 fn main_inner(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Scenario {
             action: ScenarioCmd::Check { file },
         } => {
             let s = Scenario::from_file(&file)?;
-            Model::new(&s)?;
+            note_repair(&Model::new(&s)?, false);
             print(&format!(
                 "{}: valid scenario \"{}\" ({} kommuner)\n",
                 file.display(),
@@ -549,6 +690,7 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
                 reports::alternatives::risks_text(&r)
             })
         }
+        Command::Compare(args) => compare(args),
         Command::Run(args) => {
             let (s, _) = load(&cli.scenario)?;
             run(args, &s)

@@ -277,3 +277,99 @@ fn followup_reads_actuals_and_writes_control_ranges() {
         .code(2)
         .stderr(predicate::str::contains("fix:"));
 }
+
+#[test]
+fn lhs_runs_are_reproducible_and_labelled() {
+    let tmp = tempfile::tempdir().unwrap();
+    let go = |d: &Path, threads: &str| {
+        riskkalkyl()
+            .args(["run", "--runs", "20000", "--seed", "3", "--sampling", "lhs", "--quiet"])
+            .args(["--threads", threads, "--out"])
+            .arg(d)
+            .assert()
+            .success();
+        std::fs::read_to_string(d.join("summary.json")).unwrap()
+    };
+    let one = go(&tmp.path().join("a"), "1");
+    assert_eq!(one, go(&tmp.path().join("b"), "2"));
+    let v: serde_json::Value = serde_json::from_str(&one).unwrap();
+    assert_eq!(v["sampling"], "lhs");
+    assert!(v["kommuner"][0]["net_benefit_npv"]["mean_se"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn until_se_stops_on_a_batch_and_reports_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    riskkalkyl()
+        .args(["run", "--seed", "3", "--runs", "400000", "--until-se", "0.2"])
+        .args(["--until-se-prob", "0.01", "--batch-runs", "8192", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("SE target met"));
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(tmp.path().join("summary.json")).unwrap()).unwrap();
+    let runs = v["runs"].as_u64().unwrap();
+    assert!(runs < 400_000 && runs % 8192 == 0, "{runs}");
+    for k in v["kommuner"].as_array().unwrap() {
+        assert!(k["net_benefit_npv"]["mean_se"].as_f64().unwrap() <= 0.2);
+    }
+    assert!(v["prob_cost_overrun_se"].as_f64().unwrap() <= 0.01);
+    riskkalkyl()
+        .args(["run", "--runs", "100", "--until-se", "-1", "--out"])
+        .arg(tmp.path().join("x"))
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn compare_self_is_zero_and_json_is_complete() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = tmp.path().join("a.toml");
+    std::fs::write(&a, models::DEFAULT_SCENARIO).unwrap();
+    let out = riskkalkyl()
+        .args(["compare", "--runs", "10000", "--json"])
+        .arg(&a)
+        .arg(&a)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    for k in v["kommuner"].as_array().unwrap().iter().chain([&v["total"]]) {
+        assert_eq!(k["difference"]["mean"], 0.0);
+        assert_eq!(k["difference"]["min"], 0.0);
+        assert_eq!(k["difference"]["max"], 0.0);
+        assert_eq!(k["prob_a_better"], 0.0);
+        assert!(k["variance_reduction"].is_null());
+        assert!(k["independent_mean_se"].as_f64().unwrap() > 0.0);
+    }
+    // Another option: cost-share key from 2031. Text output names both and the columns.
+    let b = tmp.path().join("b.toml");
+    std::fs::write(
+        &b,
+        models::DEFAULT_SCENARIO.replace(
+            "full_effect_weights_pct = { population = 100 }",
+            "full_effect_weights_pct = { cost_share = 100 }",
+        ),
+    )
+    .unwrap();
+    riskkalkyl()
+        .args(["compare", "--runs", "10000"])
+        .arg(&a)
+        .arg(&b)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("P(A > B)").and(predicate::str::contains("Gnosjö")));
+    // A bad scenario on either side: exit 2 naming the file.
+    let bad = tmp.path().join("bad.toml");
+    std::fs::write(&bad, "not toml [").unwrap();
+    riskkalkyl()
+        .args(["compare", "--runs", "100"])
+        .arg(&a)
+        .arg(&bad)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("bad.toml"));
+}

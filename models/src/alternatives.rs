@@ -44,9 +44,17 @@ pub fn scale_spec(spec: &DistSpec, f: f64) -> DistSpec {
             sd: sd * f,
             point: p(point),
         },
-        DistSpec::Lognormal { mean, sd, point } => DistSpec::Lognormal {
-            mean: mean * f,
-            sd: sd * f,
+        DistSpec::Lognormal {
+            mean,
+            sd,
+            p10,
+            p90,
+            point,
+        } => DistSpec::Lognormal {
+            mean: p(mean),
+            sd: p(sd),
+            p10: p(p10),
+            p90: p(p90),
             point: p(point),
         },
         other => other.clone(),

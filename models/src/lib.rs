@@ -3,12 +3,14 @@
 //! A [`Scenario`] is loaded and validated from TOML ([`scenario`]); [`Model::new`] compiles it
 //! into an allocation-free evaluator that turns one draw of the uncertain inputs into one
 //! outcome per kommun and year ([`model`]); [`simulate`] runs the model over many draws with
-//! the `sim` engine and collects mergeable statistics ([`run`]).
+//! the `sim` engine and collects mergeable statistics ([`run`]); [`compare()`] runs two
+//! scenarios on common random numbers ([`compare`]).
 
 // Checks are written `!(x is good)` on purpose: the negation also rejects NaN (STYLE 6).
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
 pub mod alternatives;
+pub mod compare;
 pub mod decision;
 pub mod followup;
 pub mod model;
@@ -16,6 +18,7 @@ pub mod run;
 pub mod scenario;
 pub mod sensitivity;
 
+pub use compare::{CompareResult, CompareSummary, compare};
 pub use model::{Model, Outcome, PointTables};
-pub use run::{RunResult, simulate, simulate_with_progress};
+pub use run::{RunOptions, RunResult, SeTarget, simulate, simulate_until, simulate_with, simulate_with_progress};
 pub use scenario::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, Scenario, ScenarioError};

@@ -12,6 +12,7 @@
 //!
 //! With every input at its point value the model gives the förstudie's own tables.
 
+use sim::correlation::RankCorrelation;
 use sim::dist::Input;
 
 use crate::scenario::{Scenario, ScenarioError};
@@ -62,6 +63,10 @@ pub struct Model {
     years: Vec<i32>,
     inputs: Vec<Input>,
     input_names: Vec<String>,
+    /// Random stream id of each input, from its name (common random numbers by name).
+    streams: Vec<u64>,
+    /// The rank correlation and the input slots it binds, in matrix order.
+    correlation: Option<(RankCorrelation, Vec<usize>)>,
     slots: Slots,
     base_year: i32,
     start_year: i32,
@@ -238,6 +243,35 @@ impl Model {
                 .expect("input listed by Scenario::inputs")
         };
         let growth_slot = |name: &str| slot(&format!("growth_pct_per_year.{name}"));
+        let correlation = match &s.correlation {
+            None => None,
+            Some(c) => {
+                let located = |path: String, problem: String| ScenarioError {
+                    file: "(scenario)".into(),
+                    line: 0,
+                    column: 0,
+                    path,
+                    problem,
+                    hint: "correct the [correlation] section".into(),
+                };
+                let rc = RankCorrelation::new(&c.matrix, c.repair)
+                    .map_err(|e| located("correlation.matrix".into(), e.to_string()))?;
+                let which = c
+                    .inputs
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| {
+                        input_names.iter().position(|m| m == n).ok_or_else(|| {
+                            located(
+                                format!("correlation.inputs[{i}]"),
+                                format!("\"{n}\" is not an uncertain input"),
+                            )
+                        })
+                    })
+                    .collect::<Result<Vec<usize>, _>>()?;
+                Some((rc, which))
+            }
+        };
         let e = &s.establishment;
         let cats = &s.categories;
         let cost0: Vec<Vec<f64>> = s
@@ -365,6 +399,8 @@ impl Model {
                     )
                 })
                 .collect(),
+            streams: input_names.iter().map(|n| sim::stream_id(n)).collect(),
+            correlation,
             inputs,
             input_names,
             years,
@@ -386,6 +422,16 @@ impl Model {
     /// Field paths of the inputs, in sampling order.
     pub fn input_names(&self) -> &[String] {
         &self.input_names
+    }
+
+    /// Random stream id of each input, in sampling order.
+    pub fn streams(&self) -> &[u64] {
+        &self.streams
+    }
+
+    /// The rank correlation and the input slots of its rows, if the scenario has one.
+    pub fn correlation(&self) -> Option<(&RankCorrelation, &[usize])> {
+        self.correlation.as_ref().map(|(rc, w)| (rc, w.as_slice()))
     }
 
     pub fn npv_base_year(&self) -> i32 {

@@ -3,8 +3,9 @@
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
-use sim::stats::{Proportion, Stat};
-use sim::{ChunkRng, RunPlan, RunPlanError};
+use sim::correlation::Scratch as CorrScratch;
+use sim::stats::{Moments, Proportion, Stat};
+use sim::{CHUNK_RUNS, RunPlan, RunPlanError, Sampling};
 
 use crate::model::{Model, Outcome};
 
@@ -29,12 +30,34 @@ pub struct RunResult {
     pub overrun: Proportion,
     pub duration_months: Stat,
     pub saving_share_full: Stat,
+    /// How the inputs were drawn.
+    #[serde(default)]
+    pub sampling: Sampling,
+    /// Means of full chunks, for the standard errors of Latin hypercube runs.
+    #[serde(default)]
+    pub chunk_means: ChunkMeans,
     /// Runs left out because a figure was not finite or beyond
     /// [`crate::scenario::MAX_OUTPUT_MSEK`]; validation makes this 0 for bounded inputs, and
     /// a caller must refuse a result where it is not.
     #[serde(default)]
     pub out_of_range_runs: u64,
 }
+
+/// Moments of per-chunk means over full chunks ([`CHUNK_RUNS`] runs each). Each chunk is an
+/// independent replicate (its own Latin hypercube), so the spread of chunk means gives an
+/// honest standard error where the i.i.d. formula sd/√n does not apply.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ChunkMeans {
+    /// Per kommun, then the total.
+    pub npv: Vec<Moments>,
+    pub net_loss: Vec<Moments>,
+    pub establishment: Moments,
+    pub overrun: Moments,
+}
+
+/// Fewest full chunks for a between-chunk standard error; below it, Latin hypercube runs
+/// report the i.i.d. standard error, an upper bound up to a factor n/(n − 1) (Owen 1997).
+pub const MIN_CHUNKS_FOR_LHS_SE: u64 = 10;
 
 impl RunResult {
     fn new(model: &Model, budget_msek: f64) -> RunResult {
@@ -54,8 +77,56 @@ impl RunResult {
             overrun: Proportion::default(),
             duration_months: Stat::default(),
             saving_share_full: Stat::default(),
+            sampling: Sampling::MonteCarlo,
+            chunk_means: ChunkMeans {
+                npv: vec![Moments::default(); k],
+                net_loss: vec![Moments::default(); k],
+                establishment: Moments::default(),
+                overrun: Moments::default(),
+            },
             out_of_range_runs: 0,
         }
+    }
+
+    /// A standard error: the i.i.d. one for plain Monte Carlo, the between-chunk one for Latin
+    /// hypercube runs with enough full chunks (`chunk` holds the chunk means).
+    fn se(&self, iid: f64, chunk: &Moments) -> f64 {
+        match self.sampling {
+            Sampling::LatinHypercube if chunk.count() >= MIN_CHUNKS_FOR_LHS_SE => {
+                // Var(chunk mean)·CHUNK_RUNS is the per-run variance LHS achieves.
+                (chunk.variance() * CHUNK_RUNS as f64 / self.runs as f64).sqrt()
+            }
+            _ => iid,
+        }
+    }
+
+    /// Monte Carlo standard error of the mean NPV of kommun `k` (the total at `kommuner.len()`).
+    pub fn npv_mean_se(&self, k: usize) -> f64 {
+        self.se(self.npv[k].moments.std_error(), &self.chunk_means.npv[k])
+    }
+
+    /// Standard error of P(net loss) of kommun `k`.
+    pub fn net_loss_se(&self, k: usize) -> f64 {
+        self.se(self.net_loss[k].std_error(), &self.chunk_means.net_loss[k])
+    }
+
+    /// Standard error of the mean establishment cost, MSEK.
+    pub fn establishment_mean_se(&self) -> f64 {
+        self.se(self.establishment.moments.std_error(), &self.chunk_means.establishment)
+    }
+
+    /// Standard error of P(cost overrun).
+    pub fn overrun_se(&self) -> f64 {
+        self.se(self.overrun.std_error(), &self.chunk_means.overrun)
+    }
+
+    /// The largest standard error of the key outputs: each kommun's NPV mean (MSEK) and
+    /// P(cost overrun) (a probability), as `(npv_se_msek, overrun_se)`.
+    pub fn key_se(&self) -> (f64, f64) {
+        let npv = (0..self.kommuner.len())
+            .map(|k| self.npv_mean_se(k))
+            .fold(0.0, f64::max);
+        (npv, self.overrun_se())
     }
 
     /// Add another result of the same scenario (other chunks or shards).
@@ -73,7 +144,25 @@ impl RunResult {
         self.overrun.merge(&o.overrun);
         self.duration_months.merge(&o.duration_months);
         self.saving_share_full.merge(&o.saving_share_full);
+        let (a, b) = (&mut self.chunk_means, &o.chunk_means);
+        a.npv.iter_mut().zip(&b.npv).for_each(|(x, y)| x.merge(y));
+        a.net_loss.iter_mut().zip(&b.net_loss).for_each(|(x, y)| x.merge(y));
+        a.establishment.merge(&b.establishment);
+        a.overrun.merge(&b.overrun);
         self.out_of_range_runs += o.out_of_range_runs;
+    }
+
+    /// Record the means of one full chunk from its sums.
+    fn record_chunk(&mut self, sums: &ChunkSums) {
+        let n = CHUNK_RUNS as f64;
+        let c = &mut self.chunk_means;
+        c.npv.iter_mut().zip(&sums.npv).for_each(|(m, s)| m.push(s / n));
+        c.net_loss
+            .iter_mut()
+            .zip(&sums.net_loss)
+            .for_each(|(m, s)| m.push(s / n));
+        c.establishment.push(sums.establishment / n);
+        c.overrun.push(sums.overrun / n);
     }
 
     /// Every [`Stat`] of the result, in the fixed order [`Block`] lays values out.
@@ -89,17 +178,14 @@ impl RunResult {
             ])
     }
 
-    fn stat_count(&self) -> usize {
-        self.npv.len() + self.net_yearly.len() + self.joint_yearly.len() + 3
-    }
-
     /// Take one run's outcome into `block`; counts go straight in, values wait in the block
     /// until it is full or [`RunResult::flush`] is called.
-    fn record(&mut self, o: &Outcome, block: &mut Block) {
+    /// Returns whether the run was recorded (not out of range).
+    fn record(&mut self, o: &Outcome, block: &mut Block) -> bool {
         if !in_range(o) {
             // Never let a NaN, an infinity or an overflowing figure into the statistics.
             self.out_of_range_runs += 1;
-            return;
+            return false;
         }
         self.runs += 1;
         let k_count = self.kommuner.len();
@@ -134,6 +220,7 @@ impl RunResult {
         if block.len == BLOCK {
             self.flush(block);
         }
+        true
     }
 
     /// Push the values waiting in `block`, one statistic at a time, and empty it.
@@ -171,9 +258,16 @@ struct Block {
 }
 
 impl Block {
-    fn new(result: &RunResult) -> Block {
+    /// A block for `model`'s results: per kommun and total, NPV and yearly net and joint,
+    /// plus three scalar outputs.
+    fn for_model(model: &Model) -> Block {
+        let k = model.kommuner().len() + 1;
+        Block::with_stats(k + 2 * k * model.years().len() + 3)
+    }
+
+    fn with_stats(stats: usize) -> Block {
         Block {
-            values: vec![0.0; result.stat_count() * BLOCK],
+            values: vec![0.0; stats * BLOCK],
             len: 0,
         }
     }
@@ -194,29 +288,105 @@ fn payback_slot(year: Option<i32>, years: &[i32]) -> usize {
         .unwrap_or(years.len())
 }
 
+/// Sums over one chunk's runs of the outputs whose chunk means are kept.
+#[derive(Debug, Clone, Default)]
+struct ChunkSums {
+    npv: Vec<f64>,
+    net_loss: Vec<f64>,
+    establishment: f64,
+    overrun: f64,
+}
+
+impl ChunkSums {
+    fn clear(&mut self, k: usize) {
+        self.npv.clear();
+        self.npv.resize(k, 0.0);
+        self.net_loss.clear();
+        self.net_loss.resize(k, 0.0);
+        self.establishment = 0.0;
+        self.overrun = 0.0;
+    }
+
+    fn add(&mut self, o: &Outcome, budget_msek: f64) {
+        let k = o.npv.len();
+        let mut total = 0.0;
+        for (i, &x) in o.npv.iter().enumerate() {
+            self.npv[i] += x;
+            self.net_loss[i] += f64::from(u8::from(x < 0.0));
+            total += x;
+        }
+        self.npv[k] += total;
+        self.net_loss[k] += f64::from(u8::from(total < 0.0));
+        self.establishment += o.establishment_msek;
+        self.overrun += f64::from(u8::from(o.establishment_msek > budget_msek));
+    }
+}
+
+/// How a run draws its inputs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunOptions {
+    pub sampling: Sampling,
+}
+
 /// Per-worker scratch: the sampled input columns of one chunk and an outcome buffer.
-struct Scratch {
-    columns: Vec<Vec<f64>>,
-    row: Vec<f64>,
-    outcome: Outcome,
+pub(crate) struct Scratch {
+    pub(crate) columns: Vec<Vec<f64>>,
+    pub(crate) row: Vec<f64>,
+    pub(crate) outcome: Outcome,
+    corr: CorrScratch,
+    sums: ChunkSums,
     block: Block,
 }
 
 impl Scratch {
-    fn new(model: &Model, result: &RunResult) -> Scratch {
+    pub(crate) fn new(model: &Model) -> Scratch {
         Scratch {
-            block: Block::new(result),
-            columns: vec![vec![0.0; sim::CHUNK_RUNS as usize]; model.inputs().len()],
+            columns: vec![vec![0.0; CHUNK_RUNS as usize]; model.inputs().len()],
             row: vec![0.0; model.inputs().len()],
             outcome: model.new_outcome(),
+            corr: CorrScratch::default(),
+            sums: ChunkSums::default(),
+            block: Block::for_model(model),
         }
+    }
+
+    /// Copy run `j` of the chunk's columns into `row`.
+    #[inline]
+    pub(crate) fn load_row(&mut self, j: usize) {
+        for (v, col) in self.row.iter_mut().zip(&self.columns) {
+            *v = col[j];
+        }
+    }
+
+    /// Draw chunk `chunk` of a run with master seed `seed` into the columns.
+    pub(crate) fn sample(&mut self, model: &Model, sampling: Sampling, seed: u64, chunk: u64, len: usize) {
+        sample_chunk(model, sampling, seed, chunk, len, &mut self.columns, &mut self.corr);
     }
 }
 
-/// Draw the inputs of one chunk column by column (input by input), in a fixed order.
-fn sample_chunk(model: &Model, rng: &mut ChunkRng, len: usize, columns: &mut [Vec<f64>]) {
-    for (input, col) in model.inputs().iter().zip(columns.iter_mut()) {
-        input.fill(rng, &mut col[..len]);
+/// The stream the Iman–Conover score permutations are drawn from.
+const CORRELATION_STREAM: &str = "[correlation]";
+
+/// Draw the inputs of one chunk, column by column. Each input draws from its own stream,
+/// derived from (seed, chunk, its name): results do not depend on the thread count, and two
+/// scenarios that share an input name share its draws (common random numbers, see
+/// [`crate::compare`]). The rank correlation, if any, then re-orders the correlated columns.
+pub fn sample_chunk(
+    model: &Model,
+    sampling: Sampling,
+    seed: u64,
+    chunk: u64,
+    len: usize,
+    columns: &mut [Vec<f64>],
+    corr: &mut CorrScratch,
+) {
+    for ((input, col), &stream) in model.inputs().iter().zip(columns.iter_mut()).zip(model.streams()) {
+        let mut rng = sim::input_rng(seed, chunk, stream);
+        sampling.fill(input, &mut rng, &mut col[..len]);
+    }
+    if let Some((rc, which)) = model.correlation() {
+        let mut rng = sim::input_rng(seed, chunk, sim::stream_id(CORRELATION_STREAM));
+        rc.apply(columns, which, len, &mut rng, corr);
     }
 }
 
@@ -228,16 +398,24 @@ pub fn for_each_run(
     chunks: Range<u64>,
     mut f: impl FnMut(u64, &[f64], &Outcome) -> bool,
 ) {
-    let mut s = Scratch::new(model, &RunResult::new(model, 0.0));
+    for_each_run_with(model, plan, chunks, RunOptions::default(), &mut f)
+}
+
+/// [`for_each_run`] with the given sampling.
+pub fn for_each_run_with(
+    model: &Model,
+    plan: &RunPlan,
+    chunks: Range<u64>,
+    opts: RunOptions,
+    mut f: impl FnMut(u64, &[f64], &Outcome) -> bool,
+) {
+    let mut s = Scratch::new(model);
     for c in chunks {
         let range = plan.chunk_runs(c);
         let len = (range.end - range.start) as usize;
-        let mut rng = sim::chunk_rng(plan.seed, c);
-        sample_chunk(model, &mut rng, len, &mut s.columns);
+        s.sample(model, opts.sampling, plan.seed, c, len);
         for (j, run) in range.enumerate() {
-            for (v, col) in s.row.iter_mut().zip(&s.columns) {
-                *v = col[j];
-            }
+            s.load_row(j);
             model.evaluate(&s.row, &mut s.outcome);
             if !f(run, &s.row, &s.outcome) {
                 return;
@@ -246,40 +424,67 @@ pub fn for_each_run(
     }
 }
 
-/// Run the model over `chunks` of `plan` (all chunks: `0..plan.chunks()`).
+/// Run the model over `chunks` of `plan` (all chunks: `0..plan.chunks()`) with plain Monte
+/// Carlo sampling.
 pub fn simulate(
     model: &Model,
     plan: &RunPlan,
     chunks: Range<u64>,
     budget_msek: f64,
 ) -> Result<RunResult, RunPlanError> {
-    simulate_with_progress(model, plan, chunks, budget_msek, &|| {})
+    simulate_with(model, plan, chunks, budget_msek, RunOptions::default())
 }
 
-/// [`simulate`], calling `chunk_done` after each chunk (from worker threads, for a progress bar).
+/// Run the model over `chunks` of `plan` with the given options.
+pub fn simulate_with(
+    model: &Model,
+    plan: &RunPlan,
+    chunks: Range<u64>,
+    budget_msek: f64,
+    opts: RunOptions,
+) -> Result<RunResult, RunPlanError> {
+    simulate_with_progress(model, plan, chunks, budget_msek, opts, &|| {})
+}
+
+/// [`simulate_with`], calling `chunk_done` after each chunk (from worker threads, for a
+/// progress bar).
 pub fn simulate_with_progress(
     model: &Model,
     plan: &RunPlan,
     chunks: Range<u64>,
     budget_msek: f64,
+    opts: RunOptions,
     chunk_done: &(dyn Fn() + Sync),
 ) -> Result<RunResult, RunPlanError> {
+    let k = model.kommuner().len() + 1;
+    let init = || {
+        let mut r = RunResult::new(model, budget_msek);
+        r.sampling = opts.sampling;
+        (r, None::<Box<Scratch>>)
+    };
     let (acc, _) = sim::run_chunks(
         plan,
         chunks,
-        || (RunResult::new(model, budget_msek), None::<Box<Scratch>>),
-        |(acc, scratch), _c, range, rng| {
-            let s = scratch.get_or_insert_with(|| Box::new(Scratch::new(model, acc)));
+        init,
+        |(acc, scratch), c, range, _rng| {
+            let s = scratch.get_or_insert_with(|| Box::new(Scratch::new(model)));
             let len = (range.end - range.start) as usize;
-            sample_chunk(model, rng, len, &mut s.columns);
+            s.sample(model, opts.sampling, plan.seed, c, len);
+            s.sums.clear(k);
+            let mut whole = len == CHUNK_RUNS as usize;
             for j in 0..len {
-                for (v, col) in s.row.iter_mut().zip(&s.columns) {
-                    *v = col[j];
-                }
+                s.load_row(j);
                 model.evaluate(&s.row, &mut s.outcome);
-                acc.record(&s.outcome, &mut s.block);
+                if acc.record(&s.outcome, &mut s.block) {
+                    s.sums.add(&s.outcome, budget_msek);
+                } else {
+                    whole = false;
+                }
             }
             acc.flush(&mut s.block);
+            if whole {
+                acc.record_chunk(&s.sums);
+            }
             chunk_done();
         },
         |(mut a, sa), (b, sb)| {
@@ -288,6 +493,50 @@ pub fn simulate_with_progress(
         },
     )?;
     Ok(acc)
+}
+
+/// Standard-error targets for [`simulate_until`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SeTarget {
+    /// Largest allowed standard error of each kommun's mean NPV, MSEK.
+    pub npv_msek: f64,
+    /// Largest allowed standard error of P(cost overrun), as a probability.
+    pub prob: f64,
+}
+
+/// Run in batches of `batch_chunks` chunks until the key standard errors
+/// ([`RunResult::key_se`]) are at or below `target`, or `plan.runs` runs are done. Returns
+/// the result and whether the target was met. Deterministic: the result is that of a plain
+/// run of as many whole batches as were needed, on any thread count.
+pub fn simulate_until(
+    model: &Model,
+    plan: &RunPlan,
+    budget_msek: f64,
+    opts: RunOptions,
+    batch_chunks: u64,
+    target: SeTarget,
+) -> Result<(RunResult, bool), RunPlanError> {
+    let batch = batch_chunks.max(1);
+    let total = plan.chunks();
+    let mut acc: Option<RunResult> = None;
+    let mut start = 0;
+    while start < total {
+        let end = (start + batch).min(total);
+        let r = simulate_with(model, plan, start..end, budget_msek, opts)?;
+        let acc = match &mut acc {
+            Some(a) => {
+                a.merge(&r);
+                a
+            }
+            None => acc.insert(r),
+        };
+        start = end;
+        let (npv, prob) = acc.key_se();
+        if npv <= target.npv_msek && prob <= target.prob {
+            return Ok((acc.clone(), true));
+        }
+    }
+    Ok((acc.expect("a plan has at least one chunk"), false))
 }
 
 #[cfg(test)]
@@ -301,7 +550,7 @@ mod guard_tests {
         let mut o = model.new_outcome();
         model.evaluate(&model.point_values(), &mut o);
         let mut r = RunResult::new(&model, 1.0);
-        let mut block = Block::new(&r);
+        let mut block = Block::for_model(&model);
         r.record(&o, &mut block);
         for bad in [f64::NAN, f64::INFINITY, 2e9] {
             let mut b = o.clone();

@@ -299,6 +299,22 @@ pub struct Alternative {
     pub reversibility: String,
 }
 
+/// Rank correlation between uncertain inputs (Spearman), imposed with the Iman–Conover method.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correlation {
+    /// The correlated inputs by field path, as [`Scenario::inputs`] names them (e.g.
+    /// `establishment.migration_overrun_pct`), in the order of the matrix rows.
+    pub inputs: Vec<String>,
+    /// Spearman rank correlations, one row per input: symmetric, unit diagonal, positive
+    /// semi-definite.
+    pub matrix: Vec<Vec<f64>>,
+    /// Replace a matrix that is not positive semi-definite by the nearest one (Higham 2002)
+    /// instead of refusing it; the run reports how far it moved.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub repair: bool,
+}
+
 /// A scenario as written in the file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -315,6 +331,8 @@ pub struct Scenario {
     pub establishment: Establishment,
     pub savings: Vec<SavingPost>,
     pub staffing: Staffing,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation: Option<Correlation>,
     /// Share of the savings potential captured, percent (100 for the case the förstudie costs).
     #[serde(default = "hundred", skip_serializing_if = "is_hundred")]
     pub savings_capture_pct: f64,
@@ -484,12 +502,9 @@ fn parse_hint(message: &str) -> String {
 /// times its point value. The run refuses any draw that still leads past the output limit.
 fn far_range(spec: &DistSpec, i: &Input) -> (f64, f64) {
     const Z: f64 = 8.0;
-    let (lo, hi) = match *spec {
-        DistSpec::Normal { mean, sd, .. } => (mean - Z * sd, mean + Z * sd),
-        DistSpec::Lognormal { mean, sd, .. } => {
-            let s2 = (1.0 + (sd / mean).powi(2)).ln();
-            (0.0, (mean.ln() - 0.5 * s2 + Z * s2.sqrt()).exp())
-        }
+    let (lo, hi) = match (spec, &i.dist) {
+        (DistSpec::Normal { mean, sd, .. }, _) => (mean - Z * sd, mean + Z * sd),
+        (_, sim::dist::Dist::Lognormal { mu, sigma, .. }) => (0.0, (mu + Z * sigma).exp()),
         _ => (-i.point.abs().max(1.0) * 1e3, i.point.abs().max(1.0) * 1e3),
     };
     (
@@ -670,6 +685,97 @@ impl Scenario {
                     &mut c.delay_months,
                 );
             }
+        }
+    }
+
+    /// The correlation section's problems: names, then the matrix.
+    fn correlation_problems(&self, c: &Correlation, bad: &mut impl FnMut(String, String, &str)) {
+        use sim::correlation::{CorrelationError as E, RankCorrelation};
+        let inputs = self.inputs();
+        let mut ok = true;
+        for (i, name) in c.inputs.iter().enumerate() {
+            match inputs.iter().find(|(n, _)| n == name) {
+                None => {
+                    ok = false;
+                    let near: Vec<&str> = inputs
+                        .iter()
+                        .map(|(n, _)| n.as_str())
+                        .filter(|n| name.split('.').next().is_some_and(|head| n.starts_with(head)))
+                        .take(6)
+                        .collect();
+                    let hint = if near.is_empty() {
+                        "name an uncertain input by its field path, e.g. \"establishment.migration_overrun_pct\""
+                            .to_string()
+                    } else {
+                        format!(
+                            "name an uncertain input by its field path, e.g. one of: {}",
+                            near.join(", ")
+                        )
+                    };
+                    bad(
+                        format!("correlation.inputs[{i}]"),
+                        format!("\"{name}\" is not an uncertain input of this scenario"),
+                        &hint,
+                    );
+                }
+                Some((_, DistSpec::Fixed { .. })) => {
+                    ok = false;
+                    bad(
+                        format!("correlation.inputs[{i}]"),
+                        format!("\"{name}\" is a fixed value: it cannot be correlated"),
+                        "remove it from the correlation, or give it a distribution",
+                    );
+                }
+                Some(_) => {}
+            }
+            if c.inputs[..i].contains(name) {
+                ok = false;
+                bad(
+                    format!("correlation.inputs[{i}]"),
+                    format!("\"{name}\" is listed twice"),
+                    "list each input once",
+                );
+            }
+        }
+        if !ok {
+            return;
+        }
+        if c.matrix.len() != c.inputs.len() {
+            bad(
+                "correlation.matrix".into(),
+                format!("{} rows for {} inputs", c.matrix.len(), c.inputs.len()),
+                "give one row per input, in the order of correlation.inputs",
+            );
+            return;
+        }
+        if let Err(e) = RankCorrelation::new(&c.matrix, c.repair) {
+            let (path, hint) = match &e {
+                E::Rows { .. } => (
+                    "correlation.matrix".to_string(),
+                    "give one row per input, in the order of correlation.inputs",
+                ),
+                E::Row { row, .. } => (
+                    format!("correlation.matrix[{row}]"),
+                    "give each row one entry per input",
+                ),
+                E::Range { row, col, .. } => (
+                    format!("correlation.matrix[{row}][{col}]"),
+                    "a rank correlation lies between -1 and 1",
+                ),
+                E::Diagonal { row, .. } => (
+                    format!("correlation.matrix[{row}][{row}]"),
+                    "an input correlates 1.0 with itself: write 1.0 on the diagonal",
+                ),
+                E::Asymmetric { row, col, .. } => (
+                    format!("correlation.matrix[{row}][{col}]"),
+                    "the matrix must be symmetric: write the same value at [i][j] and [j][i]",
+                ),
+                E::NotPsd { .. } => (
+                    "correlation.matrix".to_string(),
+                    "weaken the strongest correlations (some of them contradict each other), or set repair = true to use the nearest valid matrix",
+                ),
+            };
+            bad(path, e.to_string(), hint);
         }
     }
 
@@ -1103,6 +1209,9 @@ impl Scenario {
                     }
                 }
             }
+        }
+        if let Some(c) = &self.correlation {
+            self.correlation_problems(c, &mut bad);
         }
         // Categories and growth names.
         if self.categories.is_empty() {
@@ -1747,6 +1856,84 @@ mod tests {
         let e = broken("planned_months = 36", "planned_months = 36\nplaned = 3");
         assert!(e.problem.contains("unknown field"), "{e}");
         assert_eq!(e.path, "establishment.planed");
+    }
+
+    fn line_of(text: &str, needle: &str) -> usize {
+        text.lines().position(|l| l.contains(needle)).unwrap() + 1
+    }
+
+    #[test]
+    fn correlation_errors_point_at_the_entry() {
+        let e = broken(
+            "  \"savings[2].rate_pct\",                          # 9",
+            "  \"savings[2].rate_percent\",                      # 9",
+        );
+        assert_eq!(e.path, "correlation.inputs[9]");
+        assert!(e.problem.contains("not an uncertain input"), "{e}");
+        assert!(e.hint.contains("savings[2].rate_pct"), "{e}");
+        assert_eq!(e.line, line_of(DEFAULT_SCENARIO, "\"savings[2].rate_pct\",  "));
+
+        // Asymmetric: [3][4] = 0.6 but [4][3] changed.
+        let e = broken(
+            "[0.0, 0.0, 0.3, 0.6, 1.0, 0.5, 0.4, 0.0, 0.0, 0.0], # 4",
+            "[0.0, 0.0, 0.3, 0.7, 1.0, 0.5, 0.4, 0.0, 0.0, 0.0], # 4",
+        );
+        assert_eq!(e.path, "correlation.matrix[4][3]");
+        assert!(e.problem.contains("differs"), "{e}");
+        assert_eq!(e.line, line_of(DEFAULT_SCENARIO, "# 4 migration overrun"));
+
+        let e = broken(
+            "[1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
+            "[1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
+        );
+        assert_eq!(e.path, "correlation.matrix[0]");
+
+        let e = broken(
+            "[1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
+            "[1.0, 1.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
+        );
+        assert_eq!(e.path, "correlation.matrix[0][1]");
+    }
+
+    /// Three inputs that cannot be correlated so: a~b 0.9, b~c 0.9, a~c −0.9.
+    const NOT_PSD: &str = r#"
+[correlation]
+inputs = ["establishment.schedule_overrun_pct", "establishment.migration_overrun_pct", "establishment.phases[2].duration_months"]
+matrix = [
+  [1.0, 0.9, -0.9],
+  [0.9, 1.0, 0.9],
+  [-0.9, 0.9, 1.0],
+]
+"#;
+
+    #[test]
+    fn a_matrix_that_is_not_psd_is_refused_unless_repair_is_asked() {
+        let head = &DEFAULT_SCENARIO[..DEFAULT_SCENARIO.find("[correlation]").unwrap()];
+        let text = format!("{head}{NOT_PSD}");
+        let e = Scenario::from_toml(&text, "t.toml").unwrap_err();
+        assert_eq!(e.path, "correlation.matrix");
+        assert!(e.problem.contains("not positive semi-definite"), "{e}");
+        assert!(e.hint.contains("repair = true"), "{e}");
+        assert_eq!(e.line, line_of(&text, "matrix = ["));
+        let repaired = text.replace("matrix = [", "repair = true\nmatrix = [");
+        let s = Scenario::from_toml(&repaired, "t.toml").unwrap();
+        let m = crate::Model::new(&s).unwrap();
+        let r = m.correlation().unwrap().0.repair().unwrap();
+        assert!(r.frobenius > 0.0);
+    }
+
+    #[test]
+    fn a_fixed_input_cannot_be_correlated_and_names_are_unique() {
+        let text = DEFAULT_SCENARIO.replace(
+            "parallel_running_msek_per_year = { dist = \"pert\", min = 4.5, mode = 6.3, max = 10.0 }",
+            "parallel_running_msek_per_year = { dist = \"fixed\", value = 6.3 }",
+        );
+        let e = Scenario::from_toml(&text, "t.toml").unwrap_err();
+        assert_eq!(e.path, "correlation.inputs[2]");
+        let text = DEFAULT_SCENARIO.replace("\"growth_pct_per_year.low\",  ", "\"growth_pct_per_year.high\", ");
+        let e = Scenario::from_toml(&text, "t.toml").unwrap_err();
+        assert_eq!(e.path, "correlation.inputs[1]");
+        assert!(e.problem.contains("twice"), "{e}");
     }
 
     #[test]

@@ -7,6 +7,8 @@ use sim::{DistSpec, RunPlan};
 /// The default scenario with every uncertain input fixed at its point value.
 fn deterministic() -> Scenario {
     let mut s = Scenario::default_ggvv();
+    // Fixed values cannot be correlated.
+    s.correlation = None;
     s.for_each_input_mut(|_, d| {
         let point = sim::dist::Input::new(d).unwrap().point;
         *d = DistSpec::Fixed { value: point };

@@ -67,7 +67,13 @@ fn an_overrun_to_date_shifts_the_forecast_up_and_is_flagged() {
         .into_iter()
         .map(|(y, v)| (y, if y == 2029 { 2.5 * v } else { v }))
         .collect();
-    let f = followup(&s, &model, &actuals(&over), 400_000, 3, budget).unwrap();
+    // The plan's first two years are at the low edge of what the scenario expects (its risks
+    // add spend), so allow 20 % around the actuals to keep enough consistent runs.
+    let a = Actuals {
+        tolerance_pct: 20.0,
+        ..actuals(&over)
+    };
+    let f = followup(&s, &model, &a, 400_000, 3, budget).unwrap();
     assert!(
         f.establishment_after.p50 > f.establishment_before.p50 + 5.0,
         "{} vs {}",

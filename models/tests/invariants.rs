@@ -169,6 +169,8 @@ proptest! {
         let model = Model::new(&s).unwrap();
         let fixed = draw(&model, &u);
         let mut i = 0;
+        // Fixed values cannot be correlated.
+        s.correlation = None;
         s.for_each_input_mut(|_, d| {
             *d = DistSpec::Fixed { value: fixed[i] };
             i += 1;

@@ -78,6 +78,8 @@ pub struct Summary {
     pub scenario: String,
     pub runs: u64,
     pub seed: u64,
+    /// How inputs were drawn: "mc" (plain Monte Carlo) or "lhs" (Latin hypercube per chunk).
+    pub sampling: &'static str,
     pub unit: &'static str,
     pub horizon_year: i32,
     pub npv_base_year: i32,
@@ -122,25 +124,34 @@ fn payback(counts: &[u64], years: &[i32]) -> Payback {
 
 impl Summary {
     pub fn new(info: &RunInfo, r: &RunResult) -> Summary {
+        // Standard errors from the run: i.i.d. for plain sampling, between chunks for LHS.
         let kommun = |i: usize, name: &str| KommunSummary {
             name: name.to_string(),
-            net_benefit_npv: r.npv[i].summary().into(),
+            net_benefit_npv: sim::Summary {
+                mean_se: r.npv_mean_se(i),
+                ..r.npv[i].summary()
+            }
+            .into(),
             prob_net_loss: r.net_loss[i].p(),
-            prob_net_loss_se: r.net_loss[i].std_error(),
+            prob_net_loss_se: r.net_loss_se(i),
             payback_year: payback(&r.payback[i], &r.years),
         };
-        let est = r.establishment.summary();
+        let est = sim::Summary {
+            mean_se: r.establishment_mean_se(),
+            ..r.establishment.summary()
+        };
         Summary {
             scenario: info.scenario.clone(),
             runs: r.runs,
             seed: info.seed,
+            sampling: r.sampling.name(),
             unit: "MSEK",
             horizon_year: info.horizon_year,
             npv_base_year: info.npv_base_year,
             discount_rate_pct: info.discount_rate_pct,
             budget_msek: r.budget_msek,
             prob_cost_overrun: r.overrun.p(),
-            prob_cost_overrun_se: r.overrun.std_error(),
+            prob_cost_overrun_se: r.overrun_se(),
             p80_contingency_msek: est.p80 - r.budget_msek,
             establishment_cost: est.into(),
             establishment_duration_months: r.duration_months.summary().into(),

@@ -1,14 +1,33 @@
 //! Input distributions.
 //!
 //! A [`DistSpec`] is what a scenario file says (`{ dist = "pert", min = 4, mode = 6, max = 12 }`);
-//! a [`Dist`] is the validated, ready-to-sample form. Construction checks every parameter
+//! an [`Input`] is the validated, ready-to-sample form. Construction checks every parameter
 //! (NaN, infinities, order, bounds) so sampling never checks again. Each distribution also has
 //! a *point value*: the deterministic figure a plan would use (by default the mode, or the
 //! mean where there is no mode), which lets a model be run with all uncertainty removed.
+//!
+//! Every distribution can be drawn two ways: [`Input::sample`] (the fastest exact sampler,
+//! for plain Monte Carlo) and [`Input::quantile`] (the inverse CDF, for Latin hypercube
+//! sampling; see [`crate::sampling`]).
 
+use rand::distr::Open01;
 use rand::{Rng, RngExt};
-use rand_distr::{Distribution, LogNormal, Normal, Pert, Triangular, Uniform};
+use rand_distr::{Distribution, LogNormal, Normal, Triangular, Uniform};
 use serde::{Deserialize, Serialize};
+use statrs::distribution::{Beta as SBeta, ContinuousCDF};
+use statrs::function::erf::{erfc, erfc_inv};
+
+/// How a triple estimate's `min` and `max` are read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TripleBounds {
+    /// `min` and `max` are the absolute bounds (the default).
+    #[default]
+    Absolute,
+    /// `min` and `max` are the 1 % and 99 % points. ASSUMPTION: this reading is commonly
+    /// attributed to the successive principle but is unconfirmed.
+    P1P99,
+}
 
 /// A distribution as written in a scenario file. Parameters are in the unit of the field that
 /// holds the spec (a field named `..._msek` takes MSEK, `..._pct` takes percent).
@@ -33,7 +52,8 @@ pub enum DistSpec {
         point: Option<f64>,
     },
     /// (Modified) PERT: a Beta on `[min, max]` with α = 1 + s·(mode−min)/(max−min),
-    /// β = 1 + s·(max−mode)/(max−min), shape s = 4 unless given (rand_distr `Pert`).
+    /// β = 1 + s·(max−mode)/(max−min), shape s = 4 unless given (rand_distr `Pert`);
+    /// mean (min + s·mode + max)/(s + 2). Point value the mode.
     Pert {
         min: f64,
         mode: f64,
@@ -50,11 +70,81 @@ pub enum DistSpec {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         point: Option<f64>,
     },
-    /// Lognormal given by the mean and standard deviation of the variable itself (not of its
-    /// logarithm); point value the mean.
-    Lognormal {
+    /// A normal N(mean, sd) cut to `[min, max]` (either bound may be left out); point value
+    /// the mode, `mean` clamped to the bounds.
+    TruncatedNormal {
         mean: f64,
         sd: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        point: Option<f64>,
+    },
+    /// Lognormal, given either by the mean and standard deviation of the variable itself (not
+    /// of its logarithm; point value the mean) or by its 10 % and 90 % points `p10`, `p90`
+    /// (point value the median, √(p10·p90)).
+    Lognormal {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        mean: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        sd: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        p10: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        p90: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        point: Option<f64>,
+    },
+    /// Beta(alpha, beta) scaled to `[min, max]` (default `[0, 1]`); point value the mean.
+    Beta {
+        alpha: f64,
+        beta: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        point: Option<f64>,
+    },
+    /// One of `values`, drawn with probability proportional to `weights` (equal weights when
+    /// left out); point value the most likely value (the first if tied).
+    Discrete {
+        values: Vec<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        weights: Option<Vec<f64>>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        point: Option<f64>,
+    },
+    /// A risk event: with probability `prob` it happens and costs a draw of `impact` (itself a
+    /// distribution), otherwise 0. Point value 0 (the plan assumes it does not happen).
+    RiskEvent {
+        prob: f64,
+        impact: Box<DistSpec>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        point: Option<f64>,
+    },
+    /// The empirical distribution of a list of observations: each is drawn with equal
+    /// probability (a bootstrap). Point value their mean.
+    Empirical {
+        observations: Vec<f64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        point: Option<f64>,
+    },
+    /// A triple estimate in the style of the successive principle (Lichtenberg): minimum, most
+    /// likely, maximum. Drawn from a PERT with shape 3 on `[min, max]`, whose mean is exactly
+    /// the successive principle's (min + 3·most_likely + max)/5 and whose sd is
+    /// (max − min)/√24 ≈ (max − min)/4.9 for a central most likely value, close to the rule
+    /// of thumb sd = (max − min)/5 (ASSUMPTION: that rule is unconfirmed). With
+    /// `bounds = "p1_p99"` (ASSUMPTION, unconfirmed reading) `min` and `max` are the 1 % and
+    /// 99 % points instead and the support is widened to match. Point value the most likely.
+    Triple {
+        min: f64,
+        most_likely: f64,
+        max: f64,
+        #[serde(default, skip_serializing_if = "is_absolute")]
+        bounds: TripleBounds,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         point: Option<f64>,
     },
@@ -76,27 +166,31 @@ pub enum DistSpec {
     },
 }
 
+fn is_absolute(b: &TripleBounds) -> bool {
+    *b == TripleBounds::Absolute
+}
+
 /// Why a distribution's parameters were refused: which parameter, what is wrong, how to fix it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{param}: {problem}")]
 pub struct DistError {
-    /// The offending parameter as written in the file (`min`, `mode`, `point`, …).
-    pub param: &'static str,
+    /// The offending parameter as written in the file (`min`, `mode`, `impact.max`, …).
+    pub param: String,
     /// What is wrong.
     pub problem: String,
     /// How to fix it.
     pub hint: String,
 }
 
-fn err(param: &'static str, problem: impl Into<String>, hint: impl Into<String>) -> DistError {
+fn err(param: &str, problem: impl Into<String>, hint: impl Into<String>) -> DistError {
     DistError {
-        param,
+        param: param.to_string(),
         problem: problem.into(),
         hint: hint.into(),
     }
 }
 
-fn finite(param: &'static str, x: f64) -> Result<f64, DistError> {
+fn finite(param: &str, x: f64) -> Result<f64, DistError> {
     if x.is_finite() {
         Ok(x)
     } else {
@@ -108,7 +202,23 @@ fn finite(param: &'static str, x: f64) -> Result<f64, DistError> {
     }
 }
 
-fn ordered(lo_name: &'static str, lo: f64, hi_name: &'static str, hi: f64) -> Result<(), DistError> {
+fn positive(param: &str, x: f64, hint: &str) -> Result<f64, DistError> {
+    let x = finite(param, x)?;
+    if x > 0.0 {
+        Ok(x)
+    } else {
+        Err(err(param, format!("must be positive, got {x}"), hint))
+    }
+}
+
+fn required(param: &str, x: Option<f64>, hint: &str) -> Result<f64, DistError> {
+    match x {
+        Some(v) => finite(param, v),
+        None => Err(err(param, format!("{param} is missing"), hint)),
+    }
+}
+
+fn ordered(lo_name: &str, lo: f64, hi_name: &str, hi: f64) -> Result<(), DistError> {
     if lo < hi {
         Ok(())
     } else {
@@ -120,7 +230,7 @@ fn ordered(lo_name: &'static str, lo: f64, hi_name: &'static str, hi: f64) -> Re
     }
 }
 
-fn within(name: &'static str, x: f64, lo: f64, hi: f64) -> Result<(), DistError> {
+fn within(name: &str, x: f64, lo: f64, hi: f64) -> Result<(), DistError> {
     if lo <= x && x <= hi {
         Ok(())
     } else {
@@ -132,12 +242,113 @@ fn within(name: &'static str, x: f64, lo: f64, hi: f64) -> Result<(), DistError>
     }
 }
 
-/// The Pareto tail of [`DistSpec::RefClassOverrun`], capped.
+/// Φ, the standard normal CDF (statrs' erfc, accurate in both tails).
+#[inline]
+pub fn std_normal_cdf(x: f64) -> f64 {
+    0.5 * erfc(-x / std::f64::consts::SQRT_2)
+}
+
+/// Φ⁻¹, the standard normal quantile (statrs' erfc_inv); ±∞ at 0 and 1.
+#[inline]
+pub fn std_normal_quantile(u: f64) -> f64 {
+    -std::f64::consts::SQRT_2 * erfc_inv(2.0 * u)
+}
+
+/// A normal N(mean, sd) truncated to `[lo, hi]` (bounds may be infinite), drawn by inversion.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TruncNormal {
+    mean: f64,
+    sd: f64,
+    /// Standardised bounds.
+    a: f64,
+    b: f64,
+    /// Work in the upper tail (by symmetry) when the interval lies above the mean, so the
+    /// inversion keeps its precision far out in a tail.
+    flip: bool,
+    /// Φ at the (possibly mirrored) bounds.
+    pa: f64,
+    pb: f64,
+}
+
+impl TruncNormal {
+    fn new(mean: f64, sd: f64, lo: f64, hi: f64) -> Option<TruncNormal> {
+        let (a, b) = ((lo - mean) / sd, (hi - mean) / sd);
+        let flip = a > 0.0;
+        let (pa, pb) = if flip {
+            (std_normal_cdf(-b), std_normal_cdf(-a))
+        } else {
+            (std_normal_cdf(a), std_normal_cdf(b))
+        };
+        // Less mass than this and the inversion has no digits left.
+        (pb - pa > 1e-12).then_some(TruncNormal {
+            mean,
+            sd,
+            a,
+            b,
+            flip,
+            pa,
+            pb,
+        })
+    }
+
+    #[inline]
+    fn quantile(&self, u: f64) -> f64 {
+        let z = if self.flip {
+            -std_normal_quantile(self.pb - u * (self.pb - self.pa))
+        } else {
+            std_normal_quantile(self.pa + u * (self.pb - self.pa))
+        };
+        self.mean + self.sd * z.clamp(self.a, self.b)
+    }
+
+    /// The mean of the truncated normal: m + s·(φ(a) − φ(b))/(Φ(b) − Φ(a)).
+    pub fn mean(&self) -> f64 {
+        let phi = |z: f64| {
+            if z.is_finite() {
+                (-0.5 * z * z).exp() / (2.0 * std::f64::consts::PI).sqrt()
+            } else {
+                0.0
+            }
+        };
+        self.mean + self.sd * (phi(self.a) - phi(self.b)) / (self.pb - self.pa)
+    }
+}
+
+/// A Beta(α, β) scaled to `[lo, hi]`: PERT, triple estimates and the beta itself.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScaledBeta {
+    lo: f64,
+    width: f64,
+    sampler: rand_distr::Beta<f64>,
+    cdf: SBeta,
+}
+
+impl ScaledBeta {
+    fn new(alpha: f64, beta: f64, lo: f64, hi: f64) -> Option<ScaledBeta> {
+        Some(ScaledBeta {
+            lo,
+            width: hi - lo,
+            sampler: rand_distr::Beta::new(alpha, beta).ok()?,
+            cdf: SBeta::new(alpha, beta).ok()?,
+        })
+    }
+
+    #[inline]
+    fn quantile(&self, u: f64) -> f64 {
+        self.lo + self.width * self.cdf.inverse_cdf(u)
+    }
+}
+
+/// The PERT shape parameters α, β on `[lo, hi]` with mode `m` and shape `s`.
+fn pert_shape(lo: f64, m: f64, hi: f64, s: f64) -> (f64, f64) {
+    (1.0 + s * (m - lo) / (hi - lo), 1.0 + s * (hi - m) / (hi - lo))
+}
+
+/// The reference-class overrun mixture of [`DistSpec::RefClassOverrun`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct RefClassOverrun {
     tail_prob: f64,
-    body: Normal<f64>,
-    body_min: f64,
+    body: TruncNormal,
     tail_scale: f64,
     inv_alpha: f64,
     tail_alpha: f64,
@@ -145,20 +356,19 @@ pub struct RefClassOverrun {
 }
 
 impl RefClassOverrun {
-    fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        if rng.random::<f64>() < self.tail_prob {
-            // 1 − U lies in (0, 1], so the power is finite.
-            let u = 1.0 - rng.random::<f64>();
-            (self.tail_scale * u.powf(-self.inv_alpha)).min(self.tail_cap)
+    /// By composition: the first `1 − tail_prob` of the unit interval maps to the body, the
+    /// rest to the tail, each by its own inverse CDF. Monotone wherever the body lies below the
+    /// tail, so stratification (LHS) still pays.
+    #[inline]
+    fn quantile(&self, u: f64) -> f64 {
+        let body = 1.0 - self.tail_prob;
+        if u < body {
+            // The support is [body_min, tail_cap] for the body too.
+            self.body.quantile(u / body).min(self.tail_cap)
         } else {
-            // Rejection from the normal; body_min < body_mean keeps acceptance above 1/2.
-            loop {
-                let x = self.body.sample(rng);
-                if x >= self.body_min {
-                    // The support is [body_min, tail_cap] for the body too.
-                    return x.min(self.tail_cap);
-                }
-            }
+            // v in [0, 1): 1 − v lies in (0, 1], so the power is finite.
+            let v = (u - body) / self.tail_prob;
+            (self.tail_scale * (1.0 - v).powf(-self.inv_alpha)).min(self.tail_cap)
         }
     }
 
@@ -172,22 +382,62 @@ impl RefClassOverrun {
             xm + xm.powf(a) * (c.powf(1.0 - a) - xm.powf(1.0 - a)) / (1.0 - a)
         }
     }
+
+    /// The mean of the body (the truncated normal).
+    pub fn body_mean(&self) -> f64 {
+        self.body.mean()
+    }
+}
+
+/// Values with cumulative probabilities, for discrete and empirical distributions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discrete {
+    values: Vec<f64>,
+    /// Cumulative probability up to and including each value; the last is exactly 1.
+    cum: Vec<f64>,
+}
+
+impl Discrete {
+    #[inline]
+    fn quantile(&self, u: f64) -> f64 {
+        let i = self.cum.partition_point(|&c| c <= u).min(self.values.len() - 1);
+        self.values[i]
+    }
 }
 
 /// A validated distribution, ready to sample.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Dist {
     Fixed(f64),
     Uniform(Uniform<f64>),
-    Triangular(Triangular<f64>),
-    Pert(Pert<f64>),
-    Normal(Normal<f64>),
-    Lognormal(LogNormal<f64>),
+    Triangular {
+        d: Triangular<f64>,
+        mode: f64,
+    },
+    /// PERT, beta and triple estimates.
+    Beta(ScaledBeta),
+    Normal {
+        mean: f64,
+        sd: f64,
+        d: Normal<f64>,
+    },
+    TruncatedNormal(TruncNormal),
+    Lognormal {
+        mu: f64,
+        sigma: f64,
+        d: LogNormal<f64>,
+    },
+    /// Discrete values and empirical observations.
+    Discrete(Discrete),
+    RiskEvent {
+        prob: f64,
+        impact: Box<Input>,
+    },
     RefClassOverrun(RefClassOverrun),
 }
 
 /// A validated distribution with its point value and support.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Input {
     pub dist: Dist,
     /// The deterministic (plan) value used when uncertainty is removed.
@@ -198,20 +448,43 @@ pub struct Input {
     pub hi: f64,
 }
 
+fn with_point(dist: Dist, default: f64, lo: f64, hi: f64, point: &Option<f64>) -> Result<Input, DistError> {
+    let point = match point {
+        Some(p) => {
+            let p = finite("point", *p)?;
+            within("point", p, lo, hi)?;
+            p
+        }
+        None => default,
+    };
+    Ok(Input { dist, point, lo, hi })
+}
+
+/// The support `[a, b]` of a PERT with shape 3 and mode `m` whose 1 % and 99 % points are
+/// `p1` and `p99`: fixed-point iteration on the support, the beta's shape following the mode.
+fn triple_p1_p99_support(p1: f64, m: f64, p99: f64) -> Option<(f64, f64)> {
+    let (mut a, mut b) = (p1, p99);
+    for _ in 0..200 {
+        let (al, be) = pert_shape(a, m, b, 3.0);
+        let beta = SBeta::new(al, be).ok()?;
+        let (z1, z99) = (beta.inverse_cdf(0.01), beta.inverse_cdf(0.99));
+        let w = (p99 - p1) / (z99 - z1);
+        let (na, nb) = (p1 - w * z1, p1 - w * z1 + w);
+        let moved = (na - a).abs().max((nb - b).abs());
+        (a, b) = (na, nb);
+        if !(a < m && m < b) {
+            return None;
+        }
+        if moved <= 1e-12 * (p99 - p1) {
+            return Some((a, b));
+        }
+    }
+    None
+}
+
 impl Input {
     /// Validate a spec. `Err` names the parameter, the problem and a fix.
     pub fn new(spec: &DistSpec) -> Result<Input, DistError> {
-        let with_point = |dist, default: f64, lo: f64, hi: f64, point: &Option<f64>| {
-            let point = match point {
-                Some(p) => {
-                    let p = finite("point", *p)?;
-                    within("point", p, lo, hi)?;
-                    p
-                }
-                None => default,
-            };
-            Ok(Input { dist, point, lo, hi })
-        };
         match spec {
             DistSpec::Fixed { value } => {
                 let v = finite("value", *value)?;
@@ -234,7 +507,7 @@ impl Input {
                 within("mode", m, lo, hi)?;
                 let d =
                     Triangular::new(lo, hi, m).map_err(|e| err("mode", e.to_string(), "check min, mode and max"))?;
-                with_point(Dist::Triangular(d), m, lo, hi, point)
+                with_point(Dist::Triangular { d, mode: m }, m, lo, hi, point)
             }
             DistSpec::Pert {
                 min,
@@ -246,52 +519,235 @@ impl Input {
                 let (lo, m, hi) = (finite("min", *min)?, finite("mode", *mode)?, finite("max", *max)?);
                 ordered("min", lo, "max", hi)?;
                 within("mode", m, lo, hi)?;
-                let s = finite("shape", shape.unwrap_or(4.0))?;
-                if s <= 0.0 {
-                    return Err(err(
-                        "shape",
-                        format!("must be positive, got {s}"),
-                        "use the default 4 or another positive number",
-                    ));
-                }
-                let d = Pert::new(lo, hi)
-                    .with_shape(s)
-                    .with_mode(m)
-                    .map_err(|e| err("mode", e.to_string(), "check min, mode, max and shape"))?;
-                with_point(Dist::Pert(d), m, lo, hi, point)
+                let s = positive(
+                    "shape",
+                    shape.unwrap_or(4.0),
+                    "use the default 4 or another positive number",
+                )?;
+                let (a, b) = pert_shape(lo, m, hi, s);
+                let d = ScaledBeta::new(a, b, lo, hi)
+                    .ok_or_else(|| err("shape", "gives an unusable beta", "check min, mode, max and shape"))?;
+                with_point(Dist::Beta(d), m, lo, hi, point)
+            }
+            DistSpec::Triple {
+                min,
+                most_likely,
+                max,
+                bounds,
+                point,
+            } => {
+                let (p_lo, m, p_hi) = (
+                    finite("min", *min)?,
+                    finite("most_likely", *most_likely)?,
+                    finite("max", *max)?,
+                );
+                ordered("min", p_lo, "max", p_hi)?;
+                within("most_likely", m, p_lo, p_hi)?;
+                let (lo, hi) = match bounds {
+                    TripleBounds::Absolute => (p_lo, p_hi),
+                    TripleBounds::P1P99 => {
+                        if !(p_lo < m && m < p_hi) {
+                            return Err(err(
+                                "most_likely",
+                                "with bounds = \"p1_p99\" the most likely value must lie strictly between min and max",
+                                "move most_likely inside (min, max) or use the default absolute bounds",
+                            ));
+                        }
+                        triple_p1_p99_support(p_lo, m, p_hi).ok_or_else(|| {
+                            err(
+                                "bounds",
+                                "no PERT has these 1 % and 99 % points with this most likely value",
+                                "use bounds = \"absolute\" or a less lopsided triple",
+                            )
+                        })?
+                    }
+                };
+                let (a, b) = pert_shape(lo, m, hi, 3.0);
+                let d = ScaledBeta::new(a, b, lo, hi).ok_or_else(|| {
+                    err(
+                        "most_likely",
+                        "gives an unusable beta",
+                        "check min, most_likely and max",
+                    )
+                })?;
+                with_point(Dist::Beta(d), m, lo, hi, point)
+            }
+            DistSpec::Beta {
+                alpha,
+                beta,
+                min,
+                max,
+                point,
+            } => {
+                let a = positive("alpha", *alpha, "give a shape parameter above 0")?;
+                let b = positive("beta", *beta, "give a shape parameter above 0")?;
+                let (lo, hi) = (finite("min", min.unwrap_or(0.0))?, finite("max", max.unwrap_or(1.0))?);
+                ordered("min", lo, "max", hi)?;
+                let d = ScaledBeta::new(a, b, lo, hi)
+                    .ok_or_else(|| err("alpha", "gives an unusable beta", "check alpha and beta"))?;
+                with_point(Dist::Beta(d), lo + (hi - lo) * a / (a + b), lo, hi, point)
             }
             DistSpec::Normal { mean, sd, point } => {
-                let (m, s) = (finite("mean", *mean)?, finite("sd", *sd)?);
-                if s <= 0.0 {
-                    return Err(err(
-                        "sd",
-                        format!("must be positive, got {s}"),
-                        "give a standard deviation above 0 (use dist = \"fixed\" for a constant)",
-                    ));
-                }
+                let m = finite("mean", *mean)?;
+                let s = positive(
+                    "sd",
+                    *sd,
+                    "give a standard deviation above 0 (use dist = \"fixed\" for a constant)",
+                )?;
                 let d = Normal::new(m, s).map_err(|e| err("sd", e.to_string(), "check mean and sd"))?;
-                with_point(Dist::Normal(d), m, f64::NEG_INFINITY, f64::INFINITY, point)
+                with_point(
+                    Dist::Normal { mean: m, sd: s, d },
+                    m,
+                    f64::NEG_INFINITY,
+                    f64::INFINITY,
+                    point,
+                )
             }
-            DistSpec::Lognormal { mean, sd, point } => {
-                let (m, s) = (finite("mean", *mean)?, finite("sd", *sd)?);
-                if m <= 0.0 {
+            DistSpec::TruncatedNormal {
+                mean,
+                sd,
+                min,
+                max,
+                point,
+            } => {
+                let m = finite("mean", *mean)?;
+                let s = positive("sd", *sd, "give a standard deviation above 0")?;
+                let lo = min.map(|x| finite("min", x)).transpose()?.unwrap_or(f64::NEG_INFINITY);
+                let hi = max.map(|x| finite("max", x)).transpose()?.unwrap_or(f64::INFINITY);
+                if min.is_none() && max.is_none() {
                     return Err(err(
-                        "mean",
-                        format!("must be positive for a lognormal, got {m}"),
-                        "give a mean above 0",
+                        "min",
+                        "a truncated normal needs min, max or both",
+                        "give min and/or max, or use dist = \"normal\"",
                     ));
                 }
-                if s <= 0.0 {
+                ordered("min", lo, "max", hi)?;
+                let d = TruncNormal::new(m, s, lo, hi).ok_or_else(|| {
+                    err(
+                        "max",
+                        format!("[{lo}, {hi}] holds almost none of N({m}, {s})"),
+                        "move the bounds nearer the mean or widen sd",
+                    )
+                })?;
+                with_point(Dist::TruncatedNormal(d), m.clamp(lo, hi), lo, hi, point)
+            }
+            DistSpec::Lognormal {
+                mean,
+                sd,
+                p10,
+                p90,
+                point,
+            } => {
+                let by_moments = mean.is_some() || sd.is_some();
+                let by_points = p10.is_some() || p90.is_some();
+                let hint = "give either mean and sd, or p10 and p90";
+                let (mu, sigma, default) = match (by_moments, by_points) {
+                    (true, true) => {
+                        return Err(err(
+                            if mean.is_some() { "mean" } else { "sd" },
+                            "mixes mean/sd with p10/p90",
+                            hint,
+                        ));
+                    }
+                    (false, false) => return Err(err("mean", "no parameters", hint)),
+                    (true, false) => {
+                        let m = positive("mean", required("mean", *mean, hint)?, "give a mean above 0")?;
+                        let s = positive("sd", required("sd", *sd, hint)?, "give a standard deviation above 0")?;
+                        let sigma2 = (1.0 + (s / m).powi(2)).ln();
+                        (m.ln() - 0.5 * sigma2, sigma2.sqrt(), m)
+                    }
+                    (false, true) => {
+                        let a = positive("p10", required("p10", *p10, hint)?, "give a 10 % point above 0")?;
+                        let b = positive("p90", required("p90", *p90, hint)?, "give a 90 % point above 0")?;
+                        ordered("p10", a, "p90", b)?;
+                        // ln X is normal: its 10 % and 90 % points are μ ∓ z·σ, z = Φ⁻¹(0.9).
+                        let z = std_normal_quantile(0.9);
+                        let mu = 0.5 * (a.ln() + b.ln());
+                        (mu, (b.ln() - a.ln()) / (2.0 * z), mu.exp())
+                    }
+                };
+                let d = LogNormal::new(mu, sigma).map_err(|e| err("sd", e.to_string(), hint))?;
+                with_point(Dist::Lognormal { mu, sigma, d }, default, 0.0, f64::INFINITY, point)
+            }
+            DistSpec::Discrete { values, weights, point } => {
+                if values.is_empty() {
+                    return Err(err("values", "no values", "list at least one value"));
+                }
+                for &v in values {
+                    finite("values", v)?;
+                }
+                let w = match weights {
+                    None => vec![1.0; values.len()],
+                    Some(w) => {
+                        if w.len() != values.len() {
+                            return Err(err(
+                                "weights",
+                                format!("{} weights for {} values", w.len(), values.len()),
+                                "give one weight per value",
+                            ));
+                        }
+                        for &x in w {
+                            if !(x.is_finite() && x >= 0.0) {
+                                return Err(err(
+                                    "weights",
+                                    format!("weight {x} must be zero or more"),
+                                    "give non-negative weights",
+                                ));
+                            }
+                        }
+                        w.clone()
+                    }
+                };
+                let total: f64 = w.iter().sum();
+                if total.is_nan() || total <= 0.0 {
                     return Err(err(
-                        "sd",
-                        format!("must be positive, got {s}"),
-                        "give a standard deviation above 0",
+                        "weights",
+                        "the weights sum to 0",
+                        "give at least one positive weight",
                     ));
                 }
-                let sigma2 = (1.0 + (s / m).powi(2)).ln();
-                let mu = m.ln() - 0.5 * sigma2;
-                let d = LogNormal::new(mu, sigma2.sqrt()).map_err(|e| err("sd", e.to_string(), "check mean and sd"))?;
-                with_point(Dist::Lognormal(d), m, 0.0, f64::INFINITY, point)
+                // Sort by value so the quantile function is monotone.
+                let mut pairs: Vec<(f64, f64)> = values.iter().copied().zip(w.iter().copied()).collect();
+                let mode = pairs
+                    .iter()
+                    .fold((f64::NAN, -1.0), |best, &(v, w)| if w > best.1 { (v, w) } else { best })
+                    .0;
+                pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let d = discrete(&pairs);
+                let (lo, hi) = (pairs[0].0, pairs[pairs.len() - 1].0);
+                with_point(Dist::Discrete(d), mode, lo, hi, point)
+            }
+            DistSpec::Empirical { observations, point } => {
+                if observations.is_empty() {
+                    return Err(err("observations", "no observations", "list at least one observation"));
+                }
+                for &v in observations {
+                    finite("observations", v)?;
+                }
+                let mut pairs: Vec<(f64, f64)> = observations.iter().map(|&v| (v, 1.0)).collect();
+                pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+                let mean = observations.iter().sum::<f64>() / observations.len() as f64;
+                let (lo, hi) = (pairs[0].0, pairs[pairs.len() - 1].0);
+                with_point(Dist::Discrete(discrete(&pairs)), mean, lo, hi, point)
+            }
+            DistSpec::RiskEvent { prob, impact, point } => {
+                let p = finite("prob", *prob)?;
+                within("prob", p, 0.0, 1.0)?;
+                let impact = Input::new(impact).map_err(|e| DistError {
+                    param: format!("impact.{}", e.param),
+                    ..e
+                })?;
+                let (lo, hi) = (impact.lo.min(0.0), impact.hi.max(0.0));
+                with_point(
+                    Dist::RiskEvent {
+                        prob: p,
+                        impact: Box::new(impact),
+                    },
+                    0.0,
+                    lo,
+                    hi,
+                    point,
+                )
             }
             DistSpec::RefClassOverrun {
                 tail_prob,
@@ -305,51 +761,35 @@ impl Input {
             } => {
                 let p = finite("tail_prob", *tail_prob)?;
                 within("tail_prob", p, 0.0, 1.0)?;
-                let (bm, bs, bmin) = (
-                    finite("body_mean", *body_mean)?,
-                    finite("body_sd", *body_sd)?,
-                    finite("body_min", *body_min)?,
-                );
-                if bs <= 0.0 {
-                    return Err(err(
-                        "body_sd",
-                        format!("must be positive, got {bs}"),
-                        "give a standard deviation above 0",
-                    ));
-                }
+                let (bm, bmin) = (finite("body_mean", *body_mean)?, finite("body_min", *body_min)?);
+                let bs = positive("body_sd", *body_sd, "give a standard deviation above 0")?;
                 ordered("body_min", bmin, "body_mean", bm)?;
-                let (xm, a, cap) = (
-                    finite("tail_scale", *tail_scale)?,
-                    finite("tail_alpha", *tail_alpha)?,
-                    finite("tail_cap", *tail_cap)?,
-                );
-                if xm <= 0.0 {
-                    return Err(err(
-                        "tail_scale",
-                        format!("must be positive, got {xm}"),
-                        "give the smallest black-swan overrun, above 0",
-                    ));
-                }
-                if a <= 0.0 {
-                    return Err(err(
-                        "tail_alpha",
-                        format!("must be positive, got {a}"),
-                        "give a Pareto tail index above 0 (IT projects: about 1)",
-                    ));
-                }
+                let xm = positive(
+                    "tail_scale",
+                    *tail_scale,
+                    "give the smallest black-swan overrun, above 0",
+                )?;
+                let a = positive(
+                    "tail_alpha",
+                    *tail_alpha,
+                    "give a Pareto tail index above 0 (IT projects: about 1)",
+                )?;
+                let cap = finite("tail_cap", *tail_cap)?;
                 ordered("tail_scale", xm, "tail_cap", cap)?;
                 ordered("body_mean", bm, "tail_cap", cap)?;
-                let body =
-                    Normal::new(bm, bs).map_err(|e| err("body_sd", e.to_string(), "check body_mean and body_sd"))?;
+                let body = TruncNormal::new(bm, bs, bmin, f64::INFINITY)
+                    .ok_or_else(|| err("body_sd", "unusable body", "check body_mean and body_sd"))?;
                 let d = RefClassOverrun {
                     tail_prob: p,
                     body,
-                    body_min: bmin,
                     tail_scale: xm,
                     inv_alpha: 1.0 / a,
                     tail_alpha: a,
                     tail_cap: cap,
                 };
+                // The body is unbounded above; the support's top is the larger of the cap and
+                // wherever the body reaches (it is reported as the cap: the body's chance of
+                // passing it is nil for any sane calibration).
                 with_point(Dist::RefClassOverrun(d), 0.0_f64.clamp(bmin, cap), bmin, cap, point)
             }
         }
@@ -361,11 +801,51 @@ impl Input {
         match &self.dist {
             Dist::Fixed(v) => *v,
             Dist::Uniform(d) => d.sample(rng),
-            Dist::Triangular(d) => d.sample(rng),
-            Dist::Pert(d) => d.sample(rng),
-            Dist::Normal(d) => d.sample(rng),
-            Dist::Lognormal(d) => d.sample(rng),
-            Dist::RefClassOverrun(d) => d.sample(rng),
+            Dist::Triangular { d, .. } => d.sample(rng),
+            Dist::Beta(b) => b.lo + b.width * b.sampler.sample(rng),
+            Dist::Normal { d, .. } => d.sample(rng),
+            Dist::Lognormal { d, .. } => d.sample(rng),
+            Dist::RiskEvent { prob, impact } => {
+                if rng.random::<f64>() < *prob {
+                    impact.sample(rng)
+                } else {
+                    0.0
+                }
+            }
+            _ => self.quantile(rng.sample(Open01)),
+        }
+    }
+
+    /// The inverse CDF at `u` in (0, 1): the value below which a share `u` of draws falls.
+    /// Mixtures (risk events, reference-class overruns) map `u` by composition: the same law,
+    /// monotone where the components do not overlap.
+    pub fn quantile(&self, u: f64) -> f64 {
+        match &self.dist {
+            Dist::Fixed(v) => *v,
+            Dist::Uniform(_) => self.lo + u * (self.hi - self.lo),
+            Dist::Triangular { mode, .. } => {
+                let (lo, hi, m) = (self.lo, self.hi, *mode);
+                let f = (m - lo) / (hi - lo);
+                if u < f {
+                    lo + (u * (hi - lo) * (m - lo)).sqrt()
+                } else {
+                    hi - ((1.0 - u) * (hi - lo) * (hi - m)).sqrt()
+                }
+            }
+            Dist::Beta(b) => b.quantile(u),
+            Dist::Normal { mean, sd, .. } => mean + sd * std_normal_quantile(u),
+            Dist::TruncatedNormal(t) => t.quantile(u),
+            Dist::Lognormal { mu, sigma, .. } => (mu + sigma * std_normal_quantile(u)).exp(),
+            Dist::Discrete(d) => d.quantile(u),
+            Dist::RiskEvent { prob, impact } => {
+                let none = 1.0 - prob;
+                if u < none {
+                    0.0
+                } else {
+                    impact.quantile(((u - none) / prob).min(1.0 - f64::EPSILON))
+                }
+            }
+            Dist::RefClassOverrun(d) => d.quantile(u),
         }
     }
 
@@ -374,6 +854,23 @@ impl Input {
         for x in out {
             *x = self.sample(rng);
         }
+    }
+}
+
+fn discrete(sorted: &[(f64, f64)]) -> Discrete {
+    let total: f64 = sorted.iter().map(|p| p.1).sum();
+    let mut acc = 0.0;
+    let mut cum: Vec<f64> = sorted
+        .iter()
+        .map(|p| {
+            acc += p.1;
+            acc / total
+        })
+        .collect();
+    *cum.last_mut().expect("at least one value") = 1.0;
+    Discrete {
+        values: sorted.iter().map(|p| p.0).collect(),
+        cum,
     }
 }
 
@@ -386,182 +883,652 @@ pub fn validate(spec: &DistSpec) -> Result<(), DistError> {
 mod tests {
     use super::*;
     use crate::rng::chunk_rng;
-    use statrs::distribution::{ContinuousCDF, Normal as SNormal, Triangular as STriangular};
+    use statrs::distribution::{
+        Beta as SBeta, Continuous, LogNormal as SLogNormal, Normal as SNormal, Triangular as STriangular,
+    };
 
-    /// Kolmogorov–Smirnov distance between a sample and a CDF.
-    fn ks(mut xs: Vec<f64>, cdf: impl Fn(f64) -> f64) -> f64 {
+    /// Kolmogorov–Smirnov distance between a sample and a CDF, correct with ties (atoms):
+    /// at each distinct value the ECDF's left limit is compared with `cdf_left` (P(X < x)) and
+    /// its value with `cdf` (P(X ≤ x)). For a continuous law pass the CDF twice.
+    fn ks(mut xs: Vec<f64>, cdf: &dyn Fn(f64) -> f64, cdf_left: &dyn Fn(f64) -> f64) -> f64 {
         xs.sort_by(f64::total_cmp);
-        let n = xs.len() as f64;
-        xs.iter()
-            .enumerate()
-            .map(|(i, &x)| {
-                let f = cdf(x);
-                (f - i as f64 / n).abs().max(((i + 1) as f64 / n - f).abs())
-            })
-            .fold(0.0, f64::max)
+        let n = xs.len();
+        let (mut d, mut i) = (0.0_f64, 0);
+        while i < n {
+            let x = xs[i];
+            let mut j = i;
+            while j < n && xs[j] == x {
+                j += 1;
+            }
+            d = d
+                .max((cdf_left(x) - i as f64 / n as f64).abs())
+                .max((cdf(x) - j as f64 / n as f64).abs());
+            i = j;
+        }
+        d
     }
 
-    fn draws(spec: DistSpec, n: usize, seed: u64) -> Vec<f64> {
-        let input = Input::new(&spec).unwrap();
+    /// KS critical value at alpha = 0.001 (asymptotic, 1.95/√n); conservative for atoms.
+    fn ks_crit(n: usize) -> f64 {
+        1.95 / (n as f64).sqrt()
+    }
+
+    fn draws(spec: &DistSpec, n: usize, seed: u64) -> Vec<f64> {
+        let input = Input::new(spec).unwrap();
         let mut rng = chunk_rng(seed, 0);
         let mut v = vec![0.0; n];
         input.fill(&mut rng, &mut v);
         v
     }
 
-    // KS critical value at alpha = 0.001 is 1.95/sqrt(n).
-    fn ks_crit(n: usize) -> f64 {
-        1.95 / (n as f64).sqrt()
+    /// Draws through the inverse CDF (the path Latin hypercube sampling uses).
+    fn quantile_draws(spec: &DistSpec, n: usize, seed: u64) -> Vec<f64> {
+        let input = Input::new(spec).unwrap();
+        let mut rng = chunk_rng(seed, 1);
+        (0..n).map(|_| input.quantile(rng.sample(Open01))).collect()
+    }
+
+    struct Law<'a> {
+        cdf: &'a dyn Fn(f64) -> f64,
+        cdf_left: &'a dyn Fn(f64) -> f64,
+        mean: f64,
+        var: f64,
+    }
+
+    /// The law's test: KS of both samplers against the CDF at alpha 0.001, and the sample mean
+    /// and variance within 4 standard errors of the closed forms (the variance's standard
+    /// error from the sample's fourth central moment).
+    fn check(name: &str, spec: DistSpec, law: Law, seed: u64) {
+        let n = 20_000;
+        for (how, xs) in [
+            ("sample", draws(&spec, n, seed)),
+            ("quantile", quantile_draws(&spec, n, seed)),
+        ] {
+            let d = ks(xs, law.cdf, law.cdf_left);
+            assert!(d < ks_crit(n), "{name} ({how}): KS distance {d} ≥ {}", ks_crit(n));
+        }
+        let n = 400_000;
+        let xs = draws(&spec, n, seed + 1000);
+        let nf = n as f64;
+        let mean = xs.iter().sum::<f64>() / nf;
+        let m2 = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / nf;
+        let m4 = xs.iter().map(|x| (x - mean).powi(4)).sum::<f64>() / nf;
+        let var = m2 * nf / (nf - 1.0);
+        let se_mean = (m2 / nf).sqrt();
+        let se_var = ((m4 - m2 * m2) / nf).sqrt();
+        assert!(
+            (mean - law.mean).abs() < 4.0 * se_mean,
+            "{name}: mean {mean} vs {} (se {se_mean})",
+            law.mean
+        );
+        assert!(
+            (var - law.var).abs() < 4.0 * se_var,
+            "{name}: variance {var} vs {} (se {se_var})",
+            law.var
+        );
+    }
+
+    fn beta_var(a: f64, b: f64, w: f64) -> f64 {
+        a * b / ((a + b).powi(2) * (a + b + 1.0)) * w * w
     }
 
     #[test]
-    fn triangular_matches_statrs_cdf() {
-        let n = 20_000;
-        let xs = draws(
+    fn uniform_law() {
+        let cdf = |x: f64| ((x - 2.0) / 3.0).clamp(0.0, 1.0);
+        let spec = DistSpec::Uniform {
+            min: 2.0,
+            max: 5.0,
+            point: None,
+        };
+        check(
+            "uniform",
+            spec,
+            Law {
+                cdf: &cdf,
+                cdf_left: &cdf,
+                mean: 3.5,
+                var: 9.0 / 12.0,
+            },
+            1,
+        );
+    }
+
+    #[test]
+    fn triangular_law() {
+        let t = STriangular::new(4.0, 12.0, 6.0).unwrap();
+        let cdf = |x: f64| t.cdf(x);
+        let (a, b, c): (f64, f64, f64) = (4.0, 12.0, 6.0);
+        check(
+            "triangular",
             DistSpec::Triangular {
                 min: 4.0,
                 mode: 6.0,
                 max: 12.0,
                 point: None,
             },
-            n,
-            7,
+            Law {
+                cdf: &cdf,
+                cdf_left: &cdf,
+                mean: (a + b + c) / 3.0,
+                var: (a * a + b * b + c * c - a * b - a * c - b * c) / 18.0,
+            },
+            2,
         );
-        let t = STriangular::new(4.0, 12.0, 6.0).unwrap();
-        let d = ks(xs, |x| t.cdf(x));
-        assert!(d < ks_crit(n), "KS distance {d}");
     }
 
     #[test]
-    fn pert_matches_beta_cdf() {
-        let n = 20_000;
-        let (lo, m, hi) = (11.0, 12.0, 13.5);
-        let xs = draws(
-            DistSpec::Pert {
-                min: lo,
-                mode: m,
-                max: hi,
-                shape: None,
+    fn pert_law_default_and_other_shape() {
+        for (s, seed) in [(None, 3), (Some(2.0), 4)] {
+            let (lo, m, hi) = (11.0, 12.0, 13.5);
+            let sv = s.unwrap_or(4.0);
+            let a = 1.0 + sv * (m - lo) / (hi - lo);
+            let b = 1.0 + sv * (hi - m) / (hi - lo);
+            let beta = SBeta::new(a, b).unwrap();
+            let cdf = |x: f64| beta.cdf(((x - lo) / (hi - lo)).clamp(0.0, 1.0));
+            check(
+                "pert",
+                DistSpec::Pert {
+                    min: lo,
+                    mode: m,
+                    max: hi,
+                    shape: s,
+                    point: None,
+                },
+                Law {
+                    cdf: &cdf,
+                    cdf_left: &cdf,
+                    mean: (lo + sv * m + hi) / (sv + 2.0),
+                    var: beta_var(a, b, hi - lo),
+                },
+                seed,
+            );
+        }
+    }
+
+    #[test]
+    fn normal_law() {
+        let nd = SNormal::new(3.0, 2.0).unwrap();
+        let cdf = |x: f64| nd.cdf(x);
+        check(
+            "normal",
+            DistSpec::Normal {
+                mean: 3.0,
+                sd: 2.0,
                 point: None,
             },
-            n,
+            Law {
+                cdf: &cdf,
+                cdf_left: &cdf,
+                mean: 3.0,
+                var: 4.0,
+            },
+            5,
+        );
+    }
+
+    #[test]
+    fn truncated_normal_law_both_sides_and_far_tail() {
+        let sn = SNormal::new(0.0, 1.0).unwrap();
+        // (mean, sd, min, max): two-sided, and a one-sided cut 3 sd out (the mirrored path).
+        for (m, s, lo, hi, seed) in [(10.0, 5.0, 8.0, 25.0, 6), (0.0, 1.0, 3.0, f64::INFINITY, 7)] {
+            let (a, b) = ((lo - m) / s, (hi - m) / s);
+            let z = sn.cdf(b) - sn.cdf(a);
+            let pdf = |t: f64| if t.is_finite() { sn.pdf(t) } else { 0.0 };
+            let tb = if b.is_finite() { b * pdf(b) } else { 0.0 };
+            let r = (pdf(a) - pdf(b)) / z;
+            let mean = m + s * r;
+            let var = s * s * (1.0 + (a * pdf(a) - tb) / z - r * r);
+            let cdf = |x: f64| ((sn.cdf((x - m) / s) - sn.cdf(a)) / z).clamp(0.0, 1.0);
+            check(
+                "truncated normal",
+                DistSpec::TruncatedNormal {
+                    mean: m,
+                    sd: s,
+                    min: Some(lo),
+                    max: hi.is_finite().then_some(hi),
+                    point: None,
+                },
+                Law {
+                    cdf: &cdf,
+                    cdf_left: &cdf,
+                    mean,
+                    var,
+                },
+                seed,
+            );
+        }
+    }
+
+    #[test]
+    fn lognormal_law_by_mean_sd() {
+        let (m, s) = (5.0_f64, 2.0_f64);
+        let sigma2 = (1.0 + (s / m).powi(2)).ln();
+        let ln = SLogNormal::new(m.ln() - 0.5 * sigma2, sigma2.sqrt()).unwrap();
+        let cdf = |x: f64| if x <= 0.0 { 0.0 } else { ln.cdf(x) };
+        check(
+            "lognormal(mean, sd)",
+            DistSpec::Lognormal {
+                mean: Some(m),
+                sd: Some(s),
+                p10: None,
+                p90: None,
+                point: None,
+            },
+            Law {
+                cdf: &cdf,
+                cdf_left: &cdf,
+                mean: m,
+                var: s * s,
+            },
+            8,
+        );
+    }
+
+    #[test]
+    fn lognormal_law_by_p10_p90() {
+        let (p10, p90) = (3.0_f64, 12.0_f64);
+        // Independent of the code: Φ⁻¹(0.9) from statrs.
+        let z = SNormal::new(0.0, 1.0).unwrap().inverse_cdf(0.9);
+        let mu = (p10 * p90).sqrt().ln();
+        let sigma = (p90 / p10).ln() / (2.0 * z);
+        let ln = SLogNormal::new(mu, sigma).unwrap();
+        assert!((ln.cdf(p10) - 0.1).abs() < 1e-9 && (ln.cdf(p90) - 0.9).abs() < 1e-9);
+        let cdf = |x: f64| if x <= 0.0 { 0.0 } else { ln.cdf(x) };
+        let spec = DistSpec::Lognormal {
+            mean: None,
+            sd: None,
+            p10: Some(p10),
+            p90: Some(p90),
+            point: None,
+        };
+        assert!((Input::new(&spec).unwrap().point - 6.0).abs() < 1e-12);
+        check(
+            "lognormal(p10, p90)",
+            spec,
+            Law {
+                cdf: &cdf,
+                cdf_left: &cdf,
+                mean: (mu + sigma * sigma / 2.0).exp(),
+                var: ((sigma * sigma).exp() - 1.0) * (2.0 * mu + sigma * sigma).exp(),
+            },
+            9,
+        );
+    }
+
+    #[test]
+    fn beta_law() {
+        let (a, b, lo, hi) = (2.0, 5.0, 10.0, 20.0);
+        let beta = SBeta::new(a, b).unwrap();
+        let cdf = |x: f64| beta.cdf(((x - lo) / (hi - lo)).clamp(0.0, 1.0));
+        check(
+            "beta",
+            DistSpec::Beta {
+                alpha: a,
+                beta: b,
+                min: Some(lo),
+                max: Some(hi),
+                point: None,
+            },
+            Law {
+                cdf: &cdf,
+                cdf_left: &cdf,
+                mean: lo + (hi - lo) * a / (a + b),
+                var: beta_var(a, b, hi - lo),
+            },
+            10,
+        );
+    }
+
+    #[test]
+    fn discrete_law() {
+        let (v, w) = ([5.0, 1.0, 2.0], [0.3, 0.2, 0.5]);
+        let cdf = |x: f64| v.iter().zip(w).filter(|(vi, _)| **vi <= x).map(|(_, wi)| wi).sum();
+        let cdf_left = |x: f64| v.iter().zip(w).filter(|(vi, _)| **vi < x).map(|(_, wi)| wi).sum();
+        let mean: f64 = v.iter().zip(w).map(|(a, b)| a * b).sum();
+        let var = v.iter().zip(w).map(|(a, b)| b * (a - mean).powi(2)).sum();
+        let spec = DistSpec::Discrete {
+            values: v.to_vec(),
+            weights: Some(w.to_vec()),
+            point: None,
+        };
+        assert_eq!(Input::new(&spec).unwrap().point, 2.0);
+        check(
+            "discrete",
+            spec,
+            Law {
+                cdf: &cdf,
+                cdf_left: &cdf_left,
+                mean,
+                var,
+            },
             11,
         );
-        let a = 1.0 + 4.0 * (m - lo) / (hi - lo);
-        let b = 1.0 + 4.0 * (hi - m) / (hi - lo);
-        let beta = statrs::distribution::Beta::new(a, b).unwrap();
-        let d = ks(xs, |x| beta.cdf((x - lo) / (hi - lo)));
-        assert!(d < ks_crit(n), "KS distance {d}");
     }
 
     #[test]
-    fn lognormal_by_mean_and_sd_has_that_mean() {
-        let n = 200_000;
-        let (m, s) = (5.0, 2.0);
-        let xs = draws(
-            DistSpec::Lognormal {
-                mean: m,
-                sd: s,
+    fn empirical_law() {
+        let obs = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0];
+        let n = obs.len() as f64;
+        let cdf = |x: f64| obs.iter().filter(|&&o| o <= x).count() as f64 / n;
+        let cdf_left = |x: f64| obs.iter().filter(|&&o| o < x).count() as f64 / n;
+        let mean = obs.iter().sum::<f64>() / n;
+        let var = obs.iter().map(|o| (o - mean).powi(2)).sum::<f64>() / n;
+        check(
+            "empirical",
+            DistSpec::Empirical {
+                observations: obs.to_vec(),
                 point: None,
             },
-            n,
-            3,
+            Law {
+                cdf: &cdf,
+                cdf_left: &cdf_left,
+                mean,
+                var,
+            },
+            12,
         );
-        let mean = xs.iter().sum::<f64>() / n as f64;
-        let se = s / (n as f64).sqrt();
-        assert!((mean - m).abs() < 4.0 * se, "mean {mean}");
-        let sigma = (1.0 + (s / m).powi(2)).ln().sqrt();
-        let ln = statrs::distribution::LogNormal::new(m.ln() - 0.5 * sigma * sigma, sigma).unwrap();
-        let d = ks(xs[..20_000].to_vec(), |x| ln.cdf(x));
-        assert!(d < ks_crit(20_000), "KS distance {d}");
     }
 
     #[test]
-    fn overrun_mixture_mean_matches_closed_form() {
-        // Calibration of the default scenario: 1 in 6 black swans (Flyvbjerg & Budzier 2011).
-        let spec = DistSpec::RefClassOverrun {
-            tail_prob: 1.0 / 6.0,
-            body_mean: -8.0,
-            body_sd: 15.0,
-            body_min: -50.0,
-            tail_scale: 70.0,
-            tail_alpha: 1.0,
-            tail_cap: 500.0,
+    fn risk_event_law() {
+        let (p, lo, m, hi) = (0.3, 2.0, 4.0, 10.0);
+        let (a, b) = (1.0 + 4.0 * (m - lo) / (hi - lo), 1.0 + 4.0 * (hi - m) / (hi - lo));
+        let beta = SBeta::new(a, b).unwrap();
+        let fi = |x: f64| beta.cdf(((x - lo) / (hi - lo)).clamp(0.0, 1.0));
+        let cdf = |x: f64| if x < 0.0 { 0.0 } else { 1.0 - p + p * fi(x) };
+        let cdf_left = |x: f64| if x <= 0.0 { 0.0 } else { 1.0 - p + p * fi(x) };
+        let ei = (lo + 4.0 * m + hi) / 6.0;
+        let ei2 = beta_var(a, b, hi - lo) + ei * ei;
+        check(
+            "risk event",
+            DistSpec::RiskEvent {
+                prob: p,
+                impact: Box::new(DistSpec::Pert {
+                    min: lo,
+                    mode: m,
+                    max: hi,
+                    shape: None,
+                    point: None,
+                }),
+                point: None,
+            },
+            Law {
+                cdf: &cdf,
+                cdf_left: &cdf_left,
+                mean: p * ei,
+                var: p * ei2 - (p * ei).powi(2),
+            },
+            13,
+        );
+    }
+
+    #[test]
+    fn triple_estimate_has_the_successive_mean() {
+        let (lo, ml, hi) = (10.0, 12.0, 20.0);
+        // Lichtenberg's successive principle: mean = (min + 3·ML + max)/5 (confirmed).
+        let successive_mean = (lo + 3.0 * ml + hi) / 5.0;
+        let (a, b) = (1.0 + 3.0 * (ml - lo) / (hi - lo), 1.0 + 3.0 * (hi - ml) / (hi - lo));
+        let beta = SBeta::new(a, b).unwrap();
+        let cdf = |x: f64| beta.cdf(((x - lo) / (hi - lo)).clamp(0.0, 1.0));
+        check(
+            "triple",
+            DistSpec::Triple {
+                min: lo,
+                most_likely: ml,
+                max: hi,
+                bounds: TripleBounds::Absolute,
+                point: None,
+            },
+            Law {
+                cdf: &cdf,
+                cdf_left: &cdf,
+                mean: successive_mean,
+                var: beta_var(a, b, hi - lo),
+            },
+            14,
+        );
+    }
+
+    #[test]
+    fn triple_p1_p99_puts_min_and_max_at_the_1_and_99_percent_points() {
+        let (p1, ml, p99) = (10.0, 12.0, 20.0);
+        let spec = DistSpec::Triple {
+            min: p1,
+            most_likely: ml,
+            max: p99,
+            bounds: TripleBounds::P1P99,
             point: None,
         };
         let input = Input::new(&spec).unwrap();
-        let Dist::RefClassOverrun(d) = input.dist else {
+        let (lo, hi) = (input.lo, input.hi);
+        assert!(lo < p1 && hi > p99);
+        let (a, b) = (1.0 + 3.0 * (ml - lo) / (hi - lo), 1.0 + 3.0 * (hi - ml) / (hi - lo));
+        let beta = SBeta::new(a, b).unwrap();
+        let cdf = |x: f64| beta.cdf(((x - lo) / (hi - lo)).clamp(0.0, 1.0));
+        assert!((cdf(p1) - 0.01).abs() < 1e-9, "{}", cdf(p1));
+        assert!((cdf(p99) - 0.99).abs() < 1e-9, "{}", cdf(p99));
+        let n = 200_000;
+        let xs = draws(&spec, n, 15);
+        let below = xs.iter().filter(|&&x| x < p1).count() as f64 / n as f64;
+        let se = (0.01 * 0.99 / n as f64).sqrt();
+        assert!((below - 0.01).abs() < 4.0 * se, "share below min {below}");
+    }
+
+    #[test]
+    fn ref_class_overrun_law_and_mean() {
+        // Calibration of the default scenario: 1 in 6 black swans (Flyvbjerg & Budzier 2011).
+        let (p, bm, bs, bmin, xm, al, cap) = (1.0 / 6.0, -8.0, 15.0, -50.0, 70.0, 1.0, 500.0);
+        let spec = DistSpec::RefClassOverrun {
+            tail_prob: p,
+            body_mean: bm,
+            body_sd: bs,
+            body_min: bmin,
+            tail_scale: xm,
+            tail_alpha: al,
+            tail_cap: cap,
+            point: None,
+        };
+        let sn = SNormal::new(0.0, 1.0).unwrap();
+        // Truncated-normal body: mean m + s·φ(a)/(1 − Φ(a)), a = (min − m)/s.
+        let a: f64 = (bmin - bm) / bs;
+        let z = 1.0 - sn.cdf(a);
+        let body_mean = bm + bs * sn.pdf(a) / z;
+        let body_var = bs * bs * (1.0 + a * sn.pdf(a) / z - (sn.pdf(a) / z).powi(2));
+        // Capped Pareto(70, 1): E = xm(1 + ln(cap/xm)), E[X²] = xm² + 2·xm·(cap − xm) for α = 1.
+        let tail_mean = xm * (1.0 + (cap / xm).ln());
+        let tail_m2 = xm * xm + 2.0 * xm * (cap - xm);
+        let mean = (1.0 - p) * body_mean + p * tail_mean;
+        let m2 = (1.0 - p) * (body_var + body_mean * body_mean) + p * tail_m2;
+        let fb = |x: f64| ((sn.cdf((x - bm) / bs) - sn.cdf(a)) / z).max(0.0);
+        let ft = |x: f64| if x < xm { 0.0 } else { 1.0 - xm / x };
+        let cdf = |x: f64| (1.0 - p) * fb(x) + p * if x >= cap { 1.0 } else { ft(x) };
+        let cdf_left = |x: f64| (1.0 - p) * fb(x) + p * ft(x.min(cap));
+        check(
+            "ref_class_overrun",
+            spec.clone(),
+            Law {
+                cdf: &cdf,
+                cdf_left: &cdf_left,
+                mean,
+                var: m2 - mean * mean,
+            },
+            16,
+        );
+        let Dist::RefClassOverrun(d) = Input::new(&spec).unwrap().dist else {
             unreachable!()
         };
-        // Truncated-normal body mean: m + s·φ(a)/(1 − Φ(a)), a = (min − m)/s.
-        let sn = SNormal::new(0.0, 1.0).unwrap();
-        let a: f64 = (-50.0 - -8.0) / 15.0;
-        let phi = (-0.5 * a * a).exp() / (2.0 * std::f64::consts::PI).sqrt();
-        let body_mean = -8.0 + 15.0 * phi / (1.0 - sn.cdf(a));
-        let truth = 5.0 / 6.0 * body_mean + 1.0 / 6.0 * d.tail_mean();
-        let n = 400_000;
-        let xs = draws(spec, n, 5);
-        let mean = xs.iter().sum::<f64>() / n as f64;
-        let var = xs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-        let se = (var / n as f64).sqrt();
-        assert!((mean - truth).abs() < 4.0 * se, "mean {mean} vs {truth} (se {se})");
-        assert!(xs.iter().all(|&x| (-50.0..=500.0).contains(&x)));
-        let tail_share = xs.iter().filter(|&&x| x >= 70.0).count() as f64 / n as f64;
-        // P(x ≥ 70) = 1/6 + (5/6)·P(body ≥ 70), the body part negligible (5 sd).
-        let se_p = (tail_share * (1.0 - tail_share) / n as f64).sqrt();
-        assert!((tail_share - 1.0 / 6.0).abs() < 4.0 * se_p, "tail share {tail_share}");
+        assert!((d.tail_mean() - tail_mean).abs() < 1e-9);
+        assert!((d.body_mean() - body_mean).abs() < 1e-9);
+        let xs = draws(&spec, 100_000, 17);
+        assert!(xs.iter().all(|&x| (bmin..=cap).contains(&x)));
+    }
+
+    #[test]
+    fn quantile_inverts_the_cdf_at_the_edges() {
+        let spec = DistSpec::TruncatedNormal {
+            mean: 0.0,
+            sd: 1.0,
+            min: Some(6.0),
+            max: None,
+            point: None,
+        };
+        let t = Input::new(&spec).unwrap();
+        for u in [1e-9, 0.5, 1.0 - 1e-9] {
+            let x = t.quantile(u);
+            assert!(x >= 6.0 && x.is_finite(), "{u} → {x}");
+        }
     }
 
     #[test]
     fn invalid_parameters_name_the_parameter() {
-        let e = Input::new(&DistSpec::Pert {
-            min: 5.0,
-            mode: 6.0,
-            max: 4.0,
-            shape: None,
-            point: None,
-        })
-        .unwrap_err();
-        assert_eq!(e.param, "max");
-        let e = Input::new(&DistSpec::Triangular {
-            min: 1.0,
-            mode: 9.0,
-            max: 4.0,
-            point: None,
-        })
-        .unwrap_err();
-        assert_eq!(e.param, "mode");
-        let e = Input::new(&DistSpec::Triangular {
-            min: 1.0,
-            mode: 9.0,
-            max: 14.0,
-            point: Some(20.0),
-        })
-        .unwrap_err();
-        assert_eq!(e.param, "point");
-        let e = Input::new(&DistSpec::Uniform {
-            min: f64::NAN,
-            max: 1.0,
-            point: None,
-        })
-        .unwrap_err();
-        assert_eq!(e.param, "min");
-        let e = Input::new(&DistSpec::Normal {
-            mean: 1.0,
-            sd: 0.0,
-            point: None,
-        })
-        .unwrap_err();
-        assert_eq!(e.param, "sd");
-        let e = Input::new(&DistSpec::Pert {
-            min: 1.0,
-            mode: 0.5,
-            max: 4.0,
-            shape: None,
-            point: None,
-        })
-        .unwrap_err();
-        assert_eq!(e.param, "mode");
+        let param = |s: DistSpec| Input::new(&s).unwrap_err().param;
+        assert_eq!(
+            param(DistSpec::Pert {
+                min: 5.0,
+                mode: 6.0,
+                max: 4.0,
+                shape: None,
+                point: None,
+            }),
+            "max"
+        );
+        assert_eq!(
+            param(DistSpec::Triangular {
+                min: 1.0,
+                mode: 9.0,
+                max: 4.0,
+                point: None,
+            }),
+            "mode"
+        );
+        assert_eq!(
+            param(DistSpec::Triangular {
+                min: 1.0,
+                mode: 9.0,
+                max: 14.0,
+                point: Some(20.0),
+            }),
+            "point"
+        );
+        assert_eq!(
+            param(DistSpec::Uniform {
+                min: f64::NAN,
+                max: 1.0,
+                point: None,
+            }),
+            "min"
+        );
+        assert_eq!(
+            param(DistSpec::Normal {
+                mean: 1.0,
+                sd: 0.0,
+                point: None,
+            }),
+            "sd"
+        );
+        assert_eq!(
+            param(DistSpec::Pert {
+                min: 1.0,
+                mode: 0.5,
+                max: 4.0,
+                shape: None,
+                point: None,
+            }),
+            "mode"
+        );
+        assert_eq!(
+            param(DistSpec::Lognormal {
+                mean: None,
+                sd: None,
+                p10: Some(9.0),
+                p90: Some(3.0),
+                point: None,
+            }),
+            "p90"
+        );
+        assert_eq!(
+            param(DistSpec::Lognormal {
+                mean: Some(1.0),
+                sd: None,
+                p10: Some(1.0),
+                p90: Some(3.0),
+                point: None,
+            }),
+            "mean"
+        );
+        assert_eq!(
+            param(DistSpec::Beta {
+                alpha: -1.0,
+                beta: 1.0,
+                min: None,
+                max: None,
+                point: None,
+            }),
+            "alpha"
+        );
+        assert_eq!(
+            param(DistSpec::Discrete {
+                values: vec![1.0, 2.0],
+                weights: Some(vec![1.0]),
+                point: None,
+            }),
+            "weights"
+        );
+        assert_eq!(
+            param(DistSpec::Discrete {
+                values: vec![1.0, 2.0],
+                weights: Some(vec![0.0, 0.0]),
+                point: None,
+            }),
+            "weights"
+        );
+        assert_eq!(
+            param(DistSpec::Empirical {
+                observations: vec![],
+                point: None,
+            }),
+            "observations"
+        );
+        assert_eq!(
+            param(DistSpec::RiskEvent {
+                prob: 0.2,
+                impact: Box::new(DistSpec::Uniform {
+                    min: 3.0,
+                    max: 1.0,
+                    point: None
+                }),
+                point: None,
+            }),
+            "impact.max"
+        );
+        assert_eq!(
+            param(DistSpec::RiskEvent {
+                prob: 1.2,
+                impact: Box::new(DistSpec::Fixed { value: 1.0 }),
+                point: None,
+            }),
+            "prob"
+        );
+        assert_eq!(
+            param(DistSpec::TruncatedNormal {
+                mean: 0.0,
+                sd: 1.0,
+                min: Some(50.0),
+                max: None,
+                point: None,
+            }),
+            "max"
+        );
+        assert_eq!(
+            param(DistSpec::Triple {
+                min: 1.0,
+                most_likely: 5.0,
+                max: 4.0,
+                bounds: TripleBounds::Absolute,
+                point: None,
+            }),
+            "most_likely"
+        );
     }
 
     #[test]
@@ -594,6 +1561,14 @@ mod tests {
                 point: Some(2.5)
             }),
             2.5
+        );
+        assert_eq!(
+            p(DistSpec::RiskEvent {
+                prob: 0.9,
+                impact: Box::new(DistSpec::Fixed { value: 3.0 }),
+                point: None
+            }),
+            0.0
         );
     }
 }

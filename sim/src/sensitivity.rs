@@ -279,7 +279,7 @@ mod tests {
         })
         .unwrap();
         // Six indices are checked at once: Bonferroni 1 − 0.05/6 ≈ 0.99 intervals.
-        let r = sobol(&[u, u, u], ishigami, 20_000, 400, 0.99, 42);
+        let r = sobol(&[u.clone(), u.clone(), u], ishigami, 20_000, 400, 0.99, 42);
         // Analytic values (a = 7, b = 0.1; SciPy's test fixture, REFERENCES.md).
         let s1 = [0.3139, 0.4424, 0.0];
         let st = [0.5576, 0.4424, 0.2437];
