@@ -25,6 +25,11 @@ pub struct RunResult {
     /// Yearly net benefit and joint cost, `[k * years + t]`, the total as the last kommun.
     pub net_yearly: Vec<Stat>,
     pub joint_yearly: Vec<Stat>,
+    /// Cumulative net benefit from the base year to each year, same layout as `net_yearly`.
+    /// Kept only by [`simulate_with_cumulative`] (the board report's payback charts); empty
+    /// otherwise, so plain runs pay nothing for it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cum_yearly: Vec<Stat>,
     pub establishment: Stat,
     pub overrun: Proportion,
     pub duration_months: Stat,
@@ -32,7 +37,7 @@ pub struct RunResult {
 }
 
 impl RunResult {
-    fn new(model: &Model, budget_msek: f64) -> RunResult {
+    fn new(model: &Model, budget_msek: f64, cumulative: bool) -> RunResult {
         let k = model.kommuner().len() + 1;
         let n = model.years().len();
         RunResult {
@@ -45,6 +50,11 @@ impl RunResult {
             payback: vec![vec![0; n + 1]; k],
             net_yearly: vec![Stat::default(); k * n],
             joint_yearly: vec![Stat::default(); k * n],
+            cum_yearly: if cumulative {
+                vec![Stat::default(); k * n]
+            } else {
+                Vec::new()
+            },
             establishment: Stat::default(),
             overrun: Proportion::default(),
             duration_months: Stat::default(),
@@ -59,6 +69,11 @@ impl RunResult {
         pairs(&mut self.npv, &o.npv);
         pairs(&mut self.net_yearly, &o.net_yearly);
         pairs(&mut self.joint_yearly, &o.joint_yearly);
+        if self.cum_yearly.is_empty() {
+            self.cum_yearly = o.cum_yearly.clone();
+        } else {
+            pairs(&mut self.cum_yearly, &o.cum_yearly);
+        }
         self.net_loss.iter_mut().zip(&o.net_loss).for_each(|(x, y)| x.merge(y));
         for (a, b) in self.payback.iter_mut().zip(&o.payback) {
             a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
@@ -95,6 +110,19 @@ impl RunResult {
             self.joint_yearly[k_count * n + t].push(joint);
         }
         self.payback[k_count][payback_slot(o.payback_year[k_count], &self.years)] += 1;
+        if !self.cum_yearly.is_empty() {
+            for k in 0..=k_count {
+                let mut cum = 0.0;
+                for t in 0..n {
+                    cum += if k < k_count {
+                        o.net[k * n + t]
+                    } else {
+                        (0..k_count).map(|j| o.net[j * n + t]).sum()
+                    };
+                    self.cum_yearly[k * n + t].push(cum);
+                }
+            }
+        }
         self.establishment.push(o.establishment_msek);
         self.overrun.push(o.establishment_msek > self.budget_msek);
         self.duration_months.push(o.duration_months);
@@ -164,10 +192,31 @@ pub fn simulate(
     chunks: Range<u64>,
     budget_msek: f64,
 ) -> Result<RunResult, RunPlanError> {
+    simulate_inner(model, plan, chunks, budget_msek, false)
+}
+
+/// As [`simulate`], and also keep [`RunResult::cum_yearly`]. The same draws: every other
+/// statistic equals `simulate`'s to the bit.
+pub fn simulate_with_cumulative(
+    model: &Model,
+    plan: &RunPlan,
+    chunks: Range<u64>,
+    budget_msek: f64,
+) -> Result<RunResult, RunPlanError> {
+    simulate_inner(model, plan, chunks, budget_msek, true)
+}
+
+fn simulate_inner(
+    model: &Model,
+    plan: &RunPlan,
+    chunks: Range<u64>,
+    budget_msek: f64,
+    cumulative: bool,
+) -> Result<RunResult, RunPlanError> {
     let (acc, _) = sim::run_chunks(
         plan,
         chunks,
-        || (RunResult::new(model, budget_msek), None::<Box<Scratch>>),
+        || (RunResult::new(model, budget_msek, cumulative), None::<Box<Scratch>>),
         |(acc, scratch), _c, range, rng| {
             let s = scratch.get_or_insert_with(|| Box::new(Scratch::new(model)));
             let len = (range.end - range.start) as usize;
@@ -186,4 +235,34 @@ pub fn simulate(
         },
     )?;
     Ok(acc)
+}
+
+#[cfg(test)]
+mod cumulative_tests {
+    use super::*;
+    use crate::Scenario;
+
+    #[test]
+    fn cumulative_stats_change_nothing_else_and_add_up() {
+        let model = Model::new(&Scenario::default_ggvv()).unwrap();
+        let plan = RunPlan::new(3 * sim::CHUNK_RUNS, 5, 2).unwrap();
+        let budget = model.budget_msek();
+        let plain = simulate(&model, &plan, 0..plan.chunks(), budget).unwrap();
+        let with = simulate_with_cumulative(&model, &plan, 0..plan.chunks(), budget).unwrap();
+        assert!(plain.cum_yearly.is_empty());
+        let mut stripped = with.clone();
+        stripped.cum_yearly.clear();
+        assert_eq!(stripped, plain);
+        // Chunks merged in another grouping give the same statistics to the bit.
+        let mut parts = simulate_with_cumulative(&model, &plan, 2..3, budget).unwrap();
+        parts.merge(&simulate_with_cumulative(&model, &plan, 0..2, budget).unwrap());
+        assert_eq!(parts.cum_yearly, with.cum_yearly);
+        // The mean of a cumulative sum is the sum of the yearly means (fixed-point sums).
+        let n = with.years.len();
+        for k in 0..=with.kommuner.len() {
+            let yearly: f64 = (0..n).map(|t| with.net_yearly[k * n + t].moments.mean()).sum();
+            let cum = with.cum_yearly[k * n + n - 1].moments.mean();
+            assert!((yearly - cum).abs() < 1e-6, "kommun {k}: {yearly} vs {cum}");
+        }
+    }
 }

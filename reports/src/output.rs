@@ -33,17 +33,23 @@ impl OutputSet {
         })
     }
 
-    /// Stage `name` (a plain file name chosen by the program, never by scenario content).
+    /// Stage `name` (a file name chosen by the program, never by scenario content; it may
+    /// sit in a subdirectory, "charts/a.svg", which is created).
     pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
         let target = self.dir.join(name);
         let err = |source| OutputError::Write {
             path: target.clone(),
             source,
         };
+        let parent = target.parent().unwrap_or(&self.dir).to_path_buf();
+        std::fs::create_dir_all(&parent).map_err(err)?;
+        let file_name = target
+            .file_name()
+            .map_or_else(|| name.to_string(), |n| n.to_string_lossy().to_string());
         let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
+            .prefix(&format!(".{file_name}."))
             .suffix(".tmp")
-            .tempfile_in(&self.dir)
+            .tempfile_in(&parent)
             .map_err(err)?;
         tmp.write_all(bytes).map_err(err)?;
         tmp.as_file().sync_all().map_err(err)?;
