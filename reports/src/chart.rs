@@ -28,7 +28,7 @@ const SVG_FONT_STACK: &str = "Liberation Sans, Arimo, Arial, Helvetica, sans-ser
 
 /// Chart width in CSS pixels: A4 text width at 96 dpi is about 680 px, so charts scale down
 /// slightly when printed and fonts stay above 8 pt.
-pub const WIDTH: u32 = 820;
+pub const WIDTH: u32 = 780;
 /// PNG pixels per SVG pixel.
 pub const PNG_SCALE: u32 = 2;
 
@@ -177,7 +177,7 @@ fn wrap<DB: DrawingBackend>(root: Draw<DB>, text: &str, style: &TextStyle, width
     Ok(lines)
 }
 
-/// A "nice" step (1, 2 or 5 × 10ⁿ) giving about `n` intervals over `span`.
+/// A "nice" step (1, 2, 2.5 or 5 × 10ⁿ) giving about `n` intervals over `span`.
 fn nice_step(span: f64, n: f64) -> f64 {
     let raw = (span / n).max(1e-9);
     let mag = 10f64.powf(raw.log10().floor());
@@ -186,6 +186,8 @@ fn nice_step(span: f64, n: f64) -> f64 {
         1.0
     } else if f <= 2.0 {
         2.0
+    } else if f <= 2.5 {
+        2.5
     } else if f <= 5.0 {
         5.0
     } else {
@@ -223,10 +225,10 @@ fn render<D: Drawing>(name: &str, title: &str, d: &D) -> Result<Chart, ChartErro
         d.draw(&root, 1.0).map_err(&fail)?;
         root.present().map_err(|x| fail(e(x)))?;
     }
-    let svg = svg.replace(
+    let svg = svg_font_sizes(&svg.replace(
         &format!("font-family=\"{FONT}\""),
         &format!("font-family=\"{SVG_FONT_STACK}\""),
-    );
+    ));
     let (pw, ph) = (w * PNG_SCALE, h * PNG_SCALE);
     let mut rgb = vec![255u8; (pw * ph * 3) as usize];
     {
@@ -248,6 +250,27 @@ fn render<D: Drawing>(name: &str, title: &str, d: &D) -> Result<Chart, ChartErro
         svg,
         png,
     })
+}
+
+/// plotters writes `font-size` as the layout size / 1.24, but lays text out (ab_glyph) with the
+/// size as ascent − descent, which for Liberation Sans is 2 288/2 048 em. Rewrite the sizes so
+/// the browser draws text as large as the layout and the PNG assume.
+fn svg_font_sizes(svg: &str) -> String {
+    const EM_PER_SIZE: f64 = 2048.0 / 2288.0;
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(i) = rest.find("font-size=\"") {
+        let (head, tail) = rest.split_at(i + 11);
+        out.push_str(head);
+        let end = tail.find('"').unwrap_or(0);
+        match tail[..end].parse::<f64>() {
+            Ok(v) => out.push_str(&format!("{:.2}", v * 1.24 * EM_PER_SIZE)),
+            Err(_) => out.push_str(&tail[..end]),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Year labels only on whole years.
@@ -466,7 +489,7 @@ impl Drawing for SCurve<'_> {
                 .map(|(_, c, dashed, _, text)| (Key::Line(*c, *dashed), text.clone())),
         );
         let area = header(root, s, &self.title, &self.subtitle, &legend)?;
-        let top = q[GRID * 99 / 100].max(est.p80).max(sum.budget_msek);
+        let top = q[GRID * 95 / 100].max(est.p80).max(sum.budget_msek);
         let bottom = q[0].min(sum.budget_msek);
         let pad = (top - bottom) * 0.04;
         let (x0, x1) = ((bottom - pad).max(0.0), top + pad);
@@ -504,7 +527,7 @@ impl Drawing for SCurve<'_> {
             .filter(|(v, _)| *v <= x1)
             .collect();
         chart
-            .draw_series(LineSeries::new(pts, INK.stroke_width((3.0 * s) as u32)))
+            .draw_series(LineSeries::new(pts, INK.stroke_width((2.5 * s) as u32)))
             .map_err(e)?;
         let (_, ph) = chart.plotting_area().dim_in_pixel();
         let mut last_x: Option<f64> = None;
@@ -607,7 +630,7 @@ impl Drawing for Histogram<'_> {
         // Bins on multiples of a nice width, so zero is an edge; P0.5–P99.5 shown.
         let lo_q = q[GRID / 200].min(0.0).min(self.k.point_npv);
         let hi_q = q[GRID - 1 - GRID / 200].max(0.0).max(self.k.point_npv);
-        let w = nice_step(hi_q - lo_q, 40.0);
+        let w = nice_step(hi_q - lo_q, 45.0);
         let first = (lo_q / w).floor() as i64;
         let last = (hi_q / w).ceil() as i64;
         let mut mass = vec![0.0; (last - first).max(1) as usize];
@@ -696,7 +719,11 @@ struct Bars {
 impl Drawing for Bars {
     fn height(&self) -> u32 {
         let legend_rows = self.legend.len().div_ceil(2) as u32;
-        170 + 20 * legend_rows + 27 * self.rows.len() as u32
+        let per_row = (0..self.rows.len())
+            .map(|r| self.bars.iter().filter(|b| b.0 == r).count())
+            .max()
+            .unwrap_or(1) as u32;
+        170 + 20 * legend_rows + (9 + 9 * per_row) * self.rows.len() as u32
     }
 
     fn draw<DB: DrawingBackend>(&self, root: Draw<DB>, s: f64) -> R {
@@ -907,20 +934,20 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>, ChartError> {
     let title = l
         .t("Vad kostar etableringen?", "What will the establishment cost?")
         .to_string();
-    let sc =
-        SCurve {
-            d,
-            subtitle: format!(
-            "{} {}: {}.",
+    let sc = SCurve {
+        d,
+        subtitle: format!(
+            "{} {}; {} {}.",
             l.t(
-                "Engångskostnad (projektarbete, parallell drift, engångsposter, överdrag). Axeln visar upp till P99",
-                "One-off cost (project labour, parallel running, one-off items, overruns). The axis shows up to P99"
+                "Engångskostnad (projektarbete, parallell drift, engångsposter, överdrag). Axeln slutar vid P95,",
+                "One-off cost (project labour, parallel running, one-off items, overruns). The axis ends at P95,"
             ),
-            msek(d.establishment_quantiles[GRID * 99 / 100], l),
-            format_args!("{} {}", l.t("största utfall", "largest outcome"), msek(d.summary.establishment_cost.max, l))
+            msek(d.establishment_quantiles[GRID * 95 / 100], l),
+            l.t("5 % av utfallen är dyrare, upp till", "5% of outcomes cost more, up to"),
+            msek(d.summary.establishment_cost.max, l)
         ),
-            title: title.clone(),
-        };
+        title: title.clone(),
+    };
     out.push(render("etableringskostnad", &title, &sc)?);
 
     // Allocation keys.

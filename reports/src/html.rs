@@ -390,10 +390,16 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
             o.push_str(&figure(
                 c,
                 &esc(&format!(
-                    "{} {}: {}.",
-                    l.t("Förstudien räknar med", "The förstudie expects"),
+                    "{} {}: {} {}; {} {} ({} {} – {}).",
+                    l.t("Nettonytta år", "Net benefit in"),
                     d.years.last().copied().unwrap_or(0),
-                    msek(k.point_net.last().copied().unwrap_or(f64::NAN), l)
+                    l.t("förstudiens kalkyl", "the förstudie's calculation"),
+                    msek(k.point_net.last().copied().unwrap_or(f64::NAN), l),
+                    l.t("simuleringens median", "the simulation's median"),
+                    msek(k.yearly.p50.last().copied().unwrap_or(f64::NAN), l),
+                    l.t("80 % av utfallen", "80% of outcomes"),
+                    number(k.yearly.p10.last().copied().unwrap_or(f64::NAN), 1, l),
+                    msek(k.yearly.p90.last().copied().unwrap_or(f64::NAN), l),
                 )),
             ));
         }
