@@ -297,7 +297,8 @@ struct Fan<'a> {
 
 impl Drawing for Fan<'_> {
     fn height(&self) -> u32 {
-        430
+        // The cumulative chart's legend has a second row.
+        if self.cumulative { 410 } else { 390 }
     }
 
     fn draw<DB: DrawingBackend>(&self, root: Draw<DB>, s: f64) -> R {
@@ -594,7 +595,7 @@ struct Histogram<'a> {
 
 impl Drawing for Histogram<'_> {
     fn height(&self) -> u32 {
-        400
+        360
     }
 
     fn draw<DB: DrawingBackend>(&self, root: Draw<DB>, s: f64) -> R {

@@ -37,7 +37,8 @@ section { break-inside: auto; }
 h2, h3 { break-after: avoid; page-break-after: avoid; }
 @media print {
   body { max-width: none; padding: 0; font-size: 11pt; }
-  h2.newpage { break-before: page; page-break-before: always; }
+  h2.newpage, .kommun + .kommun { break-before: page; page-break-before: always; }
+  figure { margin: 4px 0 8px; }
   a { color: inherit; text-decoration: none; }
 }
 "#;
@@ -379,13 +380,13 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
         "<section id=\"kommuner\"><h2 class=\"newpage\">{}</h2><p>{}</p>",
         l.t("Resultat per kommun", "Results per kommun"),
         esc(l.t(
-            "För varje kommun: nettonyttan år för år, när etableringen har betalat sig och hur troligt det är att kommunen går med förlust. De blå banden visar osäkerheten; den streckade röda linjen är förstudiens egen kalkyl.",
-            "For each kommun: the net benefit year by year, when the establishment has paid for itself, and how likely a net loss is. The blue bands show the uncertainty; the dashed red line is the förstudie's own calculation."
+            "För varje kommun: nettonyttan år för år och när etableringen har betalat sig. De blå banden visar osäkerheten; den streckade röda linjen är förstudiens egen kalkyl.",
+            "For each kommun: the net benefit year by year and when the establishment has paid for itself. The blue bands show the uncertainty; the dashed red line is the förstudie's own calculation."
         ))
     );
     for (i, k) in d.kommuner.iter().enumerate() {
         let ks = d.kommun_summary(i);
-        let _ = write!(o, "<h3>{}</h3>", esc(&k.name));
+        let _ = write!(o, "<div class=\"kommun\"><h3>{}</h3>", esc(&k.name));
         if let Some(c) = chart(charts, &format!("netto_per_ar_{}", k.slug)) {
             o.push_str(&figure(
                 c,
@@ -423,6 +424,22 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
             };
             o.push_str(&figure(c, &esc(&cap)));
         }
+        o.push_str("</div>");
+    }
+    o.push_str("</section>\n");
+
+    // 2b. Loss risk per kommun, side by side in print.
+    let _ = write!(
+        o,
+        "<section id=\"forlust\"><h2 class=\"newpage\">{}</h2><p>{}</p>",
+        l.t("Hur troligt är en nettoförlust?", "How likely is a net loss?"),
+        esc(l.t(
+            "Fördelningen av nuvärdet för varje kommun. Staplar till vänster om noll (orange) är utfall där kommunen förlorar på den gemensamma driften; andelen står i diagrammets förklaring.",
+            "The distribution of each kommun's NPV. Bars left of zero (orange) are outcomes in which the kommun loses from joint operations; their share is in the chart's legend."
+        ))
+    );
+    for (i, k) in d.kommuner.iter().enumerate() {
+        let ks = d.kommun_summary(i);
         if let Some(c) = chart(charts, &format!("nuvarde_{}", k.slug)) {
             o.push_str(&figure(
                 c,
@@ -470,7 +487,7 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
     // 4. Allocation keys.
     let _ = write!(
         o,
-        "<section id=\"fordelning\"><h2>{}</h2><p>{}</p>",
+        "<section id=\"fordelning\"><h2 class=\"newpage\">{}</h2><p>{}</p>",
         l.t("Hur kostnaden fördelas mellan kommunerna", "How the cost is split between the kommuner"),
         esc(l.t(
             "Fördelningsnyckeln avgör hur vinst och risk fördelas mellan kommunerna, framför allt från det år full effekt nås. Under etableringen betalar varje kommun sina egna kostnader plus sin andel av de gemensamma extrakostnaderna.",
@@ -485,7 +502,7 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
     // 5. Drivers.
     let _ = write!(
         o,
-        "<section id=\"drivare\"><h2>{}</h2><p>{}</p>",
+        "<section id=\"drivare\"><h2 class=\"newpage\">{}</h2><p>{}</p>",
         l.t("Vad driver risken?", "What drives the risk?"),
         esc(l.t(
             "Diagrammet visar hur mycket GGVV:s totala nuvärde ändras när en osäker indata i taget flyttas från sin median till sin P10 respektive P90, medan övriga ligger kvar på sin median. Långa staplar: osäkerheter som är värda att minska eller styra, till exempel med styrintervall och handlingsplaner.",
