@@ -170,10 +170,15 @@ fn unique_slugs(names: &[String]) -> Vec<String> {
     out
 }
 
-/// A number as a scenario file writes it: no trailing zeros.
-fn plain(x: f64) -> String {
+/// A number as a scenario file writes it (no trailing zeros), with a decimal comma in Swedish
+/// and "−" for minus.
+fn plain(x: f64, lang: Lang) -> String {
     let s = format!("{x}");
-    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+    let s = s.strip_suffix(".0").map(str::to_string).unwrap_or(s).replace('-', "−");
+    match lang {
+        Lang::Sv => s.replace('.', ","),
+        Lang::En => s,
+    }
 }
 
 /// The distribution of a spec in a few words, from its serialised form so any kind of
@@ -195,15 +200,47 @@ pub fn dist_text(spec: &sim::DistSpec, lang: Lang) -> String {
         other => other.replace('_', " "),
     };
     let num = |k: &str| map.get(k).and_then(Value::as_f64);
+    let p = |x: f64| plain(x, lang);
     match (num("min"), num("mode"), num("max")) {
-        (Some(a), Some(m), Some(b)) => return format!("{name} {}–{}–{}", plain(a), plain(m), plain(b)),
-        (Some(a), None, Some(b)) => return format!("{name} {}–{}", plain(a), plain(b)),
+        (Some(a), Some(m), Some(b)) => return format!("{name} {}–{}–{}", p(a), p(m), p(b)),
+        (Some(a), None, Some(b)) => return format!("{name} {}–{}", p(a), p(b)),
         _ => {}
+    }
+    if let (Some(tp), Some(bm), Some(bs), Some(bmin), Some(ts), Some(ta), Some(tc)) = (
+        num("tail_prob"),
+        num("body_mean"),
+        num("body_sd"),
+        num("body_min"),
+        num("tail_scale"),
+        num("tail_alpha"),
+        num("tail_cap"),
+    ) {
+        let share = crate::format::number_plain(tp * 100.0, 1, lang);
+        return match lang {
+            Lang::Sv => format!(
+                "{name}: normal (medel {}, sd {}, lägst {}); i {share} % av fallen Pareto från {} (index {}), högst {}",
+                p(bm),
+                p(bs),
+                p(bmin),
+                p(ts),
+                p(ta),
+                p(tc)
+            ),
+            Lang::En => format!(
+                "{name}: normal (mean {}, sd {}, at least {}); in {share}% of cases Pareto from {} (index {}), at most {}",
+                p(bm),
+                p(bs),
+                p(bmin),
+                p(ts),
+                p(ta),
+                p(tc)
+            ),
+        };
     }
     let params: Vec<String> = map
         .iter()
         .filter(|(k, _)| *k != "dist" && *k != "point")
-        .filter_map(|(k, v)| v.as_f64().map(|x| format!("{} {}", k.replace('_', " "), plain(x))))
+        .filter_map(|(k, v)| v.as_f64().map(|x| format!("{} {}", k.replace('_', " "), p(x))))
         .collect();
     format!("{name} ({})", params.join(", "))
 }
@@ -353,6 +390,13 @@ fn citations(comment: &str, lang: Lang) -> String {
                 .into(),
         );
     }
+    // "seed 000" adds nothing beside "seed 000 §4.2".
+    let bare: Vec<String> = found
+        .iter()
+        .filter(|c| found.iter().any(|d| d.starts_with(&format!("{c} §"))))
+        .cloned()
+        .collect();
+    found.retain(|c| !bare.contains(c));
     found.join("; ")
 }
 
@@ -629,7 +673,7 @@ mod tests {
         let s = Scenario::default_ggvv();
         let text = models::DEFAULT_SCENARIO;
         let src = |p: &str| input_source(p, text, Lang::Sv);
-        assert!(src("establishment.project_labour_msek").contains("seed 000 §4.2"));
+        assert_eq!(src("establishment.project_labour_msek"), "seed 000 §4.2");
         assert!(src("establishment.phases[2].duration_months").contains("seed 004"));
         assert!(
             src("savings[1].rate_pct").contains("seed 000 §4.3"),
@@ -652,6 +696,11 @@ mod tests {
         let d = dist_text(&s.establishment.project_labour_msek, Lang::Sv);
         assert_eq!(d, "PERT 11–12–13");
         let d = dist_text(&s.establishment.migration_overrun_pct, Lang::Sv);
-        assert!(d.starts_with("referensklass (") && d.contains("tail cap 500"), "{d}");
+        assert!(
+            d.starts_with("referensklass: normal (medel −8,") && d.contains("högst 500"),
+            "{d}"
+        );
+        let d = dist_text(&s.establishment.parallel_running_msek_per_year, Lang::Sv);
+        assert_eq!(d, "PERT 4,5–6,3–10");
     }
 }
