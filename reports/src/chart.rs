@@ -846,7 +846,7 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>, ChartError> {
     let unit = l.msek_unit();
     let mut out = Vec::new();
     let (npv0, npv1) = d.npv_years();
-    let est_years = (d.start_year, d.start_year + 2);
+    let est_years = d.establishment_years;
     let years_text = format!("{}–{}", d.years[0], d.years[d.years.len() - 1]);
     for (i, k) in d.kommuner.iter().enumerate() {
         let ks = d.kommun_summary(i);

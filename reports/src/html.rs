@@ -130,20 +130,22 @@ pub fn key_sentences(d: &ReportData) -> Vec<String> {
             Lang::En => format!("{} in {}", k.name, pct(k.prob_net_loss, l)),
         })
         .collect();
-    out.push(match l {
-        Lang::Sv => format!(
-            "Risken för nettoförlust skiljer sig mellan kommunerna: {} går med förlust i {} av utfallen, {}.",
-            by_risk[0].name,
-            pct(by_risk[0].prob_net_loss, l),
-            parts[1..].join(", ")
-        ),
-        Lang::En => format!(
-            "The risk of a net loss differs between the kommuner: {} makes a loss in {} of outcomes, {}.",
-            by_risk[0].name,
-            pct(by_risk[0].prob_net_loss, l),
-            parts[1..].join(", ")
-        ),
-    });
+    if parts.len() > 1 {
+        out.push(match l {
+            Lang::Sv => format!(
+                "Risken för nettoförlust skiljer sig mellan kommunerna: {} går med förlust i {} av utfallen, {}.",
+                by_risk[0].name,
+                pct(by_risk[0].prob_net_loss, l),
+                parts[1..].join(", ")
+            ),
+            Lang::En => format!(
+                "The risk of a net loss differs between the kommuner: {} makes a loss in {} of outcomes, {}.",
+                by_risk[0].name,
+                pct(by_risk[0].prob_net_loss, l),
+                parts[1..].join(", ")
+            ),
+        });
+    }
     out.push(match (l, t.payback_year.p50) {
         (Lang::Sv, Some(y)) => format!(
             "I median har etableringen betalat sig för GGVV totalt år {y}: då har den ackumulerade nettonyttan vänt till plus. Sannolikheten att den gör det senast {} är {}.",

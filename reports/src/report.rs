@@ -117,6 +117,8 @@ pub struct ReportData {
     pub summary: Summary,
     pub years: Vec<i32>,
     pub start_year: i32,
+    /// The planned establishment years (start to planned end), as the charts shade them.
+    pub establishment_years: (i32, i32),
     /// The kommuner, then the GGVV total last.
     pub kommuner: Vec<KommunData>,
     /// Establishment cost quantiles at (i + 0.5)/GRID.
@@ -625,6 +627,10 @@ impl ReportData {
             summary,
             years: r.years.clone(),
             start_year: scenario.years.start_year,
+            establishment_years: (
+                scenario.years.start_year,
+                (scenario.years.start_year + planned_years - 1).max(scenario.years.start_year),
+            ),
             kommuner,
             establishment_quantiles: quantile_grid(&r.establishment),
             establishment_point_msek: point.establishment_msek,
