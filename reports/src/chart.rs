@@ -16,7 +16,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, register_font};
 
-use crate::format::{Lang, NBSP, msek, number, pct};
+use crate::format::{Lang, msek, number, pct, pct_sign};
 use crate::report::{GRID, KommunData, ReportData};
 
 /// The bundled font's family name.
@@ -914,7 +914,7 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>, ChartError> {
         let h = Histogram {
             lang: l,
             subtitle: format!(
-                "{} {npv0}–{npv1} {} {} {} {}{NBSP}%, {unit}. {}",
+                "{} {npv0}–{npv1} {} {} {} {}{}, {unit}. {}",
                 l.t(
                     "Fördelning av nuvärdet av nettonyttan",
                     "Distribution of the net present value of net benefit"
@@ -923,6 +923,7 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>, ChartError> {
                 d.info.npv_base_year,
                 l.t("med", "at"),
                 number(d.info.discount_rate_pct, 1, l),
+                pct_sign(l),
                 l.t("Staplarna visar P0,5–P99,5.", "Bars show P0.5–P99.5."),
             ),
             title: title.clone(),
@@ -967,7 +968,12 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>, ChartError> {
                 0.0,
                 v,
                 ci,
-                format!("{} ({}{NBSP}%)", number(v, 1, l), number(key.shares[ki] * 100.0, 1, l)),
+                format!(
+                    "{} ({}{})",
+                    number(v, 1, l),
+                    number(key.shares[ki] * 100.0, 1, l),
+                    pct_sign(l)
+                ),
             ));
         }
     }

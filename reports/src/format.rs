@@ -30,6 +30,11 @@ impl Lang {
     }
 }
 
+/// The percent sign after a number: " %" with a no-break space in Swedish, "%" in English.
+pub fn pct_sign(lang: Lang) -> &'static str {
+    lang.t("\u{a0}%", "%")
+}
+
 /// No-break space: keeps "1 234" and "27,5 mnkr" on one line in HTML and charts.
 pub const NBSP: char = '\u{a0}';
 

@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use crate::chart::Chart;
-use crate::format::{Lang, NBSP, html_escape as esc, msek, number, pct};
+use crate::format::{Lang, NBSP, html_escape as esc, msek, number, pct, pct_sign};
 use crate::report::ReportData;
 
 const CSS: &str = r#"
@@ -330,7 +330,7 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
     );
     let _ = writeln!(
         o,
-        "<header><h1>{title}</h1><p class=\"meta\">{} {}{} · {} <span data-key=\"runs\" data-value=\"{}\">{}</span> · {} <span data-key=\"seed\" data-value=\"{}\">{}</span> · {} {}{NBSP}% {} {}. {}</p></header>",
+        "<header><h1>{title}</h1><p class=\"meta\">{} {}{} · {} <span data-key=\"runs\" data-value=\"{}\">{}</span> · {} <span data-key=\"seed\" data-value=\"{}\">{}</span> · {} {}{} {} {}. {}</p></header>",
         l.t(
             "Monte Carlo-analys av förstudiens kalkyl, år",
             "Monte Carlo analysis of the förstudie's calculation, years"
@@ -348,6 +348,7 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
             "present values at a discount rate of"
         ),
         number(d.info.discount_rate_pct, 1, l),
+        pct_sign(l),
         l.t("till år", "to"),
         d.info.npv_base_year,
         l.t("Belopp i miljoner kronor (mnkr).", "Amounts in million SEK (MSEK).")
