@@ -39,6 +39,22 @@ enum Command {
     },
     /// Board report: rapport.html with charts, charts/*.svg+png, summary.md, riskkalkyl.xlsx.
     Report(ReportArgs),
+    /// What drives the risk: tornado, rank contributions, Sobol indices, EVPPI per input group.
+    Sensitivity(SensitivityArgs),
+    /// Follow-up: condition on actual spend and milestones, re-forecast, control ranges.
+    Followup(FollowupArgs),
+    /// Allocation keys and financing models side by side on the same draws, per kommun.
+    Keys(DecisionArgs),
+    /// AB versus kommunalförbund: corporate tax by pricing policy, liability in a bad outcome.
+    Organisation(DecisionArgs),
+    /// Existing versus new data centre, and the owner's compensation, per kommun.
+    Datacentre(DecisionArgs),
+    /// A member leaving and a new member joining: cost to the leaver, the entrant and the rest.
+    Membership(DecisionArgs),
+    /// The first study's alternatives (S, 1 Teknik, 1 Tjänst, 2) against staying as today.
+    Alternatives(DecisionArgs),
+    /// The risk register: each risk's expected cost, share of the P80 contingency, mitigations.
+    Risks(DecisionArgs),
     /// Show or check scenario files.
     Scenario {
         #[command(subcommand)]
@@ -52,6 +68,55 @@ enum ScenarioCmd {
     Show,
     /// Validate a scenario file; exit 0 if valid, 2 with the problem if not.
     Check { file: PathBuf },
+}
+
+#[derive(clap::Args)]
+struct SensitivityArgs {
+    /// Simulated runs for rank contributions and EVPPI.
+    #[arg(long, default_value_t = 50_000, value_parser = clap::value_parser!(u64).range(1000..=2_000_000))]
+    runs: u64,
+    /// Base samples for the Sobol indices (N·(k+2) model evaluations).
+    #[arg(long, default_value_t = 8192, value_parser = clap::value_parser!(u64).range(256..=1_000_000))]
+    sobol_n: u64,
+    #[arg(long, default_value_t = 20270101)]
+    seed: u64,
+    /// Rows shown per table.
+    #[arg(long, default_value_t = 10)]
+    top: usize,
+    /// Print JSON instead of tables.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(clap::Args)]
+struct FollowupArgs {
+    /// Actuals to date (TOML: [[spend]] year, establishment_msek; [[milestones]] phase, completed_month).
+    #[arg(long, value_name = "FILE")]
+    actuals: PathBuf,
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u64).range(1000..))]
+    runs: u64,
+    #[arg(long, default_value_t = 20270101)]
+    seed: u64,
+    /// Establishment budget in MSEK (default: the scenario's, else the förstudie's estimate).
+    #[arg(long, value_name = "MSEK")]
+    budget_msek: Option<f64>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    /// Also write followup.json and corridor.csv into this directory.
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct DecisionArgs {
+    #[arg(long, default_value_t = 100_000, value_parser = clap::value_parser!(u64).range(1..=10_000_000))]
+    runs: u64,
+    #[arg(long, default_value_t = 20270101)]
+    seed: u64,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args)]
@@ -140,6 +205,17 @@ fn load(path: &Option<PathBuf>) -> Result<(Scenario, String), Failure> {
         }
         None => Ok((Scenario::default_ggvv(), models::DEFAULT_SCENARIO.to_string())),
     }
+}
+
+fn decision_setup(s: &Scenario) -> Result<(Model, models::decision::DecisionSettings), Failure> {
+    let model = Model::new(s)?;
+    let d = s.decision.clone().ok_or_else(|| {
+        Failure::Input(
+            "the scenario has no [decision] section\n  fix: add one; `riskkalkyl scenario show` prints the default's"
+                .into(),
+        )
+    })?;
+    Ok((model, d))
 }
 
 fn print(text: &str) -> Result<(), Failure> {
@@ -293,6 +369,120 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
                 reports::tables::to_json(&t)
             } else {
                 reports::tables::to_text(&t)
+            })
+        }
+        Command::Sensitivity(a) => {
+            let (s, _) = load(&cli.scenario)?;
+            let model = Model::new(&s)?;
+            let r = models::sensitivity::analyse(&s, &model, a.runs, a.seed, a.sobol_n as usize);
+            print(&if a.json {
+                reports::sensitivity::to_json(&r)
+            } else {
+                reports::sensitivity::to_text(&r, a.top)
+            })
+        }
+        Command::Followup(a) => {
+            let (s, _) = load(&cli.scenario)?;
+            let model = Model::new(&s)?;
+            let name = a.actuals.display().to_string();
+            let text = std::fs::read_to_string(&a.actuals).map_err(|e| {
+                Failure::Input(format!(
+                    "{name}: cannot read the actuals file: {e}\n  fix: check the path"
+                ))
+            })?;
+            let actuals = models::followup::Actuals::from_toml(&text, &name, &s)?;
+            let budget = match a.budget_msek {
+                Some(b) if !(b.is_finite() && b > 0.0) => {
+                    return Err(Failure::Input(format!(
+                        "--budget-msek {b}: the budget must be a positive number of MSEK"
+                    )));
+                }
+                Some(b) => b,
+                None => model.budget_msek(),
+            };
+            let f = models::followup::followup(&s, &model, &actuals, a.runs, a.seed, budget)
+                .map_err(|e| Failure::Input(e.to_string()))?;
+            if let Some(dir) = &a.out {
+                let mut files = OutputSet::new(dir)?;
+                files.add("followup.json", reports::followup::to_json(&f).as_bytes())?;
+                files.add("corridor.csv", reports::followup::corridor_csv(&f).as_bytes())?;
+                files.commit()?;
+            }
+            print(&if a.json {
+                reports::followup::to_json(&f)
+            } else {
+                reports::followup::to_text(&f)
+            })
+        }
+        Command::Keys(a) => {
+            let (s, _) = load(&cli.scenario)?;
+            let (model, d) = decision_setup(&s)?;
+            let r = models::decision::compare_keys(&s, &model, &d, a.runs, a.seed);
+            print(&if a.json {
+                reports::decision::keys_json(&r)
+            } else {
+                reports::decision::keys_text(&r)
+            })
+        }
+        Command::Organisation(a) => {
+            let (s, _) = load(&cli.scenario)?;
+            let (model, d) = decision_setup(&s)?;
+            let budget = model.budget_msek();
+            let r = models::decision::compare_organisation(&s, &model, &d, a.runs, a.seed, budget);
+            print(&if a.json {
+                reports::decision::org_json(&r)
+            } else {
+                reports::decision::org_text(&r)
+            })
+        }
+        Command::Datacentre(a) => {
+            let (s, _) = load(&cli.scenario)?;
+            let (model, d) = decision_setup(&s)?;
+            let r = models::decision::compare_data_centre(&s, &model, &d, a.runs, a.seed).ok_or_else(|| {
+                Failure::Input("the scenario has no [decision.data_centre] section\n  fix: add one; `riskkalkyl scenario show` prints the default's".into())
+            })?;
+            print(&if a.json {
+                reports::decision::dc_json(&r)
+            } else {
+                reports::decision::dc_text(&r)
+            })
+        }
+        Command::Membership(a) => {
+            let (s, _) = load(&cli.scenario)?;
+            let (model, d) = decision_setup(&s)?;
+            let r = models::decision::compare_membership(&s, &model, &d, a.runs, a.seed).ok_or_else(|| {
+                Failure::Input("the scenario has no [decision.membership] section\n  fix: add one; `riskkalkyl scenario show` prints the default's".into())
+            })?;
+            print(&if a.json {
+                reports::decision::membership_json(&r)
+            } else {
+                reports::decision::membership_text(&r)
+            })
+        }
+        Command::Alternatives(a) => {
+            let (s, _) = load(&cli.scenario)?;
+            if s.alternatives.is_empty() {
+                return Err(Failure::Input(
+                    "the scenario has no [[alternatives]]\n  fix: add them; `riskkalkyl scenario show` prints the default's".into(),
+                ));
+            }
+            let r = models::alternatives::compare_alternatives(&s, a.runs, a.seed)?;
+            print(&if a.json {
+                reports::alternatives::alternatives_json(&r)
+            } else {
+                reports::alternatives::alternatives_text(&r)
+            })
+        }
+        Command::Risks(a) => {
+            let (s, _) = load(&cli.scenario)?;
+            let budget = Model::new(&s)?.budget_msek();
+            let r = models::alternatives::analyse_risks(&s, a.runs, a.seed, budget)?.ok_or_else(|| {
+                Failure::Input("the scenario has no [risk_register]\n  fix: add one; `riskkalkyl scenario show` prints the default's".into())
+            })?;
+            print(&if a.json {
+                reports::alternatives::risks_json(&r)
+            } else {
+                reports::alternatives::risks_text(&r)
             })
         }
         Command::Run(args) => {

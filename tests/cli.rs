@@ -223,3 +223,57 @@ fn samples_file_is_capped_and_matches_the_run() {
             .contains("establishment.project_labour_msek")
     );
 }
+
+#[test]
+fn sensitivity_json_ranks_inputs_and_values_information() {
+    let out = riskkalkyl()
+        .args(["sensitivity", "--runs", "5000", "--sobol-n", "512", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let tornado = v["tornado"].as_array().unwrap();
+    assert!(tornado.len() > 5);
+    let swing = |r: &serde_json::Value| {
+        (r["npv_total_at_high"].as_f64().unwrap() - r["npv_total_at_low"].as_f64().unwrap()).abs()
+    };
+    assert!(
+        tornado.windows(2).all(|w| swing(&w[0]) >= swing(&w[1])),
+        "tornado sorted by swing"
+    );
+    for row in v["evppi"].as_array().unwrap() {
+        for (e, evpi) in row["per_kommun_msek"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(v["evpi_msek"].as_array().unwrap())
+        {
+            // EVPPI of a group cannot exceed EVPI (up to the smoother's small bias).
+            assert!(e.as_f64().unwrap() <= evpi.as_f64().unwrap() + 0.05, "{row}");
+        }
+    }
+}
+
+#[test]
+fn followup_reads_actuals_and_writes_control_ranges() {
+    let tmp = tempfile::tempdir().unwrap();
+    let actuals = tmp.path().join("a.toml");
+    std::fs::write(&actuals, "[[spend]]\nyear = 2027\nestablishment_msek = 6.5\n").unwrap();
+    riskkalkyl()
+        .args(["followup", "--runs", "20000", "--actuals"])
+        .arg(&actuals)
+        .arg("--out")
+        .arg(tmp.path().join("f"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Control range"));
+    let csv = std::fs::read_to_string(tmp.path().join("f/corridor.csv")).unwrap();
+    assert!(csv.lines().nth(1).unwrap().starts_with("2027,"));
+    std::fs::write(&actuals, "[[spend]]\nyear = 2027\nestablishment_msek = -1\n").unwrap();
+    riskkalkyl()
+        .args(["followup", "--runs", "2000", "--actuals"])
+        .arg(&actuals)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("fix:"));
+}

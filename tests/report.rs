@@ -70,16 +70,18 @@ fn report_numbers_equal_summary_json_of_the_same_seed() {
         let want = want.as_f64().unwrap_or_else(|| panic!("{key} is not in summary.json"));
         assert_eq!(got, want, "{key}");
     }
-    // The shown (rounded, Swedish) text of a few cells, and the same in summary.md.
+    // The shown (rounded half away from zero, Swedish) text of a few cells, and the same in
+    // summary.md. Quantiles are dyadic, so ×10 is exact and f64::round is the reader's rule.
     let g = &summary["kommuner"][0]["net_benefit_npv"]["p50"].as_f64().unwrap();
-    let shown = format!("{:.1}", g).replace('.', ",");
+    let shown = format!("{:.1}", (g * 10.0).round() / 10.0).replace('.', ",");
     assert!(html.contains(&format!("data-value=\"{g}\">{shown}</td>")), "{shown}");
     let md = std::fs::read_to_string(rep.join("summary.md")).unwrap();
-    let p = summary["prob_cost_overrun"].as_f64().unwrap() * 100.0;
-    assert!(
-        md.contains(&format!("{} %", format!("{p:.1}").replace('.', ","))),
-        "{md}"
-    );
+    // P(overrun) = hits / runs; in tenths of a percent, rounded half up, with integers.
+    let runs: u64 = RUNS.parse().unwrap();
+    let hits = (summary["prob_cost_overrun"].as_f64().unwrap() * runs as f64).round() as u64;
+    let tenths = (hits * 2000 + runs) / (2 * runs);
+    let p = format!("{},{} %", tenths / 10, tenths % 10);
+    assert!(md.contains(&p), "{p} not in {md}");
     assert!(md.contains(&format!("| Gislaved | {shown} |")), "{md}");
 }
 

@@ -8,9 +8,13 @@
 // Checks are written `!(x is good)` on purpose: the negation also rejects NaN (STYLE 6).
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
 
+pub mod alternatives;
+pub mod decision;
+pub mod followup;
 pub mod model;
 pub mod run;
 pub mod scenario;
+pub mod sensitivity;
 
 pub use model::{Model, Outcome, PointTables};
 pub use run::{RunResult, simulate};

@@ -37,6 +37,17 @@ struct PhaseC {
 }
 
 #[derive(Debug, Clone)]
+struct RiskC {
+    occurs: usize,
+    cost: usize,
+    delay: usize,
+    /// Probability of occurring, after any applied mitigation.
+    probability: f64,
+    /// Factor on the impacts, after any applied mitigation.
+    impact: f64,
+}
+
+#[derive(Debug, Clone)]
 struct SavingC {
     rate: usize,
     /// Fraction of each category the post works on.
@@ -71,12 +82,22 @@ pub struct Model {
     key_full: Vec<f64>,
     planned_months: f64,
     point_duration_sum: f64,
+    /// Years the plan books phases in (last planned year − start year + 1).
+    plan_years: f64,
     phases: Vec<PhaseC>,
+    /// Plan-year offset of the first migration phase (where the migration overrun starts to
+    /// show); the end of the establishment if no phase is marked as migration.
+    migration_offset: f64,
     parallel_price_year: i32,
     parallel_growth: usize,
     parallel_start_month: f64,
     one_offs: Vec<(usize, bool)>,
     savings: Vec<SavingC>,
+    /// Share of the savings potential captured (1 for the förstudie's case).
+    savings_capture: f64,
+    risks: Vec<RiskC>,
+    /// Cost of the mitigations the scenario applies, MSEK, spread over the establishment.
+    mitigation_cost_msek: f64,
     staff_today: f64,
     staff_fixed: f64,
     staff_applies: Vec<f64>,
@@ -124,6 +145,13 @@ impl Outcome {
             (false, Some(_)) => self.payback_year[k] = None,
             _ => {}
         }
+    }
+}
+
+impl Outcome {
+    /// Establishment (extra) cost per year of [`Model::years`], nominal MSEK.
+    pub fn establishment_by_year(&self) -> &[f64] {
+        &self.extras
     }
 }
 
@@ -245,6 +273,13 @@ impl Model {
             key_full: mix(s, &s.allocation.full_effect_weights_pct),
             planned_months: e.planned_months,
             point_duration_sum,
+            plan_years: phases.iter().map(|p| p.plan_offset + 1.0).fold(1.0, f64::max),
+            migration_offset: phases
+                .iter()
+                .filter(|p| p.migration)
+                .map(|p| p.plan_offset)
+                .fold(f64::INFINITY, f64::min)
+                .min(e.planned_months / 12.0),
             phases,
             parallel_price_year: e.parallel_price_year,
             parallel_growth: growth_slot(&e.parallel_growth),
@@ -263,6 +298,41 @@ impl Model {
                     applies: applies(&s.savings[i].applies_to_pct),
                 })
                 .collect(),
+            savings_capture: s.savings_capture_pct / 100.0,
+            risks: s
+                .risk_register
+                .iter()
+                .flat_map(|reg| {
+                    let case = if reg.data_centre == "new" { "new" } else { "existing" };
+                    reg.risks
+                        .iter()
+                        .enumerate()
+                        .map(move |(i, r)| (i, r, case, reg.data_centre.clone()))
+                })
+                .map(|(i, r, case, dc)| {
+                    let c = r.case(&dc);
+                    let m = &r.mitigation;
+                    let (pf, imf) = if m.applied {
+                        (m.probability_factor_pct / 100.0, m.impact_factor_pct / 100.0)
+                    } else {
+                        (1.0, 1.0)
+                    };
+                    RiskC {
+                        occurs: slot(&format!("risk_register.risks[{i}].occurs")),
+                        cost: slot(&format!("risk_register.risks[{i}].{case}.cost_msek")),
+                        delay: slot(&format!("risk_register.risks[{i}].{case}.delay_months")),
+                        probability: c.probability_pct / 100.0 * pf,
+                        impact: imf,
+                    }
+                })
+                .collect(),
+            mitigation_cost_msek: s
+                .risk_register
+                .iter()
+                .flat_map(|reg| reg.risks.iter())
+                .filter(|r| r.mitigation.applied)
+                .map(|r| r.mitigation.cost_msek)
+                .sum(),
             staff_today: s.staffing.today_fte,
             staff_fixed: s.staffing.managers_fte,
             staff_applies: applies(&s.staffing.applies_to_pct),
@@ -303,6 +373,17 @@ impl Model {
 
     pub fn discount_rate_pct(&self) -> f64 {
         self.discount_rate * 100.0
+    }
+
+    /// When phase `i` ends in a run with establishment duration `duration_months`, in months
+    /// from January of the start year: the phase calendar is the plan's (the year the förstudie
+    /// books the phase's hours in) stretched by the drawn duration.
+    pub fn phase_end_month(&self, i: usize, duration_months: f64) -> f64 {
+        (self.phases[i].plan_offset + 1.0) * duration_months / self.plan_years
+    }
+
+    pub fn start_year(&self) -> i32 {
+        self.start_year
     }
 
     /// Every input at its point value.
@@ -348,8 +429,20 @@ impl Model {
 
         // Timeline: the plan stretched by the drawn phase durations and schedule overrun.
         let drawn: f64 = self.phases.iter().map(|p| x[p.duration]).sum();
-        let d = self.planned_months * (drawn / self.point_duration_sum) * (1.0 + x[self.slots.schedule] / 100.0);
+        let planned = self.planned_months * (drawn / self.point_duration_sum) * (1.0 + x[self.slots.schedule] / 100.0);
+        // Risks of the register that occur add cost and delay; the delay stretches the plan.
+        let (mut risk_cost, mut risk_delay) = (self.mitigation_cost_msek, 0.0);
+        for r in &self.risks {
+            if x[r.occurs] < r.probability {
+                risk_cost += x[r.cost] * r.impact;
+                risk_delay += x[r.delay] * r.impact;
+            }
+        }
+        let d = planned + risk_delay;
         let stretch = d / self.planned_months;
+        // The plan's calendar (the years the förstudie books phases in) squeezed or stretched
+        // to the drawn duration.
+        let calendar = d / (12.0 * self.plan_years);
         let end_rel = ((d / 12.0).ceil() as usize).max(1) - 1;
         out.duration_months = d;
         out.migration_end_year = self.start_year + end_rel as i32;
@@ -361,20 +454,28 @@ impl Model {
         let labour = x[self.slots.labour] * stretch;
         let g_par = x[self.parallel_growth] / 100.0;
         let p0 = self.parallel_start_month;
+        // The migration overrun shows during migration: it applies to parallel running and
+        // migration one-offs from the start of the (first) migration phase on.
+        let m0 = (12.0 * self.migration_offset * calendar).min(d);
         for y in 0..=end_rel {
             let mut extra = 0.0;
             for p in &self.phases {
-                let (a, b) = (12.0 * p.plan_offset * stretch, 12.0 * (p.plan_offset + 1.0) * stretch);
+                let (a, b) = (12.0 * p.plan_offset * calendar, 12.0 * (p.plan_offset + 1.0) * calendar);
                 let cost = labour * p.hours_share * overlap(a, b, y) / (b - a);
                 extra += if p.migration { cost * overrun } else { cost };
             }
             if d > p0 {
                 let price = (1.0 + g_par).powi(self.start_year + y as i32 - self.parallel_price_year);
-                extra += x[self.slots.parallel] / 12.0 * overlap(p0, d, y) * price * overrun;
+                let months = overlap(p0, m0.max(p0), y) + overrun * overlap(m0.max(p0), d, y);
+                extra += x[self.slots.parallel] / 12.0 * months * price;
             }
+            extra += risk_cost * overlap(0.0, d, y) / d;
             for &(slot, migration) in &self.one_offs {
-                let cost = x[slot] * overlap(0.0, d, y) / d;
-                extra += if migration { cost * overrun } else { cost };
+                extra += if migration {
+                    x[slot] * overlap(m0, d, y) / (d - m0).max(f64::MIN_POSITIVE) * overrun
+                } else {
+                    x[slot] * overlap(0.0, d, y) / d
+                };
             }
             total += extra;
             if start + y < n {
@@ -390,12 +491,8 @@ impl Model {
         let staff_saving = 1.0 - fte / self.staff_today;
         out.staff_saving = staff_saving;
         for (c, s) in out.cat_saving.iter_mut().enumerate() {
-            *s = staff_saving * self.staff_applies[c]
-                + self
-                    .savings
-                    .iter()
-                    .map(|p| x[p.rate] / 100.0 * p.applies[c])
-                    .sum::<f64>();
+            let posts: f64 = self.savings.iter().map(|p| x[p.rate] / 100.0 * p.applies[c]).sum();
+            *s = self.savings_capture * (staff_saving * self.staff_applies[c] + posts);
         }
 
         // Saving share at full effect, in the second year after migration ends (also when that

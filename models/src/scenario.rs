@@ -191,6 +191,94 @@ pub struct Staffing {
     pub roles: Vec<Role>,
 }
 
+/// One case (existing or new data centre) of a risk in the register.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskCase {
+    /// The seed's description of the risk in this case.
+    pub description: String,
+    pub probability_pct: f64,
+    /// Extra establishment cost if the risk occurs, MSEK.
+    pub cost_msek: DistSpec,
+    /// Delay of the establishment if the risk occurs, months (moves the savings ramp).
+    pub delay_months: DistSpec,
+}
+
+/// A mitigation: its cost and how it lowers the risk's probability and impact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Mitigation {
+    pub description: String,
+    pub cost_msek: f64,
+    /// The probability becomes this percent of what it was.
+    pub probability_factor_pct: f64,
+    /// Cost and delay impacts become this percent of what they were.
+    pub impact_factor_pct: f64,
+    /// Whether the scenario applies the mitigation.
+    #[serde(default)]
+    pub applied: bool,
+}
+
+fn occurs_default() -> DistSpec {
+    DistSpec::Uniform {
+        min: 0.0,
+        max: 1.0,
+        point: Some(1.0),
+    }
+}
+
+/// A risk of the register (seed 004 risk and vulnerability analysis).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Risk {
+    pub area: String,
+    pub existing: RiskCase,
+    pub new: RiskCase,
+    pub mitigation: Mitigation,
+    /// The draw that decides occurrence (the risk occurs when it is below the probability);
+    /// one uniform per risk keeps draws common when a mitigation changes the probability.
+    #[serde(default = "occurs_default", skip_serializing)]
+    pub occurs: DistSpec,
+}
+
+/// The risk register: which data-centre case applies, and the risks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RiskRegister {
+    /// "existing" or "new".
+    pub data_centre: String,
+    pub risks: Vec<Risk>,
+}
+
+impl Risk {
+    /// The case the register's data-centre choice selects.
+    pub fn case(&self, data_centre: &str) -> &RiskCase {
+        if data_centre == "new" {
+            &self.new
+        } else {
+            &self.existing
+        }
+    }
+}
+
+/// An alternative way to organise the cooperation (seed 001 3.2), as changes to the scenario.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Alternative {
+    pub name: String,
+    /// The seed's wording of the alternative.
+    pub seed_wording: String,
+    /// Share of the savings potential the alternative captures, percent.
+    pub savings_capture_pct: f64,
+    /// Establishment effort (project labour, parallel running, one-off items) as a percent of
+    /// the default's.
+    pub establishment_effort_pct: f64,
+    /// Planned establishment duration, months.
+    pub planned_months: f64,
+    /// How easily it is reversed (text, for the report).
+    pub reversibility: String,
+}
+
 /// A scenario as written in the file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -207,6 +295,24 @@ pub struct Scenario {
     pub establishment: Establishment,
     pub savings: Vec<SavingPost>,
     pub staffing: Staffing,
+    /// Share of the savings potential captured, percent (100 for the case the förstudie costs).
+    #[serde(default = "hundred", skip_serializing_if = "is_hundred")]
+    pub savings_capture_pct: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub risk_register: Option<RiskRegister>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alternatives: Vec<Alternative>,
+    /// Settings of the decision analyses (`keys`, `organisation`); optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<crate::decision::DecisionSettings>,
+}
+
+fn hundred() -> f64 {
+    100.0
+}
+
+fn is_hundred(x: &f64) -> bool {
+    *x == 100.0
 }
 
 /// A field path such as `establishment.phases[2].duration_months.max`.
@@ -487,6 +593,18 @@ impl Scenario {
         for (i, r) in self.staffing.roles.iter_mut().enumerate() {
             f(&format!("staffing.roles[{i}].per_fte"), &mut r.per_fte);
         }
+        if let Some(reg) = &mut self.risk_register {
+            let case = if reg.data_centre == "new" { "new" } else { "existing" };
+            for (i, r) in reg.risks.iter_mut().enumerate() {
+                f(&format!("risk_register.risks[{i}].occurs"), &mut r.occurs);
+                let c = if case == "new" { &mut r.new } else { &mut r.existing };
+                f(&format!("risk_register.risks[{i}].{case}.cost_msek"), &mut c.cost_msek);
+                f(
+                    &format!("risk_register.risks[{i}].{case}.delay_months"),
+                    &mut c.delay_months,
+                );
+            }
+        }
     }
 
     /// All validation problems, in file order as far as practical.
@@ -589,6 +707,13 @@ impl Scenario {
                         (
                             lo > -100.0 && hi.is_finite(),
                             "a schedule overrun must be above -100 % and bounded",
+                        )
+                    } else if path.ends_with("delay_months") {
+                        (need(0.0, 120.0), "a delay lies within 0..120 months")
+                    } else if path.ends_with(".occurs") {
+                        (
+                            need(0.0, 1.0),
+                            "the occurrence draw is uniform on 0..1 (set by the program)",
                         )
                     } else if path.ends_with("migration_overrun_pct") {
                         (
@@ -902,6 +1027,83 @@ impl Scenario {
                 );
             }
         }
+        if !(self.savings_capture_pct.is_finite() && (0.0..=150.0).contains(&self.savings_capture_pct)) {
+            bad(
+                "savings_capture_pct".into(),
+                format!("{} % lies outside 0..150", self.savings_capture_pct),
+                "give the share of the savings potential captured, 0..150",
+            );
+        }
+        if let Some(reg) = &self.risk_register {
+            if reg.data_centre != "existing" && reg.data_centre != "new" {
+                bad(
+                    "risk_register.data_centre".into(),
+                    format!("unknown case \"{}\"", reg.data_centre),
+                    "write \"existing\" or \"new\"",
+                );
+            }
+            if reg.risks.len() > 200 {
+                bad(
+                    "risk_register.risks".into(),
+                    format!("{} risks", reg.risks.len()),
+                    "keep the register to at most 200 risks",
+                );
+            }
+            for (i, r) in reg.risks.iter().enumerate() {
+                for (case, c) in [("existing", &r.existing), ("new", &r.new)] {
+                    if !(0.0..=100.0).contains(&c.probability_pct) {
+                        bad(
+                            format!("risk_register.risks[{i}].{case}.probability_pct"),
+                            format!("probability {} % lies outside 0..100", c.probability_pct),
+                            "give a probability in percent",
+                        );
+                    }
+                }
+                let m = &r.mitigation;
+                for (f, v) in [
+                    ("probability_factor_pct", m.probability_factor_pct),
+                    ("impact_factor_pct", m.impact_factor_pct),
+                ] {
+                    if !(0.0..=100.0).contains(&v) {
+                        bad(
+                            format!("risk_register.risks[{i}].mitigation.{f}"),
+                            format!("{v} % lies outside 0..100"),
+                            "a mitigation keeps 0..100 % of the probability or impact",
+                        );
+                    }
+                }
+                if !(m.cost_msek.is_finite() && m.cost_msek >= 0.0) {
+                    bad(
+                        format!("risk_register.risks[{i}].mitigation.cost_msek"),
+                        format!("cost {} must be zero or more", m.cost_msek),
+                        "give the mitigation's cost in MSEK",
+                    );
+                }
+            }
+        }
+        for (i, a) in self.alternatives.iter().enumerate() {
+            if !(0.0..=150.0).contains(&a.savings_capture_pct) {
+                bad(
+                    format!("alternatives[{i}].savings_capture_pct"),
+                    format!("{} % lies outside 0..150", a.savings_capture_pct),
+                    "give the share of the savings potential captured, 0..150",
+                );
+            }
+            if !(a.establishment_effort_pct.is_finite() && (0.0..=500.0).contains(&a.establishment_effort_pct)) {
+                bad(
+                    format!("alternatives[{i}].establishment_effort_pct"),
+                    format!("{} % is not usable", a.establishment_effort_pct),
+                    "give the effort as a percent of the default's, 0..500",
+                );
+            }
+            if !(a.planned_months.is_finite() && a.planned_months > 0.0 && a.planned_months <= 600.0) {
+                bad(
+                    format!("alternatives[{i}].planned_months"),
+                    format!("{} months is not usable", a.planned_months),
+                    "give the planned establishment in months",
+                );
+            }
+        }
         let st = &self.staffing;
         if !(st.today_fte.is_finite() && st.today_fte > 0.0) {
             bad(
@@ -923,6 +1125,179 @@ impl Scenario {
                     format!("staffing.roles[{i}].volume"),
                     format!("unknown volume \"{}\"", role.volume),
                     &format!("use one of: {VOLUMES}"),
+                );
+            }
+        }
+        if let Some(d) = &self.decision {
+            if !self.keys.contains_key(&d.fixed_key) {
+                bad(
+                    "decision.fixed_key".into(),
+                    format!("unknown key \"{}\"", d.fixed_key),
+                    "name a key under [keys]",
+                );
+            }
+            for (i, m) in d.use_measures.iter().enumerate() {
+                if !VOLUME_NAMES.contains(&m.as_str()) {
+                    bad(
+                        format!("decision.use_measures[{i}]"),
+                        format!("unknown volume \"{m}\""),
+                        &format!("use one of: {VOLUMES}"),
+                    );
+                }
+            }
+            if !(0.0..=100.0).contains(&d.base_share_pct) {
+                bad(
+                    "decision.base_share_pct".into(),
+                    format!("base share {} % lies outside 0..100", d.base_share_pct),
+                    "give a percentage between 0 and 100",
+                );
+            }
+            if !(1..=50).contains(&d.phase_in_years) {
+                bad(
+                    "decision.phase_in_years".into(),
+                    format!("{} years is not a usable phase-in", d.phase_in_years),
+                    "give 1 to 50 years",
+                );
+            }
+            let o = &d.organisation;
+            if !(0.0..100.0).contains(&o.corporate_tax_pct) {
+                bad(
+                    "decision.organisation.corporate_tax_pct".into(),
+                    format!("tax {} % lies outside 0..100", o.corporate_tax_pct),
+                    "Swedish corporate tax is 20.6 %",
+                );
+            }
+            for (i, m) in o.ab_markups_pct.iter().enumerate() {
+                if !(0.0..=100.0).contains(m) {
+                    bad(
+                        format!("decision.organisation.ab_markups_pct[{i}]"),
+                        format!("markup {m} % lies outside 0..100"),
+                        "give the AB's markup on its costs in percent",
+                    );
+                }
+            }
+            if let Some(dc) = &d.data_centre {
+                let base = "decision.data_centre";
+                if !names.contains(&dc.owner.as_str()) {
+                    bad(
+                        format!("{base}.owner"),
+                        format!("\"{}\" is not a kommun of this scenario", dc.owner),
+                        "name the kommun that owns the existing data centre",
+                    );
+                }
+                for (f, spec) in [
+                    ("existing_capex_msek", &dc.existing_capex_msek),
+                    ("hidden_cost_msek", &dc.hidden_cost_msek),
+                    ("new_capex_msek", &dc.new_capex_msek),
+                    ("new_opex_saving_msek_per_year", &dc.new_opex_saving_msek_per_year),
+                ] {
+                    match Input::new(spec) {
+                        Err(e) => bad(format!("{base}.{f}.{}", e.param), e.problem.clone(), &e.hint),
+                        Ok(i) if i.lo < 0.0 || !i.hi.is_finite() => {
+                            bad(
+                                format!("{base}.{f}"),
+                                format!(
+                                    "possible values {}..{}: an amount must be non-negative and bounded",
+                                    i.lo, i.hi
+                                ),
+                                "narrow the distribution's range",
+                            );
+                        }
+                        Ok(_) => {}
+                    }
+                }
+                if !(0.0..=100.0).contains(&dc.hidden_cost_prob_pct) {
+                    bad(
+                        format!("{base}.hidden_cost_prob_pct"),
+                        format!("probability {} % lies outside 0..100", dc.hidden_cost_prob_pct),
+                        "give a probability in percent",
+                    );
+                }
+                if !(0.0..=100.0).contains(&dc.stranded_recovery_pct) {
+                    bad(
+                        format!("{base}.stranded_recovery_pct"),
+                        format!("{} % lies outside 0..100", dc.stranded_recovery_pct),
+                        "give the share of book value recovered, 0..100",
+                    );
+                }
+                for (f, x) in [
+                    ("valuation_msek", dc.valuation_msek),
+                    ("book_value_msek", dc.book_value_msek),
+                    ("reduced_fee_msek_per_year", dc.reduced_fee_msek_per_year),
+                ] {
+                    if !(x.is_finite() && x >= 0.0) {
+                        bad(
+                            format!("{base}.{f}"),
+                            format!("{x} must be a non-negative amount"),
+                            "give the amount in MSEK",
+                        );
+                    }
+                }
+                if dc.reduced_fee_years > 50 {
+                    bad(
+                        format!("{base}.reduced_fee_years"),
+                        format!("{} years is not usable", dc.reduced_fee_years),
+                        "give 0 to 50 years",
+                    );
+                }
+            }
+            if let Some(ms) = &d.membership {
+                let base = "decision.membership";
+                if !names.contains(&ms.exit_kommun.as_str()) {
+                    bad(
+                        format!("{base}.exit_kommun"),
+                        format!("\"{}\" is not a kommun of this scenario", ms.exit_kommun),
+                        "name the kommun that leaves",
+                    );
+                }
+                for (f, year) in [("exit_notice_year", ms.exit_notice_year), ("entry_year", ms.entry_year)] {
+                    if !(y.start_year <= year && year <= y.horizon_year) {
+                        bad(
+                            format!("{base}.{f}"),
+                            format!("{year} lies outside {}..{}", y.start_year, y.horizon_year),
+                            "give a year within the appraisal",
+                        );
+                    }
+                }
+                for (f, v) in [
+                    ("notice_years", ms.notice_years),
+                    ("depreciation_years", ms.depreciation_years),
+                    ("entry_fee_years", ms.entry_fee_years),
+                ] {
+                    if !(1..=50).contains(&v) {
+                        bad(
+                            format!("{base}.{f}"),
+                            format!("{v} years is not usable"),
+                            "give 1 to 50 years",
+                        );
+                    }
+                }
+                for (f, v) in [
+                    ("long_contracts_msek", ms.long_contracts_msek),
+                    ("stand_alone_extra_msek_per_year", ms.stand_alone_extra_msek_per_year),
+                    ("entrant_inhabitants", ms.entrant_inhabitants),
+                ] {
+                    if !(v.is_finite() && v >= 0.0) {
+                        bad(
+                            format!("{base}.{f}"),
+                            format!("{v} must be zero or more"),
+                            "give a non-negative number",
+                        );
+                    }
+                }
+                if !(0.0..=100.0).contains(&ms.scale_loss_pct_of_share) {
+                    bad(
+                        format!("{base}.scale_loss_pct_of_share"),
+                        format!("{} % lies outside 0..100", ms.scale_loss_pct_of_share),
+                        "give a percentage",
+                    );
+                }
+            }
+            if !(o.ab_share_capital_msek.is_finite() && o.ab_share_capital_msek >= 0.0) {
+                bad(
+                    "decision.organisation.ab_share_capital_msek".into(),
+                    format!("share capital {} MSEK must be zero or more", o.ab_share_capital_msek),
+                    "give the owners' capital in MSEK",
                 );
             }
         }

@@ -1,9 +1,13 @@
 //! Turning run results into files and tables: one module per output format.
 
+pub mod alternatives;
 pub mod console;
 pub mod csv;
+pub mod decision;
+pub mod followup;
 pub mod json;
 pub mod output;
+pub mod sensitivity;
 pub mod tables;
 
 pub use json::{RunInfo, Summary};

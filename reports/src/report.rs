@@ -327,6 +327,29 @@ pub fn input_label(path: &str, s: &Scenario, lang: Lang) -> String {
             lang.t("per årsarbetare", "per FTE")
         );
     }
+    if let Some(i) = index("risk_register.risks[") {
+        let area = s
+            .risk_register
+            .as_ref()
+            .and_then(|r| r.risks.get(i))
+            .map_or("?", |r| r.area.as_str());
+        let what = if path.ends_with(".occurs") {
+            lang.t("inträffar (slumptal 0–1)", "occurs (uniform draw 0–1)")
+                .to_string()
+        } else if path.ends_with("cost_msek") {
+            format!(
+                "{} ({})",
+                lang.t("kostnad om den inträffar", "cost if it occurs"),
+                lang.msek_unit()
+            )
+        } else if path.ends_with("delay_months") {
+            lang.t("försening om den inträffar (mån)", "delay if it occurs (months)")
+                .to_string()
+        } else {
+            path.rsplit('.').next().unwrap_or(path).to_string()
+        };
+        return format!("Risk {area}: {what}");
+    }
     path.to_string()
 }
 

@@ -10,6 +10,7 @@
 pub mod dist;
 pub mod rng;
 pub mod runner;
+pub mod sensitivity;
 pub mod stats;
 
 pub use dist::{Dist, DistError, DistSpec};

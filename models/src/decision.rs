@@ -1,0 +1,702 @@
+//! Decision analysis for the boards: the same random draws under different allocation keys,
+//! financing models and organisation forms, per kommun.
+//!
+//! Allocation and financing options only move money between kommuner: for every draw the
+//! joint cost is the same; each option splits it differently. So the options are compared on
+//! common random numbers by re-splitting each run's joint cost (the outcome of the scenario's
+//! own model), and the kommuner's NPVs under every option always add up to the same total.
+
+use serde::{Deserialize, Serialize};
+use sim::RunPlan;
+use sim::stats::{Proportion, Stat};
+
+use crate::model::{Model, Outcome};
+use crate::run::for_each_run;
+use crate::scenario::Scenario;
+
+/// Decision settings in the scenario (`[decision]`). Every figure not in the seeds is an
+/// assumption with its reason in the scenario file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionSettings {
+    /// Years over which the phase-in option moves from the cost-share key to the population key.
+    pub phase_in_years: u32,
+    /// Financing model 3 (combined): share of the joint cost that is base functions financed by
+    /// key; the rest is charged by use.
+    pub base_share_pct: f64,
+    /// The key that base functions and model 1 use (a key name under `[keys]`).
+    pub fixed_key: String,
+    /// Usage measures for charging by use: kommun volumes ("users", "pcs", ...).
+    pub use_measures: Vec<String>,
+    pub organisation: Organisation,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_centre: Option<DataCentre>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub membership: Option<Membership>,
+}
+
+/// A member leaving and a new member joining.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Membership {
+    /// The kommun that gives notice, the year it does, and the notice period in years.
+    pub exit_kommun: String,
+    pub exit_notice_year: i32,
+    pub notice_years: u32,
+    /// The establishment cost is written off over this many years from the end of migration;
+    /// the leaver pays its share of what is left, MSEK.
+    pub depreciation_years: u32,
+    /// Long contracts the leaver must carry its share of, MSEK in total.
+    pub long_contracts_msek: f64,
+    /// After leaving: the leaver's extra cost per year of standing alone (MSEK) and the
+    /// stayers' loss of scale: the saving falls by this percent of the leaver's share.
+    pub stand_alone_extra_msek_per_year: f64,
+    pub scale_loss_pct_of_share: f64,
+    /// A new member joining in `entry_year` with this many inhabitants; it pays an entry fee
+    /// equal to its population share of the value built up, spread over `entry_fee_years`.
+    pub entrant_name: String,
+    pub entry_year: i32,
+    pub entrant_inhabitants: f64,
+    pub entry_fee_years: u32,
+}
+
+/// Existing (a member's) versus new data centre, with the compensation to the owner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DataCentre {
+    /// The kommun that owns the existing data centre.
+    pub owner: String,
+    /// One-off cost of adapting the existing data centre, MSEK.
+    pub existing_capex_msek: sim::DistSpec,
+    /// Probability that hidden costs appear in the existing data centre (security level, fibre,
+    /// network, storage), percent; and their size, MSEK.
+    pub hidden_cost_prob_pct: f64,
+    pub hidden_cost_msek: sim::DistSpec,
+    /// One-off cost of a new data centre, MSEK, and its lower running cost per year once
+    /// migration is done, MSEK.
+    pub new_capex_msek: sim::DistSpec,
+    pub new_opex_saving_msek_per_year: sim::DistSpec,
+    /// Compensation to the owner: sale at valuation, at book value, or a reduced fee per year
+    /// for some years.
+    pub valuation_msek: f64,
+    pub book_value_msek: f64,
+    pub reduced_fee_msek_per_year: f64,
+    pub reduced_fee_years: u32,
+    /// With a new data centre, the share of its book value the owner recovers (by other use or
+    /// sale), percent.
+    pub stranded_recovery_pct: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    /// Swedish corporate income tax on an AB's surplus, percent (20.6 % from 2021).
+    pub corporate_tax_pct: f64,
+    /// Pricing policies of an AB to compare: markup on its costs, percent (0 = priced at cost).
+    pub ab_markups_pct: Vec<f64>,
+    /// The owners' capital in an AB: the most they lose if it fails, MSEK in total.
+    pub ab_share_capital_msek: f64,
+}
+
+/// How an option splits the joint cost: a key during establishment, then a key per year after
+/// migration ends (the last one repeats).
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyPath {
+    pub name: String,
+    pub establishment: Vec<f64>,
+    pub after: Vec<Vec<f64>>,
+}
+
+fn normalised(v: Vec<f64>) -> Vec<f64> {
+    let s: f64 = v.iter().sum();
+    v.into_iter().map(|x| x / s).collect()
+}
+
+fn key(s: &Scenario, name: &str) -> Option<Vec<f64>> {
+    let k = s.keys.get(name)?;
+    Some(normalised(
+        s.kommuner
+            .iter()
+            .map(|km| k.shares_pct.get(&km.name).copied().unwrap_or(0.0))
+            .collect(),
+    ))
+}
+
+fn volume_key(s: &Scenario, measure: &str) -> Option<Vec<f64>> {
+    let v: Option<Vec<f64>> = s.kommuner.iter().map(|k| k.volume(measure)).collect();
+    let v = v?;
+    (v.iter().sum::<f64>() > 0.0).then(|| normalised(v))
+}
+
+fn blend(a: &[f64], b: &[f64], w_b: f64) -> Vec<f64> {
+    a.iter().zip(b).map(|(x, y)| (1.0 - w_b) * x + w_b * y).collect()
+}
+
+/// The options `riskkalkyl keys` compares; the first is the scenario's own allocation.
+pub fn key_paths(s: &Scenario, d: &DecisionSettings) -> Vec<KeyPath> {
+    let mix = |w: &std::collections::BTreeMap<String, f64>| -> Vec<f64> {
+        let mut v = vec![0.0; s.kommuner.len()];
+        for (name, weight) in w {
+            if let Some(k) = key(s, name) {
+                v.iter_mut().zip(k).for_each(|(x, share)| *x += weight / 100.0 * share);
+            }
+        }
+        normalised(v)
+    };
+    let a = &s.allocation;
+    let mut paths = vec![KeyPath {
+        name: "Förstudiens väg (scenariots fördelning)".into(),
+        establishment: mix(&a.establishment_weights_pct),
+        after: vec![mix(&a.transition_weights_pct), mix(&a.full_effect_weights_pct)],
+    }];
+    for (name, k) in &s.keys {
+        let v = key(s, name).unwrap_or_default();
+        paths.push(KeyPath {
+            name: format!(
+                "Hela kostnaden efter nyckeln {name} ({})",
+                k.description.clone().unwrap_or_default()
+            ),
+            establishment: v.clone(),
+            after: vec![v],
+        });
+    }
+    if let (Some(cs), Some(pop)) = (key(s, "cost_share"), key(s, "population")) {
+        let n = d.phase_in_years.max(1);
+        paths.push(KeyPath {
+            name: format!("Infasning från kostnadsandel till befolkning över {n} år"),
+            establishment: pop.clone(),
+            after: (1..=n).map(|j| blend(&cs, &pop, j as f64 / n as f64)).collect(),
+        });
+    }
+    if let Some(fixed) = key(s, &d.fixed_key) {
+        paths.push(KeyPath {
+            name: format!(
+                "Finansieringsmodell 1: kommunbidrag efter fast nyckel ({})",
+                d.fixed_key
+            ),
+            establishment: fixed.clone(),
+            after: vec![fixed.clone()],
+        });
+        for m in &d.use_measures {
+            if let Some(usage) = volume_key(s, m) {
+                paths.push(KeyPath {
+                    name: format!("Finansieringsmodell 2: debitering efter användning ({m})"),
+                    establishment: usage.clone(),
+                    after: vec![usage.clone()],
+                });
+                let combined = blend(&usage, &fixed, d.base_share_pct / 100.0);
+                paths.push(KeyPath {
+                    name: format!(
+                        "Finansieringsmodell 3: kombinerad ({} % bas efter {}, resten efter {m})",
+                        d.base_share_pct, d.fixed_key
+                    ),
+                    establishment: combined.clone(),
+                    after: vec![combined],
+                });
+            }
+        }
+    }
+    paths
+}
+
+/// Re-split one run's joint cost by `path` and return each kommun's NPV (MSEK) in `npv`.
+pub fn npv_under(model: &Model, o: &Outcome, path: &KeyPath, npv: &mut [f64]) {
+    let years = model.years();
+    let n = years.len();
+    let k = model.kommuner().len();
+    let r = model.discount_rate_pct() / 100.0;
+    npv.iter_mut().for_each(|v| *v = 0.0);
+    for (t, &year) in years.iter().enumerate() {
+        let (mut cur_total, mut joint_total) = (0.0, 0.0);
+        for kk in 0..k {
+            cur_total += o.current[kk * n + t];
+            joint_total += o.joint[kk * n + t];
+        }
+        let discount = (1.0 + r).powi(year - model.npv_base_year());
+        for (kk, v) in npv.iter_mut().enumerate() {
+            let current = o.current[kk * n + t];
+            let joint = if year < model.start_year() {
+                current
+            } else if year <= o.migration_end_year {
+                current + path.establishment[kk] * (joint_total - cur_total)
+            } else {
+                let j = (year - o.migration_end_year) as usize;
+                path.after[(j - 1).min(path.after.len() - 1)][kk] * joint_total
+            };
+            *v += (current - joint) / discount;
+        }
+    }
+}
+
+/// One option's results per kommun.
+#[derive(Debug, Clone, Serialize)]
+pub struct OptionResult {
+    pub name: String,
+    pub npv: Vec<sim::Summary>,
+    pub prob_net_loss: Vec<f64>,
+    /// NPV under this option minus under the first (default) option, per kommun.
+    pub change: Vec<sim::Summary>,
+    /// P(this option gives the kommun a higher NPV than the default).
+    pub prob_better: Vec<f64>,
+    /// The four kommuner's NPVs added up (the same for every option, run by run).
+    pub total_npv_mean: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KeysReport {
+    pub unit: &'static str,
+    pub runs: u64,
+    pub seed: u64,
+    pub kommuner: Vec<String>,
+    pub options: Vec<OptionResult>,
+    /// Largest difference, over runs and options, between an option's total NPV and the
+    /// default's (an accounting check: should be rounding only).
+    pub max_total_discrepancy_msek: f64,
+}
+
+/// Compare allocation keys and financing models on common random numbers.
+pub fn compare_keys(s: &Scenario, model: &Model, d: &DecisionSettings, runs: u64, seed: u64) -> KeysReport {
+    let paths = key_paths(s, d);
+    let k = model.kommuner().len();
+    let plan = RunPlan::new(runs, seed, 0).expect("runs ≥ 1");
+    let mut npv = vec![vec![Stat::default(); k]; paths.len()];
+    let mut change = vec![vec![Stat::default(); k]; paths.len()];
+    let mut loss = vec![vec![Proportion::default(); k]; paths.len()];
+    let mut better = vec![vec![Proportion::default(); k]; paths.len()];
+    let mut totals = vec![Stat::default(); paths.len()];
+    let mut buf = vec![vec![0.0; k]; paths.len()];
+    let mut worst: f64 = 0.0;
+    for_each_run(model, &plan, 0..plan.chunks(), |_, _, o| {
+        for (p, path) in paths.iter().enumerate() {
+            npv_under(model, o, path, &mut buf[p]);
+        }
+        let base_total: f64 = buf[0].iter().sum();
+        for p in 0..paths.len() {
+            let total: f64 = buf[p].iter().sum();
+            worst = worst.max((total - base_total).abs());
+            totals[p].push(total);
+            for kk in 0..k {
+                let v = buf[p][kk];
+                npv[p][kk].push(v);
+                loss[p][kk].push(v < 0.0);
+                change[p][kk].push(v - buf[0][kk]);
+                better[p][kk].push(v > buf[0][kk]);
+            }
+        }
+        true
+    });
+    KeysReport {
+        unit: "MSEK",
+        runs,
+        seed,
+        kommuner: model.kommuner().to_vec(),
+        options: paths
+            .iter()
+            .enumerate()
+            .map(|(p, path)| OptionResult {
+                name: path.name.clone(),
+                npv: npv[p].iter().map(Stat::summary).collect(),
+                prob_net_loss: loss[p].iter().map(Proportion::p).collect(),
+                change: change[p].iter().map(Stat::summary).collect(),
+                prob_better: better[p].iter().map(Proportion::p).collect(),
+                total_npv_mean: totals[p].moments.mean(),
+            })
+            .collect(),
+        max_total_discrepancy_msek: worst,
+    }
+}
+
+/// AB versus kommunalförbund for one pricing policy.
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgRow {
+    pub ab_markup_pct: f64,
+    /// NPV cost of corporate tax on the AB's surplus per kommun (MSEK, ≥ 0): the difference
+    /// AB minus kommunalförbund in each kommun's NPV is minus this.
+    pub tax_cost_npv: Vec<sim::Summary>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OrgReport {
+    pub unit: &'static str,
+    pub runs: u64,
+    pub kommuner: Vec<String>,
+    pub corporate_tax_pct: f64,
+    pub rows: Vec<OrgRow>,
+    /// Establishment cost over budget at P95 (MSEK): a bad outcome the organisation must fund.
+    pub overrun_p95_msek: f64,
+    /// Kommunalförbund: each kommun's share of that overrun by the establishment key, and its
+    /// joint liability (members answer jointly for the förbund's debts: up to the whole).
+    pub forbund_share_msek: Vec<f64>,
+    pub forbund_joint_liability_msek: f64,
+    /// AB: each owner's most it can lose, its share of the share capital (no guarantees
+    /// assumed; a guarantee makes the AB exposure like the förbund's).
+    pub ab_exposure_msek: Vec<f64>,
+    /// The seeds' statement on VAT: it works alike in both forms (seed 000), so no difference.
+    pub vat_note: &'static str,
+}
+
+/// Corporate tax and liability: AB versus kommunalförbund.
+pub fn compare_organisation(
+    s: &Scenario,
+    model: &Model,
+    d: &DecisionSettings,
+    runs: u64,
+    seed: u64,
+    budget_msek: f64,
+) -> OrgReport {
+    let org = &d.organisation;
+    let k = model.kommuner().len();
+    let years = model.years().to_vec();
+    let n = years.len();
+    let r = model.discount_rate_pct() / 100.0;
+    let plan = RunPlan::new(runs, seed, 0).expect("runs ≥ 1");
+    let path = &key_paths(s, d)[0];
+    let mut tax = vec![vec![Stat::default(); k]; org.ab_markups_pct.len()];
+    let mut est = Stat::default();
+    for_each_run(model, &plan, 0..plan.chunks(), |_, _, o| {
+        est.push(o.establishment_msek);
+        for (m, markup) in org.ab_markups_pct.iter().enumerate() {
+            let mut per_k = vec![0.0; k];
+            for (t, &year) in years.iter().enumerate() {
+                if year < model.start_year() {
+                    continue;
+                }
+                // The AB invoices its costs plus the markup; the surplus is taxed.
+                let joint_org_cost: f64 = if year <= o.migration_end_year {
+                    o.establishment_by_year()[t]
+                } else {
+                    (0..k).map(|kk| o.joint[kk * n + t]).sum()
+                };
+                let tax_t = joint_org_cost * markup / 100.0 * org.corporate_tax_pct / 100.0;
+                let key = if year <= o.migration_end_year {
+                    &path.establishment
+                } else {
+                    let j = (year - o.migration_end_year) as usize;
+                    &path.after[(j - 1).min(path.after.len() - 1)]
+                };
+                let discount = (1.0 + r).powi(year - model.npv_base_year());
+                for kk in 0..k {
+                    per_k[kk] += key[kk] * tax_t / discount;
+                }
+            }
+            for kk in 0..k {
+                tax[m][kk].push(per_k[kk]);
+            }
+        }
+        true
+    });
+    let over = (est.summary().p95 - budget_msek).max(0.0);
+    OrgReport {
+        unit: "MSEK",
+        runs,
+        kommuner: model.kommuner().to_vec(),
+        corporate_tax_pct: org.corporate_tax_pct,
+        rows: org
+            .ab_markups_pct
+            .iter()
+            .zip(&tax)
+            .map(|(m, t)| OrgRow {
+                ab_markup_pct: *m,
+                tax_cost_npv: t.iter().map(Stat::summary).collect(),
+            })
+            .collect(),
+        overrun_p95_msek: over,
+        forbund_share_msek: path.establishment.iter().map(|s| s * over).collect(),
+        forbund_joint_liability_msek: over,
+        ab_exposure_msek: path
+            .establishment
+            .iter()
+            .map(|s| s * org.ab_share_capital_msek)
+            .collect(),
+        vat_note: "Momsen hanteras lika i AB och kommunalförbund (seed 000): ingen skillnad modelleras.",
+    }
+}
+
+/// The data-centre options compared.
+pub const DC_OPTIONS: [&str; 4] = [
+    "Befintligt DC, ägaren ersätts med försäljning till värdering",
+    "Befintligt DC, ägaren ersätts med bokfört värde",
+    "Befintligt DC, ägaren ersätts med reducerad avgift under övergången",
+    "Nytt DC",
+];
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DcReport {
+    pub unit: &'static str,
+    pub runs: u64,
+    pub kommuner: Vec<String>,
+    pub owner: String,
+    /// One result per option in [`DC_OPTIONS`] order; change and P(better) against option 1.
+    pub options: Vec<OptionResult>,
+    /// P(hidden costs appear) realised in the draws.
+    pub hidden_cost_share: f64,
+}
+
+/// Existing versus new data centre and the owner's compensation, on common random numbers:
+/// the scenario's own draws plus data-centre draws from a stream of their own.
+pub fn compare_data_centre(
+    s: &Scenario,
+    model: &Model,
+    d: &DecisionSettings,
+    runs: u64,
+    seed: u64,
+) -> Option<DcReport> {
+    use rand::RngExt;
+    let dc = d.data_centre.as_ref()?;
+    let owner = s.kommuner.iter().position(|k| k.name == dc.owner)?;
+    let input = |spec: &sim::DistSpec| sim::dist::Input::new(spec).ok();
+    let (existing, hidden, new_capex, new_opex) = (
+        input(&dc.existing_capex_msek)?,
+        input(&dc.hidden_cost_msek)?,
+        input(&dc.new_capex_msek)?,
+        input(&dc.new_opex_saving_msek_per_year)?,
+    );
+    let path = &key_paths(s, d)[0];
+    let k = model.kommuner().len();
+    let r = model.discount_rate_pct() / 100.0;
+    let disc = |year: i32| (1.0 + r).powi(year - model.npv_base_year());
+    let t0 = model.start_year();
+    let others_key: Vec<f64> = {
+        let rest: f64 = (0..k).filter(|&i| i != owner).map(|i| path.establishment[i]).sum();
+        (0..k)
+            .map(|i| if i == owner { 0.0 } else { path.establishment[i] / rest })
+            .collect()
+    };
+    let plan = RunPlan::new(runs, seed, 0).expect("runs ≥ 1");
+    let n_opt = DC_OPTIONS.len();
+    let mut npv = vec![vec![Stat::default(); k]; n_opt];
+    let mut change = vec![vec![Stat::default(); k]; n_opt];
+    let mut loss = vec![vec![Proportion::default(); k]; n_opt];
+    let mut better = vec![vec![Proportion::default(); k]; n_opt];
+    let mut totals = vec![Stat::default(); n_opt];
+    let mut hidden_hits = Proportion::default();
+    let mut rng = sim::chunk_rng(seed ^ 0xDC0D_EC15_1011_u64, 0);
+    let mut chunk = u64::MAX;
+    let mut v = vec![vec![0.0; k]; n_opt];
+    for_each_run(model, &plan, 0..plan.chunks(), |run, _, o| {
+        if run / sim::CHUNK_RUNS != chunk {
+            chunk = run / sim::CHUNK_RUNS;
+            rng = sim::chunk_rng(seed ^ 0xDC0D_EC15_1011_u64, chunk);
+        }
+        let adapt = existing.sample(&mut rng);
+        let hit = rng.random::<f64>() < dc.hidden_cost_prob_pct / 100.0;
+        let hidden_cost = hidden.sample(&mut rng);
+        let capex = new_capex.sample(&mut rng);
+        let opex = new_opex.sample(&mut rng);
+        hidden_hits.push(hit);
+        let one_off = adapt + if hit { hidden_cost } else { 0.0 };
+        for (opt, row) in v.iter_mut().enumerate() {
+            for (i, x) in row.iter_mut().enumerate() {
+                let key_e = path.establishment[i];
+                let is_owner = if i == owner { 1.0 } else { 0.0 };
+                *x = o.npv[i]
+                    + match opt {
+                        0 | 1 => {
+                            let price = if opt == 0 {
+                                dc.valuation_msek
+                            } else {
+                                dc.book_value_msek
+                            };
+                            (-key_e * (one_off + price) + is_owner * price) / disc(t0)
+                        }
+                        2 => {
+                            let mut fee = 0.0;
+                            for y in 0..dc.reduced_fee_years as i32 {
+                                let f = dc.reduced_fee_msek_per_year / disc(t0 + y);
+                                fee += is_owner * f - others_key[i] * f;
+                            }
+                            -key_e * one_off / disc(t0) + fee
+                        }
+                        _ => {
+                            let mut saving = 0.0;
+                            for year in (o.migration_end_year + 1)..=*model.years().last().unwrap_or(&t0) {
+                                let j = (year - o.migration_end_year) as usize;
+                                saving += path.after[(j - 1).min(path.after.len() - 1)][i] * opex / disc(year);
+                            }
+                            let stranded = is_owner * dc.book_value_msek * (1.0 - dc.stranded_recovery_pct / 100.0);
+                            (-key_e * capex - stranded) / disc(t0) + saving
+                        }
+                    };
+            }
+        }
+        for opt in 0..n_opt {
+            totals[opt].push(v[opt].iter().sum());
+            for i in 0..k {
+                npv[opt][i].push(v[opt][i]);
+                loss[opt][i].push(v[opt][i] < 0.0);
+                change[opt][i].push(v[opt][i] - v[0][i]);
+                better[opt][i].push(v[opt][i] > v[0][i]);
+            }
+        }
+        true
+    });
+    Some(DcReport {
+        unit: "MSEK",
+        runs,
+        kommuner: model.kommuner().to_vec(),
+        owner: dc.owner.clone(),
+        options: (0..n_opt)
+            .map(|p| OptionResult {
+                name: DC_OPTIONS[p].into(),
+                npv: npv[p].iter().map(Stat::summary).collect(),
+                prob_net_loss: loss[p].iter().map(Proportion::p).collect(),
+                change: change[p].iter().map(Stat::summary).collect(),
+                prob_better: better[p].iter().map(Proportion::p).collect(),
+                total_npv_mean: totals[p].moments.mean(),
+            })
+            .collect(),
+        hidden_cost_share: hidden_hits.p(),
+    })
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MembershipReport {
+    pub unit: &'static str,
+    pub runs: u64,
+    pub kommuner: Vec<String>,
+    /// Exit: each kommun's NPV change against all staying (the leaver's includes its fee).
+    pub exit_kommun: String,
+    pub exit_year: i32,
+    pub exit_change: Vec<sim::Summary>,
+    pub exit_fee_msek: sim::Summary,
+    /// Entry: each incumbent's NPV change, and the entrant's NPV of joining against standing
+    /// alone, MSEK.
+    pub entrant: String,
+    pub entry_change: Vec<sim::Summary>,
+    pub entry_fee_msek: sim::Summary,
+    pub entrant_npv: sim::Summary,
+    pub entrant_member_fee_first_full_year_msek: sim::Summary,
+}
+
+/// Exit of a member and entry of a new one, on the scenario's own draws.
+pub fn compare_membership(
+    s: &Scenario,
+    model: &Model,
+    d: &DecisionSettings,
+    runs: u64,
+    seed: u64,
+) -> Option<MembershipReport> {
+    let ms = d.membership.as_ref()?;
+    let leaver = s.kommuner.iter().position(|k| k.name == ms.exit_kommun)?;
+    let path = &key_paths(s, d)[0];
+    let years = model.years().to_vec();
+    let n = years.len();
+    let k = model.kommuner().len();
+    let r = model.discount_rate_pct() / 100.0;
+    let disc = |year: i32| (1.0 + r).powi(year - model.npv_base_year());
+    let pop: Vec<f64> = s.kommuner.iter().map(|km| km.inhabitants).collect();
+    let pop_total: f64 = pop.iter().sum();
+    let exit_year = ms.exit_notice_year + ms.notice_years as i32;
+    let plan = RunPlan::new(runs, seed, 0).expect("runs ≥ 1");
+    let mut exit_change = vec![Stat::default(); k];
+    let mut entry_change = vec![Stat::default(); k];
+    let (mut exit_fee, mut entry_fee, mut entrant_npv, mut member_fee) =
+        (Stat::default(), Stat::default(), Stat::default(), Stat::default());
+    for_each_run(model, &plan, 0..plan.chunks(), |_, _, o| {
+        let extras = o.establishment_by_year();
+        let key_at = |year: i32| -> &Vec<f64> {
+            if year <= o.migration_end_year {
+                &path.establishment
+            } else {
+                &path.after[((year - o.migration_end_year) as usize - 1).min(path.after.len() - 1)]
+            }
+        };
+        // Undepreciated establishment investment at the start of `year`.
+        let undepreciated = |year: i32| -> f64 {
+            let used = (year - o.migration_end_year - 1).max(0) as f64;
+            o.establishment_msek * (1.0 - used / ms.depreciation_years.max(1) as f64).max(0.0)
+        };
+        // Exit.
+        let fee = path.establishment[leaver] * (undepreciated(exit_year) + ms.long_contracts_msek);
+        exit_fee.push(fee);
+        let stay_share: f64 = 1.0 - key_at(exit_year)[leaver];
+        let mut delta = vec![0.0; k];
+        for (t, &year) in years.iter().enumerate() {
+            if year < exit_year {
+                continue;
+            }
+            let cur_total: f64 = (0..k).map(|i| o.current[i * n + t]).sum();
+            let joint_total: f64 = (0..k).map(|i| o.joint[i * n + t]).sum();
+            let savings = cur_total + extras[t] - joint_total;
+            let key = key_at(year);
+            let leaver_share = key[leaver];
+            // The leaver is back on its own cost plus the cost of standing alone.
+            let leaver_new = o.current[leaver * n + t] + ms.stand_alone_extra_msek_per_year;
+            delta[leaver] += (o.joint[leaver * n + t] - leaver_new) / disc(year);
+            // Stayers: their current cost less a saving cut by the lost scale, plus extras.
+            let stay_cur: f64 = (0..k).filter(|&i| i != leaver).map(|i| o.current[i * n + t]).sum();
+            let stay_saving =
+                savings * (1.0 - leaver_share) * (1.0 - ms.scale_loss_pct_of_share / 100.0 * leaver_share);
+            let stay_joint = stay_cur - stay_saving + extras[t] * (1.0 - leaver_share);
+            for i in (0..k).filter(|&i| i != leaver) {
+                let new_i = stay_joint * key[i] / (1.0 - leaver_share);
+                delta[i] += (o.joint[i * n + t] - new_i) / disc(year);
+            }
+        }
+        let y_fee = exit_year.max(model.start_year());
+        delta[leaver] -= fee / disc(y_fee);
+        for i in (0..k).filter(|&i| i != leaver) {
+            delta[i] += fee * path.establishment[i] / stay_share.max(1e-12) / disc(y_fee);
+        }
+        for (st, dv) in exit_change.iter_mut().zip(&delta) {
+            st.push(*dv);
+        }
+        // Entry: from entry_year on, population key over the enlarged group.
+        let share_e = ms.entrant_inhabitants / (pop_total + ms.entrant_inhabitants);
+        let fee_e = share_e * undepreciated(ms.entry_year);
+        entry_fee.push(fee_e);
+        let mut delta = vec![0.0; k];
+        let mut npv_e = 0.0;
+        let mut first_fee = None;
+        for (t, &year) in years.iter().enumerate() {
+            if year < ms.entry_year {
+                continue;
+            }
+            let cur_total: f64 = (0..k).map(|i| o.current[i * n + t]).sum();
+            let joint_total: f64 = (0..k).map(|i| o.joint[i * n + t]).sum();
+            let saving_share = if year > o.migration_end_year {
+                (cur_total - joint_total) / cur_total
+            } else {
+                0.0
+            };
+            // The entrant's own cost today: the GGVV cost per inhabitant times its inhabitants.
+            let entrant_alone = cur_total / pop_total * ms.entrant_inhabitants;
+            let enlarged = joint_total + entrant_alone * (1.0 - saving_share);
+            let entrant_pays = share_e * enlarged;
+            first_fee.get_or_insert(entrant_pays);
+            npv_e += (entrant_alone - entrant_pays) / disc(year);
+            for (i, dv) in delta.iter_mut().enumerate() {
+                let new_i = (1.0 - share_e) * pop[i] / pop_total * enlarged;
+                *dv += (o.joint[i * n + t] - new_i) / disc(year);
+            }
+        }
+        let fee_years = ms.entry_fee_years.max(1);
+        for y in 0..fee_years as i32 {
+            let part = fee_e / fee_years as f64 / disc(ms.entry_year + y);
+            npv_e -= part;
+            for (i, dv) in delta.iter_mut().enumerate() {
+                *dv += part * pop[i] / pop_total;
+            }
+        }
+        for (st, dv) in entry_change.iter_mut().zip(&delta) {
+            st.push(*dv);
+        }
+        entrant_npv.push(npv_e);
+        member_fee.push(first_fee.unwrap_or(0.0));
+        true
+    });
+    Some(MembershipReport {
+        unit: "MSEK",
+        runs,
+        kommuner: model.kommuner().to_vec(),
+        exit_kommun: ms.exit_kommun.clone(),
+        exit_year,
+        exit_change: exit_change.iter().map(Stat::summary).collect(),
+        exit_fee_msek: exit_fee.summary(),
+        entrant: ms.entrant_name.clone(),
+        entry_change: entry_change.iter().map(Stat::summary).collect(),
+        entry_fee_msek: entry_fee.summary(),
+        entrant_npv: entrant_npv.summary(),
+        entrant_member_fee_first_full_year_msek: member_fee.summary(),
+    })
+}

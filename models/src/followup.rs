@@ -1,0 +1,365 @@
+//! Follow-up once the project runs: condition the simulation on what has been observed
+//! (establishment spend per year, phase completion dates), re-forecast, and give control ranges
+//! (styrintervall) for cumulative spend.
+//!
+//! Conditioning is by rejection (approximate Bayesian computation): a run is kept when its
+//! spend in every observed year lies within the stated tolerance of the actual spend and every
+//! observed phase ends within the stated number of months of the actual date. The kept runs are
+//! a sample of the model's outcomes consistent with what happened.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use sim::stats::{Proportion, Stat};
+use sim::{RunPlan, Summary};
+
+use crate::model::Model;
+use crate::run::for_each_run;
+use crate::scenario::{Scenario, ScenarioError};
+
+/// Establishment spend observed in one year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Spend {
+    pub year: i32,
+    pub establishment_msek: f64,
+}
+
+/// A phase observed complete.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Milestone {
+    /// Phase name as in the scenario's `[[establishment.phases]]`.
+    pub phase: String,
+    /// Months from January of the start year when the phase was completed.
+    pub completed_month: f64,
+}
+
+/// The actuals file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Actuals {
+    /// A run's yearly spend must lie within this percent of the actual (default 10).
+    #[serde(default = "default_tolerance_pct")]
+    pub tolerance_pct: f64,
+    /// ... and never closer than this in MSEK (default 0.5), so small years are not over-tight.
+    #[serde(default = "default_tolerance_msek")]
+    pub tolerance_min_msek: f64,
+    /// A run's phase end must lie within this many months of the actual (default 1.5).
+    #[serde(default = "default_tolerance_months")]
+    pub tolerance_months: f64,
+    #[serde(default)]
+    pub spend: Vec<Spend>,
+    #[serde(default)]
+    pub milestones: Vec<Milestone>,
+}
+
+fn default_tolerance_pct() -> f64 {
+    10.0
+}
+fn default_tolerance_msek() -> f64 {
+    0.5
+}
+fn default_tolerance_months() -> f64 {
+    1.5
+}
+
+fn problem(file: &str, path: String, problem: String, hint: &str) -> ScenarioError {
+    ScenarioError {
+        file: file.into(),
+        line: 1,
+        column: 1,
+        path,
+        problem,
+        hint: hint.into(),
+    }
+}
+
+impl Actuals {
+    /// Parse and check an actuals file against the scenario it follows up.
+    pub fn from_toml(src: &str, file: &str, scenario: &Scenario) -> Result<Actuals, ScenarioError> {
+        let a: Actuals = toml::from_str(src).map_err(|e| {
+            let offset = e.span().map_or(0, |s| s.start);
+            let line = src[..offset.min(src.len())].matches('\n').count() + 1;
+            let column = offset - src[..offset.min(src.len())].rfind('\n').map_or(0, |p| p + 1) + 1;
+            ScenarioError {
+                file: file.into(),
+                line,
+                column,
+                path: "(actuals)".into(),
+                problem: e.message().trim().to_string(),
+                hint: "see README, section Follow-up, for the actuals format".into(),
+            }
+        })?;
+        let y = &scenario.years;
+        for (name, v, lo) in [
+            ("tolerance_pct", a.tolerance_pct, 0.0),
+            ("tolerance_min_msek", a.tolerance_min_msek, 0.0),
+            ("tolerance_months", a.tolerance_months, 0.0),
+        ] {
+            if !(v.is_finite() && v > lo) {
+                return Err(problem(
+                    file,
+                    name.into(),
+                    format!("{name} = {v} must be a positive number"),
+                    "give a positive tolerance",
+                ));
+            }
+        }
+        if a.spend.is_empty() && a.milestones.is_empty() {
+            return Err(problem(
+                file,
+                "(actuals)".into(),
+                "no actuals: neither [[spend]] nor [[milestones]]".into(),
+                "add what has been observed to date",
+            ));
+        }
+        let mut seen = BTreeMap::new();
+        for (i, s) in a.spend.iter().enumerate() {
+            if !(y.start_year <= s.year && s.year <= y.horizon_year) {
+                return Err(problem(
+                    file,
+                    format!("spend[{i}].year"),
+                    format!(
+                        "year {} lies outside the establishment years {}..{}",
+                        s.year, y.start_year, y.horizon_year
+                    ),
+                    "give a year from the start year on",
+                ));
+            }
+            if seen.insert(s.year, i).is_some() {
+                return Err(problem(
+                    file,
+                    format!("spend[{i}].year"),
+                    format!("year {} given twice", s.year),
+                    "give each year once",
+                ));
+            }
+            if !(s.establishment_msek.is_finite() && s.establishment_msek >= 0.0) {
+                return Err(problem(
+                    file,
+                    format!("spend[{i}].establishment_msek"),
+                    format!("spend {} MSEK must be zero or more", s.establishment_msek),
+                    "give the establishment spend of the year in MSEK",
+                ));
+            }
+        }
+        for (i, m) in a.milestones.iter().enumerate() {
+            if !scenario.establishment.phases.iter().any(|p| p.name == m.phase) {
+                return Err(problem(
+                    file,
+                    format!("milestones[{i}].phase"),
+                    format!("no phase named \"{}\" in the scenario", m.phase),
+                    "use a name from [[establishment.phases]]",
+                ));
+            }
+            if !(m.completed_month.is_finite() && m.completed_month > 0.0 && m.completed_month < 1200.0) {
+                return Err(problem(
+                    file,
+                    format!("milestones[{i}].completed_month"),
+                    format!("month {} is not usable", m.completed_month),
+                    "give months from January of the start year, e.g. 14",
+                ));
+            }
+        }
+        Ok(a)
+    }
+}
+
+/// One year's control range of cumulative establishment spend.
+#[derive(Debug, Clone, Serialize)]
+pub struct Corridor {
+    pub year: i32,
+    pub p10_msek: f64,
+    pub p50_msek: f64,
+    pub p90_msek: f64,
+    /// Actual cumulative spend to the end of this year, where observed.
+    pub actual_msek: Option<f64>,
+    /// "below", "inside" or "above" the P10–P90 corridor, where observed.
+    pub status: Option<&'static str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KommunForecast {
+    pub name: String,
+    pub npv_before: Summary,
+    pub npv_after: Summary,
+    pub prob_net_loss_before: f64,
+    pub prob_net_loss_after: f64,
+}
+
+/// The re-forecast.
+#[derive(Debug, Clone, Serialize)]
+pub struct Followup {
+    pub unit: &'static str,
+    pub runs: u64,
+    pub accepted: u64,
+    pub spent_to_date_msek: f64,
+    pub budget_msek: f64,
+    pub establishment_before: Summary,
+    pub establishment_after: Summary,
+    pub remaining_after: Summary,
+    pub duration_months_before: Summary,
+    pub duration_months_after: Summary,
+    /// P80 of the conditioned total minus the budget.
+    pub p80_contingency_msek: f64,
+    pub prob_cost_overrun_after: f64,
+    pub corridor: Vec<Corridor>,
+    pub kommuner: Vec<KommunForecast>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "only {accepted} of {runs} runs are consistent with the actuals: the observations lie outside what the scenario \
+     considers possible\n  fix: check the actuals and the scenario, widen tolerance_pct / tolerance_months, or raise --runs"
+)]
+pub struct TooFewRuns {
+    pub accepted: u64,
+    pub runs: u64,
+}
+
+/// Condition `runs` draws of `model` on `actuals` and re-forecast.
+pub fn followup(
+    scenario: &Scenario,
+    model: &Model,
+    actuals: &Actuals,
+    runs: u64,
+    seed: u64,
+    budget_msek: f64,
+) -> Result<Followup, TooFewRuns> {
+    let years = model.years().to_vec();
+    let start_t = (model.start_year() - years[0]) as usize;
+    let k = model.kommuner().len();
+    let plan = RunPlan::new(runs, seed, 0).expect("runs ≥ 1");
+    let spend: Vec<(usize, f64)> = actuals
+        .spend
+        .iter()
+        .map(|s| ((s.year - years[0]) as usize, s.establishment_msek))
+        .collect();
+    let phase_idx: Vec<(usize, f64)> = actuals
+        .milestones
+        .iter()
+        .map(|m| {
+            (
+                scenario
+                    .establishment
+                    .phases
+                    .iter()
+                    .position(|p| p.name == m.phase)
+                    .unwrap_or(0),
+                m.completed_month,
+            )
+        })
+        .collect();
+    let spent_to_date: f64 = actuals.spend.iter().map(|s| s.establishment_msek).sum();
+    let last_observed = actuals.spend.iter().map(|s| (s.year - years[0]) as usize).max();
+
+    let mut cum_all: Vec<Stat> = vec![Stat::default(); years.len()];
+    let (mut est_b, mut est_a, mut rem_a) = (Stat::default(), Stat::default(), Stat::default());
+    let (mut dur_b, mut dur_a) = (Stat::default(), Stat::default());
+    let mut npv_b: Vec<Stat> = vec![Stat::default(); k];
+    let mut npv_a: Vec<Stat> = vec![Stat::default(); k];
+    let mut loss_b = vec![Proportion::default(); k];
+    let mut loss_a = vec![Proportion::default(); k];
+    let mut over_a = Proportion::default();
+    let mut accepted = 0u64;
+    for_each_run(model, &plan, 0..plan.chunks(), |_, _, o| {
+        let by_year = o.establishment_by_year();
+        let mut cum = 0.0;
+        for (t, v) in by_year.iter().enumerate().skip(start_t) {
+            cum += v;
+            cum_all[t].push(cum);
+        }
+        est_b.push(o.establishment_msek);
+        dur_b.push(o.duration_months);
+        for kk in 0..k {
+            npv_b[kk].push(o.npv[kk]);
+            loss_b[kk].push(o.npv[kk] < 0.0);
+        }
+        let keep = spend.iter().all(|&(t, actual)| {
+            let tol = (actual * actuals.tolerance_pct / 100.0).max(actuals.tolerance_min_msek);
+            (by_year[t] - actual).abs() <= tol
+        }) && phase_idx
+            .iter()
+            .all(|&(i, month)| (model.phase_end_month(i, o.duration_months) - month).abs() <= actuals.tolerance_months);
+        if keep {
+            accepted += 1;
+            est_a.push(o.establishment_msek);
+            let spent_sim: f64 = last_observed.map_or(0.0, |last| by_year[start_t..=last].iter().sum());
+            rem_a.push(o.establishment_msek - spent_sim);
+            dur_a.push(o.duration_months);
+            over_a.push(o.establishment_msek > budget_msek);
+            for kk in 0..k {
+                npv_a[kk].push(o.npv[kk]);
+                loss_a[kk].push(o.npv[kk] < 0.0);
+            }
+        }
+        true
+    });
+    if accepted < 500 {
+        return Err(TooFewRuns { accepted, runs });
+    }
+    let actual_cum: BTreeMap<usize, f64> = {
+        let mut m = BTreeMap::new();
+        let mut c = 0.0;
+        let mut sorted = spend.clone();
+        sorted.sort_by_key(|s| s.0);
+        // Cumulative actuals are known only while every earlier year is observed.
+        for (expected, (t, v)) in (start_t..).zip(sorted) {
+            if t != expected {
+                break;
+            }
+            c += v;
+            m.insert(t, c);
+        }
+        m
+    };
+    let corridor = (start_t..years.len())
+        .filter(|&t| cum_all[t].moments.count() > 0)
+        .map(|t| {
+            let s = cum_all[t].summary();
+            let actual = actual_cum.get(&t).copied();
+            Corridor {
+                year: years[t],
+                p10_msek: s.p10,
+                p50_msek: s.p50,
+                p90_msek: s.p90,
+                actual_msek: actual,
+                status: actual.map(|a| {
+                    if a < s.p10 {
+                        "below"
+                    } else if a > s.p90 {
+                        "above"
+                    } else {
+                        "inside"
+                    }
+                }),
+            }
+        })
+        .collect();
+    let after = est_a.summary();
+    Ok(Followup {
+        unit: "MSEK",
+        runs,
+        accepted,
+        spent_to_date_msek: spent_to_date,
+        budget_msek,
+        establishment_before: est_b.summary(),
+        establishment_after: after,
+        remaining_after: rem_a.summary(),
+        duration_months_before: dur_b.summary(),
+        duration_months_after: dur_a.summary(),
+        p80_contingency_msek: after.p80 - budget_msek,
+        prob_cost_overrun_after: over_a.p(),
+        corridor,
+        kommuner: (0..k)
+            .map(|kk| KommunForecast {
+                name: model.kommuner()[kk].clone(),
+                npv_before: npv_b[kk].summary(),
+                npv_after: npv_a[kk].summary(),
+                prob_net_loss_before: loss_b[kk].p(),
+                prob_net_loss_after: loss_a[kk].p(),
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,83 @@
+//! Risk register and alternatives: the identities the issue asks for.
+
+use models::alternatives::apply;
+use models::scenario::Alternative;
+use models::{Model, Scenario};
+use sim::{DistSpec, RunPlan};
+
+fn per_run(s: &Scenario, runs: u64) -> Vec<(Vec<f64>, f64)> {
+    let model = Model::new(s).unwrap();
+    let plan = RunPlan::new(runs, 17, 1).unwrap();
+    let mut v = Vec::new();
+    models::run::for_each_run(&model, &plan, 0..plan.chunks(), |_, _, o| {
+        v.push((o.npv.clone(), o.establishment_msek));
+        true
+    });
+    v
+}
+
+#[test]
+fn a_risk_with_probability_zero_changes_nothing() {
+    let base = Scenario::default_ggvv();
+    let mut none = base.clone();
+    for r in &mut none.risk_register.as_mut().unwrap().risks {
+        r.existing.probability_pct = 0.0;
+        r.new.probability_pct = 0.0;
+    }
+    let mut without = base.clone();
+    without.risk_register = None;
+    assert_eq!(per_run(&none, 5000), per_run(&without, 5000));
+}
+
+#[test]
+fn a_certain_risk_with_a_fixed_impact_adds_exactly_that_impact() {
+    let base = Scenario::default_ggvv();
+    let mut off = base.clone();
+    for r in &mut off.risk_register.as_mut().unwrap().risks {
+        r.existing.probability_pct = 0.0;
+    }
+    let mut certain = off.clone();
+    let r = &mut certain.risk_register.as_mut().unwrap().risks[0];
+    r.existing.probability_pct = 100.0;
+    r.existing.cost_msek = DistSpec::Fixed { value: 2.5 };
+    r.existing.delay_months = DistSpec::Fixed { value: 0.0 };
+    for ((_, a), (_, b)) in per_run(&off, 3000).iter().zip(per_run(&certain, 3000).iter()) {
+        assert!((b - a - 2.5).abs() < 1e-9, "{a} -> {b}");
+    }
+}
+
+#[test]
+fn an_alternative_identical_to_the_default_compares_as_exactly_equal() {
+    let s = Scenario::default_ggvv();
+    let same = Alternative {
+        name: "same".into(),
+        seed_wording: String::new(),
+        savings_capture_pct: 100.0,
+        establishment_effort_pct: 100.0,
+        planned_months: s.establishment.planned_months,
+        reversibility: String::new(),
+    };
+    let mut plain = s.clone();
+    plain.alternatives.clear();
+    assert_eq!(per_run(&apply(&s, &same), 4000), per_run(&plain, 4000));
+}
+
+#[test]
+fn less_capture_means_less_net_benefit_on_the_same_draws() {
+    let s = Scenario::default_ggvv();
+    let alt = |c: f64| Alternative {
+        name: "x".into(),
+        seed_wording: String::new(),
+        savings_capture_pct: c,
+        establishment_effort_pct: 100.0,
+        planned_months: 36.0,
+        reversibility: String::new(),
+    };
+    let (lo, hi) = (
+        per_run(&apply(&s, &alt(50.0)), 2000),
+        per_run(&apply(&s, &alt(100.0)), 2000),
+    );
+    for ((a, _), (b, _)) in lo.iter().zip(&hi) {
+        assert!(a.iter().sum::<f64>() < b.iter().sum::<f64>());
+    }
+}
