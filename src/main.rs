@@ -40,6 +40,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Board report: rapport.html with charts, charts/*.svg+png, summary.md, riskkalkyl.xlsx.
+    Report(ReportArgs),
     /// What drives the risk: tornado, rank contributions, Sobol indices, EVPPI per input group.
     Sensitivity(SensitivityArgs),
     /// Follow-up: condition on actual spend and milestones, re-forecast, control ranges.
@@ -257,6 +259,37 @@ fn parse_shard(s: &str) -> Result<Shard, String> {
         ));
     }
     Ok(Shard { index, count })
+}
+
+#[derive(clap::Args)]
+struct ReportArgs {
+    /// Number of simulated runs (fewer than `run`'s default: the charts need less precision).
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u64).range(1..))]
+    runs: u64,
+    /// Master seed: the same seed and runs give the numbers `run` gives.
+    #[arg(long, default_value_t = 20270101)]
+    seed: u64,
+    /// Worker threads (0 = one per core).
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Establishment budget in MSEK. Default: the scenario's, else the förstudie's estimate.
+    #[arg(long, value_name = "MSEK")]
+    budget_msek: Option<f64>,
+    /// Language of the report.
+    #[arg(long, value_enum, default_value = "sv")]
+    lang: ReportLang,
+    /// Output directory.
+    #[arg(long, default_value = "rapport")]
+    out: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ReportLang {
+    Sv,
+    En,
 }
 
 /// A failure and its exit code.
@@ -513,6 +546,56 @@ fn merge(args: MergeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+fn report(args: ReportArgs, scenario: &Scenario, text: &str) -> Result<(), Failure> {
+    let model = Model::new(scenario)?;
+    let budget = match args.budget_msek {
+        Some(b) if !(b.is_finite() && b > 0.0) => {
+            return Err(Failure::Input(format!(
+                "--budget-msek {b}: the budget must be a positive number of MSEK"
+            )));
+        }
+        Some(b) => b,
+        None => model.budget_msek(),
+    };
+    let plan = RunPlan::new(args.runs, args.seed, args.threads).map_err(|e| Failure::Input(e.to_string()))?;
+    let mut files = OutputSet::new(&args.out)?;
+    let result = models::run::simulate_with_cumulative(&model, &plan, 0..plan.chunks(), budget)
+        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    let info = RunInfo {
+        scenario: scenario.meta.name.clone(),
+        runs: args.runs,
+        seed: args.seed,
+        horizon_year: scenario.years.horizon_year,
+        npv_base_year: model.npv_base_year(),
+        discount_rate_pct: model.discount_rate_pct(),
+    };
+    let lang = match args.lang {
+        ReportLang::Sv => reports::format::Lang::Sv,
+        ReportLang::En => reports::format::Lang::En,
+    };
+    let data = reports::report::ReportData::new(lang, &info, scenario, text, &model, &result);
+    let charts = reports::chart::all(&data).map_err(|e| Failure::Runtime(e.to_string()))?;
+    for c in &charts {
+        files.add(&format!("charts/{}.svg", c.name), c.svg.as_bytes())?;
+        files.add(&format!("charts/{}.png", c.name), &c.png)?;
+    }
+    files.add("rapport.html", reports::html::page(&data, &charts).as_bytes())?;
+    files.add("summary.md", reports::markdown::summary(&data).as_bytes())?;
+    let xlsx = reports::xlsx::workbook(&data).map_err(|e| Failure::Runtime(e.to_string()))?;
+    files.add("riskkalkyl.xlsx", &xlsx)?;
+    let written = files.commit()?;
+    if !args.quiet {
+        print(&reports::markdown::summary(&data))?;
+        eprintln!(
+            "wrote {} files to {} (rapport.html, summary.md, riskkalkyl.xlsx, {} charts as SVG and PNG)",
+            written.len(),
+            args.out.display(),
+            charts.len()
+        );
+    }
+    Ok(())
+}
+
 /// Tell the user when the correlation matrix was repaired, and how far it moved.
 fn note_repair(model: &Model, quiet: bool) {
     if let Some(r) = model.correlation().and_then(|(rc, _)| rc.repair())
@@ -701,6 +784,10 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
             let model = Model::new(&s)?;
             let report = bench::run(&args, &s, &model).map_err(|e| Failure::Runtime(e.to_string()))?;
             print(&if args.json { report.to_json() } else { report.to_text() })
+        }
+        Command::Report(args) => {
+            let (s, text) = load(&cli.scenario)?;
+            report(args, &s, &text)
         }
     }
 }

@@ -26,6 +26,11 @@ pub struct RunResult {
     /// Yearly net benefit and joint cost, `[k * years + t]`, the total as the last kommun.
     pub net_yearly: Vec<Stat>,
     pub joint_yearly: Vec<Stat>,
+    /// Cumulative net benefit from the base year to each year, same layout as `net_yearly`.
+    /// Kept only by [`simulate_with_cumulative`] (the board report's payback charts); empty
+    /// otherwise, so plain runs pay nothing for it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cum_yearly: Vec<Stat>,
     pub establishment: Stat,
     pub overrun: Proportion,
     pub duration_months: Stat,
@@ -60,7 +65,7 @@ pub struct ChunkMeans {
 pub const MIN_CHUNKS_FOR_LHS_SE: u64 = 10;
 
 impl RunResult {
-    fn new(model: &Model, budget_msek: f64) -> RunResult {
+    fn new(model: &Model, budget_msek: f64, cumulative: bool) -> RunResult {
         let k = model.kommuner().len() + 1;
         let n = model.years().len();
         RunResult {
@@ -73,6 +78,11 @@ impl RunResult {
             payback: vec![vec![0; n + 1]; k],
             net_yearly: vec![Stat::default(); k * n],
             joint_yearly: vec![Stat::default(); k * n],
+            cum_yearly: if cumulative {
+                vec![Stat::default(); k * n]
+            } else {
+                Vec::new()
+            },
             establishment: Stat::default(),
             overrun: Proportion::default(),
             duration_months: Stat::default(),
@@ -136,6 +146,11 @@ impl RunResult {
         pairs(&mut self.npv, &o.npv);
         pairs(&mut self.net_yearly, &o.net_yearly);
         pairs(&mut self.joint_yearly, &o.joint_yearly);
+        if self.cum_yearly.is_empty() {
+            self.cum_yearly = o.cum_yearly.clone();
+        } else {
+            pairs(&mut self.cum_yearly, &o.cum_yearly);
+        }
         self.net_loss.iter_mut().zip(&o.net_loss).for_each(|(x, y)| x.merge(y));
         for (a, b) in self.payback.iter_mut().zip(&o.payback) {
             a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
@@ -216,6 +231,19 @@ impl RunResult {
         put(o.establishment_msek);
         put(o.duration_months);
         put(o.saving_share_full);
+        if !self.cum_yearly.is_empty() {
+            for k in 0..=k_count {
+                let mut cum = 0.0;
+                for t in 0..n {
+                    cum += if k < k_count {
+                        o.net[k * n + t]
+                    } else {
+                        (0..k_count).map(|j| o.net[j * n + t]).sum()
+                    };
+                    self.cum_yearly[k * n + t].push(cum);
+                }
+            }
+        }
         block.len += 1;
         if block.len == BLOCK {
             self.flush(block);
@@ -456,9 +484,32 @@ pub fn simulate_with_progress(
     opts: RunOptions,
     chunk_done: &(dyn Fn() + Sync),
 ) -> Result<RunResult, RunPlanError> {
+    simulate_inner(model, plan, chunks, budget_msek, opts, chunk_done, false)
+}
+
+/// As [`simulate`], and also keep [`RunResult::cum_yearly`]. The same draws: every other
+/// statistic equals `simulate`'s to the bit.
+pub fn simulate_with_cumulative(
+    model: &Model,
+    plan: &RunPlan,
+    chunks: Range<u64>,
+    budget_msek: f64,
+) -> Result<RunResult, RunPlanError> {
+    simulate_inner(model, plan, chunks, budget_msek, RunOptions::default(), &|| {}, true)
+}
+
+fn simulate_inner(
+    model: &Model,
+    plan: &RunPlan,
+    chunks: Range<u64>,
+    budget_msek: f64,
+    opts: RunOptions,
+    chunk_done: &(dyn Fn() + Sync),
+    cumulative: bool,
+) -> Result<RunResult, RunPlanError> {
     let k = model.kommuner().len() + 1;
     let init = || {
-        let mut r = RunResult::new(model, budget_msek);
+        let mut r = RunResult::new(model, budget_msek, cumulative);
         r.sampling = opts.sampling;
         (r, None::<Box<Scratch>>)
     };
@@ -549,7 +600,7 @@ mod guard_tests {
         let model = Model::new(&Scenario::default_ggvv()).unwrap();
         let mut o = model.new_outcome();
         model.evaluate(&model.point_values(), &mut o);
-        let mut r = RunResult::new(&model, 1.0);
+        let mut r = RunResult::new(&model, 1.0, false);
         let mut block = Block::for_model(&model);
         r.record(&o, &mut block);
         for bad in [f64::NAN, f64::INFINITY, 2e9] {

@@ -14,3 +14,9 @@ pub mod tables;
 
 pub use json::{RunInfo, Summary};
 pub use output::{OutputError, OutputSet};
+pub mod chart;
+pub mod format;
+pub mod html;
+pub mod markdown;
+pub mod report;
+pub mod xlsx;

@@ -58,9 +58,11 @@ impl OutputSet {
         })
     }
 
-    /// Stage `name` (a plain file name chosen by the program, never by scenario content).
+    /// Stage `name` (a file name chosen by the program, never by scenario content; it may
+    /// sit in a subdirectory, "charts/a.svg", which is created).
     pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {
-        if name.is_empty() || name.starts_with('.') || name.contains(['/', '\\']) {
+        let plain = |part: &str| !part.is_empty() && !part.starts_with('.') && !part.contains('\\');
+        if !name.split('/').all(plain) {
             return Err(OutputError::Write {
                 path: self.dir.join(name),
                 source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a plain file name"),
@@ -100,10 +102,11 @@ impl OutputSet {
         }
         let created = create_dirs(&dir)?;
         self.created.extend(created);
+        let (parent, file_name) = (dir, name);
         let mut tmp = tempfile::Builder::new()
-            .prefix(&format!(".{name}."))
+            .prefix(&format!(".{file_name}."))
             .suffix(".tmp")
-            .tempfile_in(&dir)
+            .tempfile_in(&parent)
             .map_err(err)?;
         {
             let mut w = std::io::BufWriter::new(tmp.as_file_mut());

@@ -1,0 +1,157 @@
+//! Numbers as a reader expects them: Swedish (decimal comma, space between thousands, "mnkr",
+//! "−" for minus) or English (decimal point, comma between thousands, "MSEK").
+//!
+//! Rounding is half away from zero on the decimal value ([`crate::tables::round_dp`]), as a
+//! reader rounds a printed table.
+
+use rust_decimal::prelude::*;
+
+use crate::tables::round_dp;
+
+/// The report's language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Sv,
+    En,
+}
+
+impl Lang {
+    /// Pick the text for this language.
+    pub fn t<'a>(self, sv: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Sv => sv,
+            Lang::En => en,
+        }
+    }
+
+    /// The money unit: "mnkr" or "MSEK".
+    pub fn msek_unit(self) -> &'static str {
+        self.t("mnkr", "MSEK")
+    }
+}
+
+/// The percent sign after a number: " %" with a no-break space in Swedish, "%" in English.
+pub fn pct_sign(lang: Lang) -> &'static str {
+    lang.t("\u{a0}%", "%")
+}
+
+/// No-break space: keeps "1 234" and "27,5 mnkr" on one line in HTML and charts.
+pub const NBSP: char = '\u{a0}';
+
+/// `x` with `dp` decimals in the language's format, thousands grouped by `group`.
+fn number_with(x: f64, dp: u32, lang: Lang, group: char) -> String {
+    if !x.is_finite() {
+        return "–".into();
+    }
+    let d = round_dp(x, dp);
+    let negative = d.is_sign_negative() && !d.is_zero();
+    let text = format!("{:.*}", dp as usize, d.abs());
+    let (int, frac) = text.split_once('.').unwrap_or((&text, ""));
+    let mut grouped = String::new();
+    let digits: Vec<char> = int.chars().collect();
+    for (i, c) in digits.iter().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(match lang {
+                Lang::Sv => group,
+                Lang::En => ',',
+            });
+        }
+        grouped.push(*c);
+    }
+    let mut out = String::new();
+    if negative {
+        out.push('−');
+    }
+    out.push_str(&grouped);
+    if dp > 0 {
+        out.push(match lang {
+            Lang::Sv => ',',
+            Lang::En => '.',
+        });
+        out.push_str(frac);
+    }
+    out
+}
+
+/// `x` with `dp` decimals: "−1 234,5" (sv, no-break space) or "−1,234.5" (en).
+pub fn number(x: f64, dp: u32, lang: Lang) -> String {
+    number_with(x, dp, lang, NBSP)
+}
+
+/// As [`number`] with a plain space between thousands (Markdown, spreadsheets as text).
+pub fn number_plain(x: f64, dp: u32, lang: Lang) -> String {
+    number_with(x, dp, lang, ' ')
+}
+
+/// An amount of MSEK with one decimal and the unit: "27,5 mnkr" / "27.5 MSEK".
+pub fn msek(x: f64, lang: Lang) -> String {
+    format!("{}{NBSP}{}", number(x, 1, lang), lang.msek_unit())
+}
+
+/// A probability (0..1) as a percentage with one decimal: "3,3 %" / "3.3%". Estimates that
+/// round to 0.0 (also 0 hits: a Monte Carlo estimate cannot prove impossibility) read
+/// "<0,1 %", and values short of certainty that round to 100.0 read ">99,9 %".
+pub fn pct(p: f64, lang: Lang) -> String {
+    let sep = match lang {
+        Lang::Sv => NBSP.to_string(),
+        Lang::En => String::new(),
+    };
+    let v = p * 100.0;
+    if p >= 0.0 && round_dp(v, 1).is_zero() {
+        return format!("<{}{sep}%", number(0.1, 1, lang));
+    }
+    if p < 1.0 && round_dp(v, 1) == Decimal::ONE_HUNDRED {
+        return format!(">{}{sep}%", number(99.9, 1, lang));
+    }
+    format!("{}{sep}%", number(v, 1, lang))
+}
+
+/// Escape text for HTML and SVG.
+pub fn html_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swedish_numbers() {
+        let sv = |x, dp| number_plain(x, dp, Lang::Sv);
+        assert_eq!(sv(1234567.25, 1), "1 234 567,3");
+        assert_eq!(sv(-27.45, 1), "−27,5");
+        assert_eq!(sv(999.95, 1), "1 000,0");
+        assert_eq!(sv(0.0, 0), "0");
+        assert_eq!(sv(-0.04, 1), "0,0");
+        assert_eq!(sv(123.0, 0), "123");
+        assert_eq!(sv(1000.0, 0), "1 000");
+        assert_eq!(number(1000.0, 0, Lang::Sv), "1\u{a0}000");
+        assert_eq!(msek(27.46, Lang::Sv), "27,5\u{a0}mnkr");
+    }
+
+    #[test]
+    fn english_numbers() {
+        assert_eq!(number(1234567.25, 1, Lang::En), "1,234,567.3");
+        assert_eq!(msek(-3.0, Lang::En), "−3.0\u{a0}MSEK");
+    }
+
+    #[test]
+    fn percentages_never_hide_rare_outcomes() {
+        assert_eq!(pct(0.0333, Lang::Sv), "3,3\u{a0}%");
+        assert_eq!(pct(0.0, Lang::Sv), "<0,1\u{a0}%");
+        assert_eq!(pct(0.0002, Lang::Sv), "<0,1\u{a0}%");
+        assert_eq!(pct(0.99996, Lang::En), ">99.9%");
+        assert_eq!(pct(1.0, Lang::En), "100.0%");
+    }
+}

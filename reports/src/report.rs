@@ -1,0 +1,735 @@
+//! What the board report shows, gathered once from a run: every chart, table and sentence of
+//! `rapport.html`, `summary.md` and `riskkalkyl.xlsx` reads from a [`ReportData`], so the
+//! formats cannot disagree, and every figure that summary.json also has is taken from the
+//! same [`Summary`].
+
+use models::{Model, PointTables, RunResult, Scenario};
+use serde_json::Value;
+use sim::dist::Input;
+use sim::stats::Stat;
+
+use crate::format::Lang;
+use crate::json::{RunInfo, Summary};
+
+/// Draws per input for its P10/P50/P90 in the one-way sensitivity (tornado). 20 000 draws put
+/// the P10 within about ±0.4 percentile points (binomial standard error √(0.1·0.9/20 000)).
+pub const TORNADO_DRAWS: usize = 20_000;
+/// How many inputs the tornado shows (the largest swings).
+pub const TORNADO_TOP: usize = 10;
+/// Probability grid for S-curves and histograms: quantiles at (i + 0.5)/GRID.
+pub const GRID: usize = 1000;
+
+/// Percentile bands of one quantity per year, MSEK.
+#[derive(Debug, Clone, Default)]
+pub struct Bands {
+    pub p10: Vec<f64>,
+    pub p25: Vec<f64>,
+    pub p50: Vec<f64>,
+    pub p75: Vec<f64>,
+    pub p90: Vec<f64>,
+    pub mean: Vec<f64>,
+}
+
+impl Bands {
+    fn from_stats(stats: &[Stat]) -> Bands {
+        let mut b = Bands::default();
+        for s in stats {
+            let q = s.summary();
+            b.p10.push(q.p10);
+            b.p25.push(q.p25);
+            b.p50.push(q.p50);
+            b.p75.push(q.p75);
+            b.p90.push(q.p90);
+            b.mean.push(q.mean);
+        }
+        b
+    }
+}
+
+/// One kommun (or the GGVV total) in the report.
+#[derive(Debug, Clone)]
+pub struct KommunData {
+    pub name: String,
+    /// ASCII file-name part: "varnamo".
+    pub slug: String,
+    /// Net benefit per year (current − joint cost).
+    pub yearly: Bands,
+    /// Cumulative net benefit to each year.
+    pub cumulative: Bands,
+    /// Joint-operations cost per year.
+    pub joint: Bands,
+    /// The förstudie's calculation: the model with every input at its point value.
+    pub point_net: Vec<f64>,
+    pub point_cum: Vec<f64>,
+    /// NPV quantiles at (i + 0.5)/GRID, ascending.
+    pub npv_quantiles: Vec<f64>,
+    /// NPV at point values.
+    pub point_npv: f64,
+}
+
+/// One uncertain input of the scenario.
+#[derive(Debug, Clone)]
+pub struct InputRow {
+    /// Field path in the scenario file.
+    pub path: String,
+    /// A reader's name, with the unit.
+    pub label: String,
+    /// The distribution as written: "PERT 11–12–13".
+    pub dist: String,
+    pub point: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    /// Sources cited in the scenario file's comment for this input ("" if none).
+    pub source: String,
+}
+
+/// One bar of the tornado: total NPV with this input at its P10 and at its P90, the others at
+/// their medians.
+#[derive(Debug, Clone)]
+pub struct Swing {
+    pub input: usize,
+    pub npv_at_p10: f64,
+    pub npv_at_p90: f64,
+}
+
+impl Swing {
+    pub fn width(&self) -> f64 {
+        (self.npv_at_p90 - self.npv_at_p10).abs()
+    }
+}
+
+/// An allocation key: its name, description and share per kommun (0..1).
+#[derive(Debug, Clone)]
+pub struct KeyData {
+    pub name: String,
+    pub description: String,
+    pub shares: Vec<f64>,
+    /// Whether the scenario uses this key for the joint cost at full effect.
+    pub in_use: bool,
+}
+
+/// Everything the report formats show.
+#[derive(Debug, Clone)]
+pub struct ReportData {
+    pub lang: Lang,
+    pub info: RunInfo,
+    pub summary: Summary,
+    pub years: Vec<i32>,
+    pub start_year: i32,
+    /// The planned establishment years (start to planned end), as the charts shade them.
+    pub establishment_years: (i32, i32),
+    /// The kommuner, then the GGVV total last.
+    pub kommuner: Vec<KommunData>,
+    /// Establishment cost quantiles at (i + 0.5)/GRID.
+    pub establishment_quantiles: Vec<f64>,
+    pub establishment_point_msek: f64,
+    pub keys: Vec<KeyData>,
+    /// First full-effect year at plan, and the median GGVV joint cost that year.
+    pub full_effect_year: i32,
+    pub full_effect_joint_p50: f64,
+    pub inputs: Vec<InputRow>,
+    /// Total NPV with every input at its median: the tornado's centre.
+    pub tornado_base: f64,
+    /// The largest swings, largest first.
+    pub tornado: Vec<Swing>,
+    pub point_tables: PointTables,
+}
+
+/// ASCII file-name part of a name: lower case, å ä → a, ö → o, others to '-'.
+pub fn slug(name: &str) -> String {
+    let mut s = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'å' | 'ä' | 'á' | 'à' => 'a',
+            'ö' | 'ø' | 'ó' => 'o',
+            'é' | 'è' => 'e',
+            'ü' => 'u',
+            c if c.is_ascii_alphanumeric() => c,
+            _ => '-',
+        };
+        if !(c == '-' && s.ends_with('-')) {
+            s.push(c);
+        }
+    }
+    let s = s.trim_matches('-').to_string();
+    if s.is_empty() { "kommun".into() } else { s }
+}
+
+/// Slugs made unique by a numeric suffix where two names map to the same one.
+fn unique_slugs(names: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        let base = slug(n);
+        let mut s = base.clone();
+        let mut i = 2;
+        while out.contains(&s) {
+            s = format!("{base}-{i}");
+            i += 1;
+        }
+        out.push(s);
+    }
+    out
+}
+
+/// A number as a scenario file writes it (no trailing zeros), with a decimal comma in Swedish
+/// and "−" for minus.
+fn plain(x: f64, lang: Lang) -> String {
+    let s = format!("{x}");
+    let s = s.strip_suffix(".0").map(str::to_string).unwrap_or(s).replace('-', "−");
+    match lang {
+        Lang::Sv => s.replace('.', ","),
+        Lang::En => s,
+    }
+}
+
+/// The distribution of a spec in a few words, from its serialised form so any kind of
+/// distribution reads sensibly.
+pub fn dist_text(spec: &sim::DistSpec, lang: Lang) -> String {
+    let v = serde_json::to_value(spec).unwrap_or(Value::Null);
+    let Some(map) = v.as_object() else {
+        return String::new();
+    };
+    let kind = map.get("dist").and_then(Value::as_str).unwrap_or("");
+    let name = match kind {
+        "pert" => "PERT".to_string(),
+        "uniform" => lang.t("likformig", "uniform").to_string(),
+        "triangular" => lang.t("triangel", "triangular").to_string(),
+        "normal" => lang.t("normal", "normal").to_string(),
+        "lognormal" => "lognormal".to_string(),
+        "fixed" => lang.t("fast", "fixed").to_string(),
+        "ref_class_overrun" => lang.t("referensklass", "reference class").to_string(),
+        other => other.replace('_', " "),
+    };
+    let num = |k: &str| map.get(k).and_then(Value::as_f64);
+    let p = |x: f64| plain(x, lang);
+    match (num("min"), num("mode"), num("max")) {
+        (Some(a), Some(m), Some(b)) => return format!("{name} {}–{}–{}", p(a), p(m), p(b)),
+        (Some(a), None, Some(b)) => return format!("{name} {}–{}", p(a), p(b)),
+        _ => {}
+    }
+    if let (Some(tp), Some(bm), Some(bs), Some(bmin), Some(ts), Some(ta), Some(tc)) = (
+        num("tail_prob"),
+        num("body_mean"),
+        num("body_sd"),
+        num("body_min"),
+        num("tail_scale"),
+        num("tail_alpha"),
+        num("tail_cap"),
+    ) {
+        let share = crate::format::number_plain(tp * 100.0, 1, lang);
+        return match lang {
+            Lang::Sv => format!(
+                "{name}: normal (medel {}, sd {}, lägst {}); i {share} % av fallen Pareto från {} (index {}), högst {}",
+                p(bm),
+                p(bs),
+                p(bmin),
+                p(ts),
+                p(ta),
+                p(tc)
+            ),
+            Lang::En => format!(
+                "{name}: normal (mean {}, sd {}, at least {}); in {share}% of cases Pareto from {} (index {}), at most {}",
+                p(bm),
+                p(bs),
+                p(bmin),
+                p(ts),
+                p(ta),
+                p(tc)
+            ),
+        };
+    }
+    let params: Vec<String> = map
+        .iter()
+        .filter(|(k, _)| *k != "dist" && *k != "point")
+        .filter_map(|(k, v)| v.as_f64().map(|x| format!("{} {}", k.replace('_', " "), p(x))))
+        .collect();
+    format!("{name} ({})", params.join(", "))
+}
+
+/// A reader's name for an input, from its field path and the scenario's own names.
+pub fn input_label(path: &str, s: &Scenario, lang: Lang) -> String {
+    let index = |prefix: &str| -> Option<usize> { path.strip_prefix(prefix)?.split(']').next()?.parse().ok() };
+    if let Some(rate) = path.strip_prefix("growth_pct_per_year.") {
+        let cats: Vec<&str> = s
+            .categories
+            .iter()
+            .filter(|c| c.growth == rate)
+            .map(|c| c.name.as_str())
+            .collect();
+        let what = match cats.as_slice() {
+            [] => rate.to_string(),
+            [one] => one.to_string(),
+            [first, ..] => format!("{first} {}", lang.t("m.fl.", "etc.")),
+        };
+        return format!(
+            "{}: {what} (%/{})",
+            lang.t("Kostnadsökning", "Cost growth"),
+            lang.t("år", "yr")
+        );
+    }
+    match path {
+        "establishment.project_labour_msek" => {
+            return format!("{} ({})", lang.t("Projektarbete", "Project labour"), lang.msek_unit());
+        }
+        "establishment.parallel_running_msek_per_year" => {
+            return format!(
+                "{} ({}/{})",
+                lang.t("Parallell drift", "Parallel running"),
+                lang.msek_unit(),
+                lang.t("år", "yr")
+            );
+        }
+        "establishment.schedule_overrun_pct" => return lang.t("Tidsöverdrag (%)", "Schedule overrun (%)").into(),
+        "establishment.migration_overrun_pct" => {
+            return lang
+                .t("Kostnadsöverdrag i migreringen (%)", "Migration cost overrun (%)")
+                .into();
+        }
+        "staffing.strategic_fte" => {
+            return lang
+                .t("Strategiskt stöd (årsarbetare)", "Strategic support (FTE)")
+                .into();
+        }
+        _ => {}
+    }
+    if let Some(i) = index("establishment.phases[") {
+        let name = s.establishment.phases.get(i).map_or("?", |p| p.name.as_str());
+        return format!(
+            "{}: {name} ({})",
+            lang.t("Fasens längd", "Phase length"),
+            lang.t("mån", "months")
+        );
+    }
+    if let Some(i) = index("establishment.one_off[") {
+        let name = s.establishment.one_off.get(i).map_or("?", |p| p.name.as_str());
+        return format!("{name} ({})", lang.msek_unit());
+    }
+    if let Some(i) = index("savings[") {
+        let name = s.savings.get(i).map_or("?", |p| p.name.as_str());
+        return format!("{}: {name} (%)", lang.t("Besparing", "Saving"));
+    }
+    if let Some(i) = index("staffing.roles[") {
+        let name = s.staffing.roles.get(i).map_or("?", |p| p.name.as_str());
+        let unit = s.staffing.roles.get(i).map_or("", |r| r.volume.as_str());
+        let unit = match (lang, unit) {
+            (Lang::Sv, "employees") => "anställda",
+            (Lang::Sv, "servers") => "servrar",
+            (Lang::Sv, "pcs") => "datorer",
+            (Lang::Sv, "users") => "användare",
+            (Lang::Sv, "inhabitants") => "invånare",
+            (Lang::Sv, "network_units") => "nätverksenheter",
+            (_, u) => u,
+        };
+        return format!(
+            "{}: {name} ({unit} {})",
+            lang.t("Bemanning", "Staffing"),
+            lang.t("per årsarbetare", "per FTE")
+        );
+    }
+    if let Some(i) = index("risk_register.risks[") {
+        let area = s
+            .risk_register
+            .as_ref()
+            .and_then(|r| r.risks.get(i))
+            .map_or("?", |r| r.area.as_str());
+        let what = if path.ends_with(".occurs") {
+            lang.t("inträffar (slumptal 0–1)", "occurs (uniform draw 0–1)")
+                .to_string()
+        } else if path.ends_with("cost_msek") {
+            format!(
+                "{} ({})",
+                lang.t("kostnad om den inträffar", "cost if it occurs"),
+                lang.msek_unit()
+            )
+        } else if path.ends_with("delay_months") {
+            lang.t("försening om den inträffar (mån)", "delay if it occurs (months)")
+                .to_string()
+        } else {
+            path.rsplit('.').next().unwrap_or(path).to_string()
+        };
+        return format!("Risk {area}: {what}");
+    }
+    path.to_string()
+}
+
+/// The comment lines directly above line `i` (0-based), top to bottom.
+fn comment_above(lines: &[&str], i: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut j = i;
+    while j > 0 {
+        j -= 1;
+        let l = lines[j].trim();
+        if let Some(c) = l.strip_prefix('#') {
+            out.push(c.trim().to_string());
+        } else {
+            break;
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// Citations in a comment: "seed 000 4.2", "Flyvbjerg", "Green Book", and whether a figure is
+/// marked ASSUMPTION or FIT.
+fn citations(comment: &str, lang: Lang) -> String {
+    let mut found: Vec<String> = Vec::new();
+    let mut push = |s: String| {
+        if !found.contains(&s) {
+            found.push(s);
+        }
+    };
+    let words: Vec<&str> = comment.split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
+        if w.trim_start_matches('(').eq_ignore_ascii_case("seed")
+            && let Some(n) = words.get(i + 1)
+        {
+            let n = n.trim_end_matches([')', ',', ';', ':', '.']);
+            if n.len() == 3 && n.chars().all(|c| c.is_ascii_digit()) {
+                let mut cite = format!("seed {n}");
+                if let Some(sec) = words.get(i + 2) {
+                    let sec = sec.trim_end_matches([')', ',', ';', ':']).trim_end_matches('.');
+                    if !sec.is_empty() && sec.chars().all(|c| c.is_ascii_digit() || c == '.') {
+                        cite.push_str(&format!(" §{sec}"));
+                    }
+                }
+                push(cite);
+            }
+        }
+    }
+    for (needle, name) in [
+        ("Flyvbjerg", "Flyvbjerg m.fl."),
+        ("Green Book", "HM Treasury Green Book"),
+        ("SKR", "SKR"),
+    ] {
+        if comment.contains(needle) {
+            push(name.replace(" m.fl.", lang.t(" m.fl.", " et al.")));
+        }
+    }
+    if comment.contains("ASSUMPTION") {
+        push(lang.t("antagande", "assumption").into());
+    }
+    if comment.contains("FIT") {
+        push(
+            lang.t("anpassat till förstudiens tabeller", "fitted to the förstudie's tables")
+                .into(),
+        );
+    }
+    // "seed 000" adds nothing beside "seed 000 §4.2".
+    let bare: Vec<String> = found
+        .iter()
+        .filter(|c| found.iter().any(|d| d.starts_with(&format!("{c} §"))))
+        .cloned()
+        .collect();
+    found.retain(|c| !bare.contains(c));
+    found.join("; ")
+}
+
+/// Where an input is defined in the scenario text: its line, and the line of the array entry
+/// or table header it sits in.
+fn input_lines(path: &str, lines: &[&str]) -> (Option<usize>, Option<usize>) {
+    let leaf = path.rsplit('.').next().unwrap_or(path);
+    let header_of = |name: &str, nth: usize| -> Option<usize> {
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.trim() == format!("[[{name}]]") || l.trim() == format!("[{name}]"))
+            .nth(nth)
+            .map(|(i, _)| i)
+    };
+    // The table the input lives in: "a.b[2].c" → header "a.b", entry 2.
+    let parent = &path[..path.len() - leaf.len()].trim_end_matches('.');
+    let (table, nth) = match parent.rsplit_once('[') {
+        Some((t, rest)) => (t.to_string(), rest.trim_end_matches(']').parse().unwrap_or(0)),
+        None => (parent.to_string(), 0),
+    };
+    let header = if table.is_empty() { None } else { header_of(&table, nth) };
+    let from = header.unwrap_or(0);
+    let key_line = lines
+        .iter()
+        .enumerate()
+        .skip(from)
+        .find(|(_, l)| l.trim_start().starts_with(&format!("{leaf} =")))
+        .map(|(i, _)| i);
+    (key_line, header)
+}
+
+/// The sources the scenario file cites for an input: in the comment above its line, else
+/// above its table or array entry, else above the first entry of its array.
+pub fn input_source(path: &str, scenario_text: &str, lang: Lang) -> String {
+    let lines: Vec<&str> = scenario_text.lines().collect();
+    let (key, header) = input_lines(path, &lines);
+    let mut tried = Vec::new();
+    if let Some(k) = key {
+        tried.push(comment_above(&lines, k).join(" "));
+    }
+    if let Some(h) = header {
+        tried.push(comment_above(&lines, h).join(" "));
+        // Later entries of an array usually share the first entry's comment.
+        if let Some(name) = lines[h].trim().strip_prefix("[[").and_then(|l| l.strip_suffix("]]"))
+            && let Some(first) = lines.iter().position(|l| l.trim() == format!("[[{name}]]"))
+        {
+            tried.push(comment_above(&lines, first).join(" "));
+        }
+        // Then the tables it is nested in: [[staffing.roles]] → [staffing].
+        let mut table = lines[h].trim().trim_matches(['[', ']']).to_string();
+        while let Some((up, _)) = table.rsplit_once('.') {
+            table = up.to_string();
+            if let Some(i) = lines.iter().position(|l| l.trim() == format!("[{table}]")) {
+                tried.push(comment_above(&lines, i).join(" "));
+            }
+        }
+    }
+    tried
+        .iter()
+        .map(|c| citations(c, lang))
+        .find(|c| !c.is_empty())
+        .unwrap_or_default()
+}
+
+fn quantile_grid(stat: &Stat) -> Vec<f64> {
+    (0..GRID)
+        .map(|i| stat.sketch.quantile((i as f64 + 0.5) / GRID as f64))
+        .collect()
+}
+
+/// P10, P50 and P90 of each input from `TORNADO_DRAWS` draws (nearest rank, as the run's
+/// quantiles), from a stream of `seed` apart from the run's chunks.
+fn input_percentiles(inputs: &[Input], seed: u64) -> Vec<[f64; 3]> {
+    inputs
+        .iter()
+        .enumerate()
+        .map(|(i, input)| {
+            // Chunk indices from 2⁶² on are never reached by a run (runs < 2⁶² · 4096).
+            let mut rng = sim::chunk_rng(seed, (1u64 << 62) + i as u64);
+            let mut xs = vec![0.0; TORNADO_DRAWS];
+            input.fill(&mut rng, &mut xs);
+            xs.sort_by(f64::total_cmp);
+            let at = |q: f64| xs[(q * (TORNADO_DRAWS - 1) as f64).round() as usize];
+            [at(0.1), at(0.5), at(0.9)]
+        })
+        .collect()
+}
+
+impl ReportData {
+    /// Gather the report from a run made with [`models::run::simulate_with_cumulative`].
+    pub fn new(
+        lang: Lang,
+        info: &RunInfo,
+        scenario: &Scenario,
+        scenario_text: &str,
+        model: &Model,
+        r: &RunResult,
+    ) -> ReportData {
+        let summary = Summary::new(info, r);
+        let n = r.years.len();
+        let k_count = r.kommuner.len();
+        let mut point = model.new_outcome();
+        model.evaluate(&model.point_values(), &mut point);
+        let mut names = r.kommuner.clone();
+        names.push("GGVV".into());
+        let slugs = unique_slugs(&names);
+        let total_name = lang.t("GGVV totalt", "GGVV total");
+        let kommuner = (0..=k_count)
+            .map(|k| {
+                let point_net: Vec<f64> = (0..n)
+                    .map(|t| {
+                        if k < k_count {
+                            point.net[k * n + t]
+                        } else {
+                            (0..k_count).map(|j| point.net[j * n + t]).sum()
+                        }
+                    })
+                    .collect();
+                let point_cum = point_net
+                    .iter()
+                    .scan(0.0, |c, x| {
+                        *c += x;
+                        Some(*c)
+                    })
+                    .collect();
+                let cum = if r.cum_yearly.is_empty() {
+                    Bands::default()
+                } else {
+                    Bands::from_stats(&r.cum_yearly[k * n..(k + 1) * n])
+                };
+                KommunData {
+                    name: if k < k_count {
+                        names[k].clone()
+                    } else {
+                        total_name.into()
+                    },
+                    slug: slugs[k].clone(),
+                    yearly: Bands::from_stats(&r.net_yearly[k * n..(k + 1) * n]),
+                    cumulative: cum,
+                    joint: Bands::from_stats(&r.joint_yearly[k * n..(k + 1) * n]),
+                    point_net,
+                    point_cum,
+                    npv_quantiles: quantile_grid(&r.npv[k]),
+                    point_npv: if k < k_count {
+                        point.npv[k]
+                    } else {
+                        point.npv.iter().sum()
+                    },
+                }
+            })
+            .collect();
+
+        // Inputs, their percentiles and the one-way swings around the medians.
+        let specs = scenario.inputs();
+        let pcts = input_percentiles(model.inputs(), info.seed);
+        let inputs: Vec<InputRow> = specs
+            .iter()
+            .zip(model.inputs())
+            .zip(&pcts)
+            .map(|(((path, spec), input), p)| InputRow {
+                path: path.clone(),
+                label: input_label(path, scenario, lang),
+                dist: dist_text(spec, lang),
+                point: input.point,
+                p10: p[0],
+                p50: p[1],
+                p90: p[2],
+                source: input_source(path, scenario_text, lang),
+            })
+            .collect();
+        let mut out = model.new_outcome();
+        let mut total_npv = |x: &[f64]| {
+            model.evaluate(x, &mut out);
+            out.npv.iter().sum::<f64>()
+        };
+        let medians: Vec<f64> = pcts.iter().map(|p| p[1]).collect();
+        let tornado_base = total_npv(&medians);
+        let mut swings: Vec<Swing> = (0..medians.len())
+            .map(|i| {
+                let mut x = medians.clone();
+                x[i] = pcts[i][0];
+                let lo = total_npv(&x);
+                x[i] = pcts[i][2];
+                let hi = total_npv(&x);
+                Swing {
+                    input: i,
+                    npv_at_p10: lo,
+                    npv_at_p90: hi,
+                }
+            })
+            .collect();
+        swings.sort_by(|a, b| b.width().total_cmp(&a.width()).then(a.input.cmp(&b.input)));
+        swings.truncate(TORNADO_TOP);
+
+        // Allocation keys, and the joint cost they split in the first full-effect year.
+        let full_key: Vec<&String> = scenario
+            .allocation
+            .full_effect_weights_pct
+            .iter()
+            .filter(|(_, w)| **w > 0.0)
+            .map(|(k, _)| k)
+            .collect();
+        let keys = scenario
+            .keys
+            .iter()
+            .map(|(name, key)| KeyData {
+                name: name.clone(),
+                description: key.description.clone().unwrap_or_else(|| name.clone()),
+                shares: scenario
+                    .kommuner
+                    .iter()
+                    .map(|k| key.shares_pct.get(&k.name).copied().unwrap_or(0.0) / 100.0)
+                    .collect(),
+                in_use: full_key.len() == 1 && full_key[0] == name,
+            })
+            .collect();
+        let planned_years = (scenario.establishment.planned_months / 12.0).ceil() as i32;
+        let full_effect_year = (scenario.years.start_year + planned_years + 1).min(scenario.years.horizon_year);
+        let t_full = (full_effect_year - scenario.years.base_year) as usize;
+        let full_effect_joint_p50 = r.joint_yearly[k_count * n + t_full].summary().p50;
+
+        ReportData {
+            lang,
+            info: info.clone(),
+            summary,
+            years: r.years.clone(),
+            start_year: scenario.years.start_year,
+            establishment_years: (
+                scenario.years.start_year,
+                (scenario.years.start_year + planned_years - 1).max(scenario.years.start_year),
+            ),
+            kommuner,
+            establishment_quantiles: quantile_grid(&r.establishment),
+            establishment_point_msek: point.establishment_msek,
+            keys,
+            full_effect_year,
+            full_effect_joint_p50,
+            inputs,
+            tornado_base,
+            tornado: swings,
+            point_tables: model.point_tables(),
+        }
+    }
+
+    /// The kommuner without the total.
+    pub fn kommuner_only(&self) -> &[KommunData] {
+        &self.kommuner[..self.kommuner.len() - 1]
+    }
+
+    pub fn total(&self) -> &KommunData {
+        &self.kommuner[self.kommuner.len() - 1]
+    }
+
+    /// The summary.json entry of kommun `k` (the total last).
+    pub fn kommun_summary(&self, k: usize) -> &crate::json::KommunSummary {
+        self.summary.kommuner.get(k).unwrap_or(&self.summary.total)
+    }
+
+    /// First year of the NPV sum: the start of the establishment.
+    pub fn npv_years(&self) -> (i32, i32) {
+        (self.start_year, self.info.horizon_year)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_ascii_and_unique() {
+        let names: Vec<String> = ["Värnamo", "Gnosjö", "Gnosjo", "Å / Ö"].map(String::from).to_vec();
+        assert_eq!(unique_slugs(&names), ["varnamo", "gnosjo", "gnosjo-2", "a-o"]);
+    }
+
+    #[test]
+    fn sources_come_from_the_scenario_comments() {
+        let s = Scenario::default_ggvv();
+        let text = models::DEFAULT_SCENARIO;
+        let src = |p: &str| input_source(p, text, Lang::Sv);
+        assert_eq!(src("establishment.project_labour_msek"), "seed 000 §4.2");
+        assert!(src("establishment.phases[2].duration_months").contains("seed 004"));
+        assert!(
+            src("savings[1].rate_pct").contains("seed 000 §4.3"),
+            "{}",
+            src("savings[1].rate_pct")
+        );
+        assert!(src("establishment.migration_overrun_pct").contains("Flyvbjerg"));
+        assert!(src("growth_pct_per_year.high").contains("seed 000 §4.1"));
+        for (path, _) in s.inputs() {
+            assert!(!src(&path).is_empty(), "{path} has no source");
+        }
+    }
+
+    #[test]
+    fn labels_and_distributions_read_well() {
+        let s = Scenario::default_ggvv();
+        let labels: Vec<String> = s.inputs().iter().map(|(p, _)| input_label(p, &s, Lang::Sv)).collect();
+        assert!(labels.contains(&"Projektarbete (mnkr)".to_string()), "{labels:?}");
+        assert!(labels.iter().all(|l| !l.contains('[')), "{labels:?}");
+        let d = dist_text(&s.establishment.project_labour_msek, Lang::Sv);
+        assert_eq!(d, "PERT 11–12–13");
+        let d = dist_text(&s.establishment.migration_overrun_pct, Lang::Sv);
+        assert!(
+            d.starts_with("referensklass: normal (medel −8,") && d.contains("högst 500"),
+            "{d}"
+        );
+        let d = dist_text(&s.establishment.parallel_running_msek_per_year, Lang::Sv);
+        assert_eq!(d, "PERT 4,5–6,3–10");
+    }
+}
