@@ -887,9 +887,35 @@ impl Scenario {
             .map(|i| hi(&format!("establishment.phases[{i}].duration_months")))
             .sum();
         let schedule = 1.0 + hi("establishment.schedule_overrun_pct") / 100.0;
-        let d_max = e.planned_months * (phases_hi / point_sum) * schedule;
+        // The risk register's delays add to the duration, its costs to the extras.
+        let (mut risk_delays, mut risk_costs) = (Vec::new(), Vec::new());
+        if let Some(reg) = &self.risk_register {
+            let case = if reg.data_centre == "new" { "new" } else { "existing" };
+            for (i, r) in reg.risks.iter().enumerate() {
+                let base = format!("risk_register.risks[{i}].{case}");
+                risk_delays.push((
+                    format!("{base}.delay_months"),
+                    hi(&format!("{base}.delay_months")).max(0.0),
+                ));
+                risk_costs.push((format!("{base}.cost_msek"), hi(&format!("{base}.cost_msek")).max(0.0)));
+                if r.mitigation.applied {
+                    risk_costs.push((
+                        format!("risk_register.risks[{i}].mitigation.cost_msek"),
+                        r.mitigation.cost_msek,
+                    ));
+                }
+            }
+        }
+        let delay_max: f64 = risk_delays.iter().map(|d| d.1).sum();
+        let d_max = e.planned_months * (phases_hi / point_sum) * schedule + delay_max;
         if !(d_max <= MAX_ESTABLISHMENT_MONTHS) {
-            let path = if schedule >= phases_hi / point_sum {
+            let path = if delay_max > d_max / 2.0 {
+                risk_delays
+                    .iter()
+                    .fold(&risk_delays[0], |a, b| if b.1 > a.1 { b } else { a })
+                    .0
+                    .clone()
+            } else if schedule >= phases_hi / point_sum {
                 "establishment.schedule_overrun_pct".to_string()
             } else {
                 longest
@@ -991,6 +1017,7 @@ impl Scenario {
             let v = hi(&p) * overrun;
             extras.push((p, v));
         }
+        extras.extend(risk_costs);
         let extras_max: f64 = extras.iter().map(|x| x.1).sum();
         if !(extras_max <= 1e6) {
             let worst = extras.iter().fold(&extras[0], |a, b| if b.1 > a.1 { b } else { a });
