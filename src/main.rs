@@ -281,6 +281,10 @@ struct ReportArgs {
     /// Output directory.
     #[arg(long, default_value = "rapport")]
     out: PathBuf,
+    /// Runs for each decision analysis in the report (value of information, keys, organisation
+    /// form, data centre, membership, alternatives, risk register); 0 leaves them out.
+    #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
+    analysis_runs: u64,
     /// Print nothing but errors.
     #[arg(long)]
     quiet: bool,
@@ -546,6 +550,35 @@ fn merge(args: MergeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The decision analyses the report shows, each on `runs` draws (none when `runs` is 0).
+fn decision_analyses(
+    s: &Scenario,
+    model: &Model,
+    runs: u64,
+    seed: u64,
+    budget: f64,
+) -> Result<reports::analyses::Analyses, Failure> {
+    let mut a = reports::analyses::Analyses {
+        runs,
+        ..Default::default()
+    };
+    if runs == 0 {
+        return Ok(a);
+    }
+    a.sensitivity = Some(models::sensitivity::analyse(s, model, runs.max(1000), seed, 2048));
+    if let Some(d) = &s.decision {
+        a.keys = Some(models::decision::compare_keys(s, model, d, runs, seed));
+        a.organisation = Some(models::decision::compare_organisation(s, model, d, runs, seed, budget));
+        a.data_centre = models::decision::compare_data_centre(s, model, d, runs, seed);
+        a.membership = models::decision::compare_membership(s, model, d, runs, seed);
+    }
+    if !s.alternatives.is_empty() {
+        a.alternatives = Some(models::alternatives::compare_alternatives(s, runs, seed)?);
+    }
+    a.risks = models::alternatives::analyse_risks(s, runs, seed, budget)?;
+    Ok(a)
+}
+
 fn report(args: ReportArgs, scenario: &Scenario, text: &str) -> Result<(), Failure> {
     let model = Model::new(scenario)?;
     let budget = match args.budget_msek {
@@ -579,7 +612,12 @@ fn report(args: ReportArgs, scenario: &Scenario, text: &str) -> Result<(), Failu
         files.add(&format!("charts/{}.svg", c.name), c.svg.as_bytes())?;
         files.add(&format!("charts/{}.png", c.name), &c.png)?;
     }
-    files.add("rapport.html", reports::html::page(&data, &charts).as_bytes())?;
+    let analyses = decision_analyses(scenario, &model, args.analysis_runs, args.seed, budget)?;
+    let extra = reports::analyses::html_sections(&analyses, lang);
+    files.add(
+        "rapport.html",
+        reports::html::page_with(&data, &charts, &extra).as_bytes(),
+    )?;
     files.add("summary.md", reports::markdown::summary(&data).as_bytes())?;
     let xlsx = reports::xlsx::workbook(&data).map_err(|e| Failure::Runtime(e.to_string()))?;
     files.add("riskkalkyl.xlsx", &xlsx)?;

@@ -14,7 +14,17 @@ fn riskkalkyl() -> Command {
 fn report_to(dir: &Path, lang: &str) {
     riskkalkyl()
         .args([
-            "report", "--runs", RUNS, "--seed", SEED, "--quiet", "--lang", lang, "--out",
+            "report",
+            "--runs",
+            RUNS,
+            "--seed",
+            SEED,
+            "--quiet",
+            "--lang",
+            lang,
+            "--analysis-runs",
+            "2000",
+            "--out",
         ])
         .arg(dir)
         .assert()
@@ -129,6 +139,28 @@ fn report_writes_every_file_and_swedish_text() {
         );
     }
     assert!(html.contains("Med 80\u{a0}% sannolikhet blir engångskostnaden"));
+    // The decision analyses of the default scenario are in the report.
+    for id in [
+        "vardeavinformation",
+        "nycklar",
+        "organisationsform",
+        "datacenter",
+        "medlemskap",
+        "handlingsalternativ",
+        "riskregister",
+    ] {
+        assert!(html.contains(&format!("<section id=\"{id}\">")), "section {id} missing");
+    }
+    let register = html
+        .split("<section id=\"riskregister\">")
+        .nth(1)
+        .unwrap()
+        .split("</section>")
+        .next()
+        .unwrap();
+    // A header row and Atea's nine areas (seed 004).
+    assert_eq!(register.matches("<tr>").count(), 10, "{register}");
+    assert!(register.contains("Styrning och beslutsfattande") && register.contains("Förändringstakt"));
     let xlsx = std::fs::read(tmp.path().join("riskkalkyl.xlsx")).unwrap();
     assert_eq!(&xlsx[..2], b"PK");
 }

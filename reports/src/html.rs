@@ -314,6 +314,11 @@ fn inputs_table(d: &ReportData) -> String {
 
 /// The whole page.
 pub fn page(d: &ReportData, charts: &[Chart]) -> String {
+    page_with(d, charts, "")
+}
+
+/// [`page`] with `extra` sections (the decision analyses) before the assumptions.
+pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
     let l = d.lang;
     let s = &d.summary;
     let (y0, y1) = d.npv_years();
@@ -516,6 +521,8 @@ pub fn page(d: &ReportData, charts: &[Chart]) -> String {
         o.push_str(&figure(c, ""));
     }
     o.push_str("</section>\n");
+
+    o.push_str(extra);
 
     // 6. Assumptions.
     let _ = writeln!(

@@ -1,6 +1,7 @@
 //! Turning run results into files and tables: one module per output format.
 
 pub mod alternatives;
+pub mod analyses;
 pub mod compare;
 pub mod console;
 pub mod csv;
