@@ -26,7 +26,7 @@ pub struct Group {
 
 /// The input groups of a scenario, from its structure: each saving post, migration (overrun
 /// and migration one-offs), schedule (phase durations and schedule overrun), parallel running,
-/// project labour, other one-off costs, staffing, cost growth.
+/// project labour, other one-off costs, staffing, cost growth, the risk register.
 pub fn groups(s: &Scenario, model: &Model) -> Vec<Group> {
     let names = model.input_names();
     let find = |pred: &dyn Fn(&str) -> bool| -> Vec<usize> {
@@ -79,6 +79,10 @@ pub fn groups(s: &Scenario, model: &Model) -> Vec<Group> {
     g.push(Group {
         name: "Kostnadsutveckling".into(),
         inputs: find(&|n| n.starts_with("growth_pct_per_year.")),
+    });
+    g.push(Group {
+        name: "Riskregistret (Ateas nio riskområden)".into(),
+        inputs: find(&|n| n.starts_with("risk_register.")),
     });
     g.retain(|x| !x.inputs.is_empty());
     g
