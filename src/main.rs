@@ -732,6 +732,10 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
                 let mut files = OutputSet::new(dir)?;
                 files.add("followup.json", reports::followup::to_json(&f).as_bytes())?;
                 files.add("corridor.csv", reports::followup::corridor_csv(&f).as_bytes())?;
+                let chart = reports::chart::corridor(&f, reports::format::Lang::Sv)
+                    .map_err(|e| Failure::Runtime(e.to_string()))?;
+                files.add("styrintervall.svg", chart.svg.as_bytes())?;
+                files.add("styrintervall.png", &chart.png)?;
                 files.commit()?;
             }
             print(&if a.json {

@@ -267,6 +267,10 @@ fn followup_reads_actuals_and_writes_control_ranges() {
         .assert()
         .success()
         .stdout(predicate::str::contains("Control range"));
+    let png = std::fs::read(tmp.path().join("f/styrintervall.png")).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    let svg = std::fs::read_to_string(tmp.path().join("f/styrintervall.svg")).unwrap();
+    assert!(svg.contains("Följer etableringen sin plan?"));
     let csv = std::fs::read_to_string(tmp.path().join("f/corridor.csv")).unwrap();
     assert!(csv.lines().nth(1).unwrap().starts_with("2027,"));
     std::fs::write(&actuals, "[[spend]]\nyear = 2027\nestablishment_msek = -1\n").unwrap();
