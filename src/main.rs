@@ -341,6 +341,17 @@ fn decision_setup(s: &Scenario) -> Result<(Model, models::decision::DecisionSett
     Ok((model, d))
 }
 
+/// The `--budget-msek` given, checked, or the model's default budget.
+fn budget_or_default(given: Option<f64>, model: &Model) -> Result<f64, Failure> {
+    match given {
+        Some(b) if !(b.is_finite() && b > 0.0) => Err(Failure::Input(format!(
+            "--budget-msek {b}: the budget must be a positive number of MSEK"
+        ))),
+        Some(b) => Ok(b),
+        None => Ok(model.budget_msek()),
+    }
+}
+
 fn print(text: &str) -> Result<(), Failure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -354,15 +365,7 @@ fn print(text: &str) -> Result<(), Failure> {
 
 fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
     let model = Model::new(scenario)?;
-    let budget = match args.budget_msek {
-        Some(b) if !(b.is_finite() && b > 0.0) => {
-            return Err(Failure::Input(format!(
-                "--budget-msek {b}: the budget must be a positive number of MSEK"
-            )));
-        }
-        Some(b) => b,
-        None => model.budget_msek(),
-    };
+    let budget = budget_or_default(args.budget_msek, &model)?;
     let target = match (args.until_se, args.until_se_prob) {
         (None, _) => None,
         (Some(x), p) if x.is_finite() && x > 0.0 && p.is_finite() && p > 0.0 => Some(SeTarget { npv_msek: x, prob: p }),
@@ -581,15 +584,7 @@ fn decision_analyses(
 
 fn report(args: ReportArgs, scenario: &Scenario, text: &str) -> Result<(), Failure> {
     let model = Model::new(scenario)?;
-    let budget = match args.budget_msek {
-        Some(b) if !(b.is_finite() && b > 0.0) => {
-            return Err(Failure::Input(format!(
-                "--budget-msek {b}: the budget must be a positive number of MSEK"
-            )));
-        }
-        Some(b) => b,
-        None => model.budget_msek(),
-    };
+    let budget = budget_or_default(args.budget_msek, &model)?;
     let plan = RunPlan::new(args.runs, args.seed, args.threads).map_err(|e| Failure::Input(e.to_string()))?;
     let mut files = OutputSet::new(&args.out)?;
     let result = models::run::simulate_with_cumulative(&model, &plan, 0..plan.chunks(), budget)
@@ -717,15 +712,7 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
                 ))
             })?;
             let actuals = models::followup::Actuals::from_toml(&text, &name, &s)?;
-            let budget = match a.budget_msek {
-                Some(b) if !(b.is_finite() && b > 0.0) => {
-                    return Err(Failure::Input(format!(
-                        "--budget-msek {b}: the budget must be a positive number of MSEK"
-                    )));
-                }
-                Some(b) => b,
-                None => model.budget_msek(),
-            };
+            let budget = budget_or_default(a.budget_msek, &model)?;
             let f = models::followup::followup(&s, &model, &actuals, a.runs, a.seed, budget)
                 .map_err(|e| Failure::Input(e.to_string()))?;
             if let Some(dir) = &a.out {

@@ -242,6 +242,55 @@ pub struct OptionResult {
     pub total_npv_mean: f64,
 }
 
+/// Per-option statistics on common draws: each kommun's NPV, P(loss), change against the
+/// first option and P(better), and the total.
+struct OptionStats {
+    npv: Vec<Vec<Stat>>,
+    change: Vec<Vec<Stat>>,
+    loss: Vec<Vec<Proportion>>,
+    better: Vec<Vec<Proportion>>,
+    totals: Vec<Stat>,
+}
+
+impl OptionStats {
+    fn new(options: usize, k: usize) -> OptionStats {
+        OptionStats {
+            npv: vec![vec![Stat::default(); k]; options],
+            change: vec![vec![Stat::default(); k]; options],
+            loss: vec![vec![Proportion::default(); k]; options],
+            better: vec![vec![Proportion::default(); k]; options],
+            totals: vec![Stat::default(); options],
+        }
+    }
+
+    /// One draw: `v[option][kommun]`, NPV in MSEK; option 0 is the reference.
+    fn push(&mut self, v: &[Vec<f64>]) {
+        for (p, row) in v.iter().enumerate() {
+            self.totals[p].push(row.iter().sum());
+            for (kk, &x) in row.iter().enumerate() {
+                self.npv[p][kk].push(x);
+                self.loss[p][kk].push(x < 0.0);
+                self.change[p][kk].push(x - v[0][kk]);
+                self.better[p][kk].push(x > v[0][kk]);
+            }
+        }
+    }
+
+    fn results(&self, names: impl Iterator<Item = String>) -> Vec<OptionResult> {
+        names
+            .enumerate()
+            .map(|(p, name)| OptionResult {
+                name,
+                npv: self.npv[p].iter().map(Stat::summary).collect(),
+                prob_net_loss: self.loss[p].iter().map(Proportion::p).collect(),
+                change: self.change[p].iter().map(Stat::summary).collect(),
+                prob_better: self.better[p].iter().map(Proportion::p).collect(),
+                total_npv_mean: self.totals[p].moments.mean(),
+            })
+            .collect()
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct KeysReport {
     pub unit: &'static str,
@@ -259,11 +308,7 @@ pub fn compare_keys(s: &Scenario, model: &Model, d: &DecisionSettings, runs: u64
     let paths = key_paths(s, d);
     let k = model.kommuner().len();
     let plan = RunPlan::new(runs, seed, 0).expect("runs ≥ 1");
-    let mut npv = vec![vec![Stat::default(); k]; paths.len()];
-    let mut change = vec![vec![Stat::default(); k]; paths.len()];
-    let mut loss = vec![vec![Proportion::default(); k]; paths.len()];
-    let mut better = vec![vec![Proportion::default(); k]; paths.len()];
-    let mut totals = vec![Stat::default(); paths.len()];
+    let mut stats = OptionStats::new(paths.len(), k);
     let mut buf = vec![vec![0.0; k]; paths.len()];
     let mut worst: f64 = 0.0;
     for_each_run(model, &plan, 0..plan.chunks(), |_, _, o| {
@@ -271,18 +316,10 @@ pub fn compare_keys(s: &Scenario, model: &Model, d: &DecisionSettings, runs: u64
             npv_under(model, o, path, &mut buf[p]);
         }
         let base_total: f64 = buf[0].iter().sum();
-        for p in 0..paths.len() {
-            let total: f64 = buf[p].iter().sum();
-            worst = worst.max((total - base_total).abs());
-            totals[p].push(total);
-            for kk in 0..k {
-                let v = buf[p][kk];
-                npv[p][kk].push(v);
-                loss[p][kk].push(v < 0.0);
-                change[p][kk].push(v - buf[0][kk]);
-                better[p][kk].push(v > buf[0][kk]);
-            }
+        for row in &buf {
+            worst = worst.max((row.iter().sum::<f64>() - base_total).abs());
         }
+        stats.push(&buf);
         true
     });
     KeysReport {
@@ -290,18 +327,7 @@ pub fn compare_keys(s: &Scenario, model: &Model, d: &DecisionSettings, runs: u64
         runs,
         seed,
         kommuner: model.kommuner().to_vec(),
-        options: paths
-            .iter()
-            .enumerate()
-            .map(|(p, path)| OptionResult {
-                name: path.name.clone(),
-                npv: npv[p].iter().map(Stat::summary).collect(),
-                prob_net_loss: loss[p].iter().map(Proportion::p).collect(),
-                change: change[p].iter().map(Stat::summary).collect(),
-                prob_better: better[p].iter().map(Proportion::p).collect(),
-                total_npv_mean: totals[p].moments.mean(),
-            })
-            .collect(),
+        options: stats.results(paths.iter().map(|p| p.name.clone())),
         max_total_discrepancy_msek: worst,
     }
 }
@@ -464,11 +490,7 @@ pub fn compare_data_centre(
     };
     let plan = RunPlan::new(runs, seed, 0).expect("runs ≥ 1");
     let n_opt = DC_OPTIONS.len();
-    let mut npv = vec![vec![Stat::default(); k]; n_opt];
-    let mut change = vec![vec![Stat::default(); k]; n_opt];
-    let mut loss = vec![vec![Proportion::default(); k]; n_opt];
-    let mut better = vec![vec![Proportion::default(); k]; n_opt];
-    let mut totals = vec![Stat::default(); n_opt];
+    let mut stats = OptionStats::new(n_opt, k);
     let mut hidden_hits = Proportion::default();
     let mut rng = sim::chunk_rng(seed ^ 0xDC0D_EC15_1011_u64, 0);
     let mut chunk = u64::MAX;
@@ -519,15 +541,7 @@ pub fn compare_data_centre(
                     };
             }
         }
-        for opt in 0..n_opt {
-            totals[opt].push(v[opt].iter().sum());
-            for i in 0..k {
-                npv[opt][i].push(v[opt][i]);
-                loss[opt][i].push(v[opt][i] < 0.0);
-                change[opt][i].push(v[opt][i] - v[0][i]);
-                better[opt][i].push(v[opt][i] > v[0][i]);
-            }
-        }
+        stats.push(&v);
         true
     });
     Some(DcReport {
@@ -535,16 +549,7 @@ pub fn compare_data_centre(
         runs,
         kommuner: model.kommuner().to_vec(),
         owner: dc.owner.clone(),
-        options: (0..n_opt)
-            .map(|p| OptionResult {
-                name: DC_OPTIONS[p].into(),
-                npv: npv[p].iter().map(Stat::summary).collect(),
-                prob_net_loss: loss[p].iter().map(Proportion::p).collect(),
-                change: change[p].iter().map(Stat::summary).collect(),
-                prob_better: better[p].iter().map(Proportion::p).collect(),
-                total_npv_mean: totals[p].moments.mean(),
-            })
-            .collect(),
+        options: stats.results(DC_OPTIONS.iter().map(|n| n.to_string())),
         hidden_cost_share: hidden_hits.p(),
     })
 }
