@@ -332,13 +332,27 @@ fn load(path: &Option<PathBuf>) -> Result<(Scenario, String), Failure> {
 
 fn decision_setup(s: &Scenario) -> Result<(Model, models::decision::DecisionSettings), Failure> {
     let model = Model::new(s)?;
-    let d = s.decision.clone().ok_or_else(|| {
-        Failure::Input(
-            "the scenario has no [decision] section\n  fix: add one; `riskkalkyl scenario show` prints the default's"
-                .into(),
-        )
-    })?;
+    let d = s
+        .decision
+        .clone()
+        .ok_or_else(|| missing_section("[decision] section"))?;
     Ok((model, d))
+}
+
+/// Print `value` as JSON, or as the text `text` makes of it.
+fn emit<T: serde::Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) -> Result<(), Failure> {
+    print(&if json {
+        reports::json::pretty(value)
+    } else {
+        text(value)
+    })
+}
+
+/// The error for a scenario that lacks the section an analysis needs.
+fn missing_section(section: &str) -> Failure {
+    Failure::Input(format!(
+        "the scenario has no {section}\n  fix: add it; `riskkalkyl scenario show` prints the default scenario's"
+    ))
 }
 
 /// The `--budget-msek` given, checked, or the model's default budget.
@@ -656,11 +670,7 @@ fn compare(args: CompareArgs) -> Result<(), Failure> {
     })?;
     let (na, nb) = (args.a.display().to_string(), args.b.display().to_string());
     let summary = models::CompareSummary::new(&na, &nb, args.seed, &r);
-    print(&if args.json {
-        reports::compare::to_json(&summary)
-    } else {
-        reports::compare::to_text(&summary)
-    })
+    emit(args.json, &summary, reports::compare::to_text)
 }
 
 fn main_inner(cli: Cli) -> Result<(), Failure> {
@@ -696,11 +706,7 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
             let (s, _) = load(&cli.scenario)?;
             let model = Model::new(&s)?;
             let r = models::sensitivity::analyse(&s, &model, a.runs, a.seed, a.sobol_n as usize);
-            print(&if a.json {
-                reports::sensitivity::to_json(&r)
-            } else {
-                reports::sensitivity::to_text(&r, a.top)
-            })
+            emit(a.json, &r, |x| reports::sensitivity::to_text(x, a.top))
         }
         Command::Followup(a) => {
             let (s, _) = load(&cli.scenario)?;
@@ -717,7 +723,7 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
                 .map_err(|e| Failure::Input(e.to_string()))?;
             if let Some(dir) = &a.out {
                 let mut files = OutputSet::new(dir)?;
-                files.add("followup.json", reports::followup::to_json(&f).as_bytes())?;
+                files.add("followup.json", reports::json::pretty(&f).as_bytes())?;
                 files.add("corridor.csv", reports::followup::corridor_csv(&f).as_bytes())?;
                 let chart = reports::chart::corridor(&f, reports::format::Lang::Sv)
                     .map_err(|e| Failure::Runtime(e.to_string()))?;
@@ -725,82 +731,49 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
                 files.add("styrintervall.png", &chart.png)?;
                 files.commit()?;
             }
-            print(&if a.json {
-                reports::followup::to_json(&f)
-            } else {
-                reports::followup::to_text(&f)
-            })
+            emit(a.json, &f, reports::followup::to_text)
         }
         Command::Keys(a) => {
             let (s, _) = load(&cli.scenario)?;
             let (model, d) = decision_setup(&s)?;
             let r = models::decision::compare_keys(&s, &model, &d, a.runs, a.seed);
-            print(&if a.json {
-                reports::decision::keys_json(&r)
-            } else {
-                reports::decision::keys_text(&r)
-            })
+            emit(a.json, &r, reports::decision::keys_text)
         }
         Command::Organisation(a) => {
             let (s, _) = load(&cli.scenario)?;
             let (model, d) = decision_setup(&s)?;
             let budget = model.budget_msek();
             let r = models::decision::compare_organisation(&s, &model, &d, a.runs, a.seed, budget);
-            print(&if a.json {
-                reports::decision::org_json(&r)
-            } else {
-                reports::decision::org_text(&r)
-            })
+            emit(a.json, &r, reports::decision::org_text)
         }
         Command::Datacentre(a) => {
             let (s, _) = load(&cli.scenario)?;
             let (model, d) = decision_setup(&s)?;
-            let r = models::decision::compare_data_centre(&s, &model, &d, a.runs, a.seed).ok_or_else(|| {
-                Failure::Input("the scenario has no [decision.data_centre] section\n  fix: add one; `riskkalkyl scenario show` prints the default's".into())
-            })?;
-            print(&if a.json {
-                reports::decision::dc_json(&r)
-            } else {
-                reports::decision::dc_text(&r)
-            })
+            let r = models::decision::compare_data_centre(&s, &model, &d, a.runs, a.seed)
+                .ok_or_else(|| missing_section("[decision.data_centre] section"))?;
+            emit(a.json, &r, reports::decision::dc_text)
         }
         Command::Membership(a) => {
             let (s, _) = load(&cli.scenario)?;
             let (model, d) = decision_setup(&s)?;
-            let r = models::decision::compare_membership(&s, &model, &d, a.runs, a.seed).ok_or_else(|| {
-                Failure::Input("the scenario has no [decision.membership] section\n  fix: add one; `riskkalkyl scenario show` prints the default's".into())
-            })?;
-            print(&if a.json {
-                reports::decision::membership_json(&r)
-            } else {
-                reports::decision::membership_text(&r)
-            })
+            let r = models::decision::compare_membership(&s, &model, &d, a.runs, a.seed)
+                .ok_or_else(|| missing_section("[decision.membership] section"))?;
+            emit(a.json, &r, reports::decision::membership_text)
         }
         Command::Alternatives(a) => {
             let (s, _) = load(&cli.scenario)?;
             if s.alternatives.is_empty() {
-                return Err(Failure::Input(
-                    "the scenario has no [[alternatives]]\n  fix: add them; `riskkalkyl scenario show` prints the default's".into(),
-                ));
+                return Err(missing_section("[[alternatives]]"));
             }
             let r = models::alternatives::compare_alternatives(&s, a.runs, a.seed)?;
-            print(&if a.json {
-                reports::alternatives::alternatives_json(&r)
-            } else {
-                reports::alternatives::alternatives_text(&r)
-            })
+            emit(a.json, &r, reports::alternatives::alternatives_text)
         }
         Command::Risks(a) => {
             let (s, _) = load(&cli.scenario)?;
             let budget = Model::new(&s)?.budget_msek();
-            let r = models::alternatives::analyse_risks(&s, a.runs, a.seed, budget)?.ok_or_else(|| {
-                Failure::Input("the scenario has no [risk_register]\n  fix: add one; `riskkalkyl scenario show` prints the default's".into())
-            })?;
-            print(&if a.json {
-                reports::alternatives::risks_json(&r)
-            } else {
-                reports::alternatives::risks_text(&r)
-            })
+            let r = models::alternatives::analyse_risks(&s, a.runs, a.seed, budget)?
+                .ok_or_else(|| missing_section("[risk_register]"))?;
+            emit(a.json, &r, reports::alternatives::risks_text)
         }
         Command::Compare(args) => compare(args),
         Command::Run(args) => {

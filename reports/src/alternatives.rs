@@ -14,18 +14,6 @@ fn pct(p: f64) -> String {
     format!("{} %", round_dp(100.0 * p, 1))
 }
 
-pub fn alternatives_json(r: &AlternativesReport) -> String {
-    let mut t = serde_json::to_string_pretty(r).expect("serialises");
-    t.push('\n');
-    t
-}
-
-pub fn risks_json(r: &RiskReport) -> String {
-    let mut t = serde_json::to_string_pretty(r).expect("serialises");
-    t.push('\n');
-    t
-}
-
 pub fn alternatives_text(r: &AlternativesReport) -> String {
     let mut o = String::new();
     let _ = writeln!(

@@ -6,13 +6,6 @@ use models::CompareSummary;
 
 use crate::tables::round_dp;
 
-/// The comparison as pretty JSON (MSEK).
-pub fn to_json(s: &CompareSummary) -> String {
-    let mut out = serde_json::to_string_pretty(s).expect("comparison serialises");
-    out.push('\n');
-    out
-}
-
 /// A plain-text table: per kommun the NPV difference A − B, P(A better), the CRN standard
 /// error against that of independent draws.
 pub fn to_text(s: &CompareSummary) -> String {

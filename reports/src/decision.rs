@@ -14,18 +14,6 @@ fn pct(p: f64) -> String {
     format!("{} %", round_dp(100.0 * p, 1))
 }
 
-pub fn keys_json(r: &KeysReport) -> String {
-    let mut t = serde_json::to_string_pretty(r).expect("serialises");
-    t.push('\n');
-    t
-}
-
-pub fn org_json(r: &OrgReport) -> String {
-    let mut t = serde_json::to_string_pretty(r).expect("serialises");
-    t.push('\n');
-    t
-}
-
 /// Options side by side: per kommun P10/P50/P90, P(loss), mean change and P(better) against
 /// the first option.
 pub fn options_text(kommuner: &[String], options: &[models::decision::OptionResult]) -> String {
@@ -69,12 +57,6 @@ pub fn keys_text(r: &KeysReport) -> String {
         r.max_total_discrepancy_msek
     );
     o
-}
-
-pub fn dc_json(r: &DcReport) -> String {
-    let mut t = serde_json::to_string_pretty(r).expect("serialises");
-    t.push('\n');
-    t
 }
 
 pub fn dc_text(r: &DcReport) -> String {
@@ -132,12 +114,6 @@ pub fn org_text(r: &OrgReport) -> String {
     }
     let _ = writeln!(o, "\n{}", r.vat_note);
     o
-}
-
-pub fn membership_json(r: &MembershipReport) -> String {
-    let mut t = serde_json::to_string_pretty(r).expect("serialises");
-    t.push('\n');
-    t
 }
 
 pub fn membership_text(r: &MembershipReport) -> String {

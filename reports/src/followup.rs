@@ -10,12 +10,6 @@ fn m(x: f64) -> String {
     format!("{:.1}", round_dp(x, 1))
 }
 
-pub fn to_json(f: &Followup) -> String {
-    let mut t = serde_json::to_string_pretty(f).expect("follow-up serialises");
-    t.push('\n');
-    t
-}
-
 /// The control ranges: per year the P10–P90 corridor of cumulative establishment spend.
 pub fn corridor_csv(f: &Followup) -> String {
     let mut o = String::from("year,p10_msek,p50_msek,p90_msek,actual_msek,status\n");

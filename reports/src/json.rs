@@ -163,8 +163,13 @@ impl Summary {
     }
 
     pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).expect("summary serialises");
-        s.push('\n');
-        s
+        pretty(self)
     }
+}
+
+/// Any result as pretty JSON with a final newline (every `--json` output and JSON file).
+pub fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
+    let mut s = serde_json::to_string_pretty(value).expect("results serialise: plain structs of numbers and text");
+    s.push('\n');
+    s
 }

@@ -10,12 +10,6 @@ fn m(x: f64, dp: u32) -> String {
     format!("{:.*}", dp as usize, round_dp(x, dp))
 }
 
-pub fn to_json(s: &Sensitivity) -> String {
-    let mut t = serde_json::to_string_pretty(s).expect("sensitivity serialises");
-    t.push('\n');
-    t
-}
-
 /// Tables: tornado, rank contributions, Sobol indices, EVPPI.
 pub fn to_text(s: &Sensitivity, top: usize) -> String {
     let mut o = String::new();

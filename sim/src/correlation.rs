@@ -328,7 +328,8 @@ pub fn ranks(x: &[f64]) -> Vec<f64> {
     r
 }
 
-/// Pearson's correlation of two equally long samples.
+/// Pearson's correlation of two equally long samples; 0 when either is constant (a fixed
+/// input is uncorrelated with everything).
 pub fn pearson(a: &[f64], b: &[f64]) -> f64 {
     let n = a.len() as f64;
     let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
@@ -337,6 +338,9 @@ pub fn pearson(a: &[f64], b: &[f64]) -> f64 {
         sab += (x - ma) * (y - mb);
         saa += (x - ma) * (x - ma);
         sbb += (y - mb) * (y - mb);
+    }
+    if saa == 0.0 || sbb == 0.0 {
+        return 0.0;
     }
     sab / (saa * sbb).sqrt()
 }

@@ -15,6 +15,7 @@
 
 use rand::RngExt;
 
+use crate::correlation::{pearson, ranks};
 use crate::dist::Input;
 use crate::rng::chunk_rng;
 
@@ -137,42 +138,6 @@ pub fn sobol(
         total: total.iter().zip(boot_total).map(|(&e, v)| interval(e, v)).collect(),
         variance,
         evaluations: n * (k + 2),
-    }
-}
-
-/// Average ranks (ties share their mean rank), 0-based.
-fn ranks(x: &[f64]) -> Vec<f64> {
-    let mut idx: Vec<usize> = (0..x.len()).collect();
-    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
-    let mut r = vec![0.0; x.len()];
-    let mut i = 0;
-    while i < idx.len() {
-        let mut j = i;
-        while j + 1 < idx.len() && x[idx[j + 1]] == x[idx[i]] {
-            j += 1;
-        }
-        let avg = 0.5 * (i + j) as f64;
-        for &p in &idx[i..=j] {
-            r[p] = avg;
-        }
-        i = j + 1;
-    }
-    r
-}
-
-fn pearson(x: &[f64], y: &[f64]) -> f64 {
-    let n = x.len() as f64;
-    let (mx, my) = (x.iter().sum::<f64>() / n, y.iter().sum::<f64>() / n);
-    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
-    for (a, b) in x.iter().zip(y) {
-        sxy += (a - mx) * (b - my);
-        sxx += (a - mx).powi(2);
-        syy += (b - my).powi(2);
-    }
-    if sxx == 0.0 || syy == 0.0 {
-        0.0
-    } else {
-        sxy / (sxx * syy).sqrt()
     }
 }
 
