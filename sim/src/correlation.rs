@@ -83,8 +83,26 @@ pub struct Scratch {
     /// Column-major n×k.
     m: Vec<f64>,
     s: Vec<f64>,
-    order: Vec<u32>,
-    sorted: Vec<f64>,
+    /// Score keys `(order_key(score) << 64) | row`: sorting them sorts rows by score.
+    order: Vec<u128>,
+    /// Order keys of one column's values, sorted.
+    sorted: Vec<u64>,
+}
+
+/// A `u64` whose unsigned order is `f64::total_cmp`'s order on `x`: sorting plain integers
+/// is several times faster than sorting floats (or indices) with a comparator.
+#[inline]
+fn order_key(x: f64) -> u64 {
+    let b = x.to_bits();
+    // Negative values: flip all bits (larger magnitude sorts first); positive: flip the sign.
+    b ^ (((b as i64 >> 63) as u64) | (1 << 63))
+}
+
+/// The inverse of [`order_key`].
+#[inline]
+fn from_order_key(k: u64) -> f64 {
+    let b = if k >> 63 == 1 { k ^ (1 << 63) } else { !k };
+    f64::from_bits(b)
 }
 
 fn min_eigenvalue(a: &DMatrix<f64>) -> f64 {
@@ -247,7 +265,7 @@ impl RankCorrelation {
         sc.m.resize(n * k, 0.0);
         sc.s.resize(n * k, 0.0);
         sc.order.resize(n, 0);
-        sc.sorted.resize(n, 0.0);
+        sc.sorted.resize(n, 0);
         for j in 0..k {
             let col = &mut sc.m[j * n..(j + 1) * n];
             col.copy_from_slice(&sc.scores);
@@ -288,16 +306,17 @@ impl RankCorrelation {
         for (j, &c) in which.iter().enumerate() {
             let s = &sc.s[j * n..(j + 1) * n];
             let col = &mut columns[c][..n];
-            sc.sorted.copy_from_slice(col);
-            sc.sorted.sort_unstable_by(f64::total_cmp);
-            for (i, o) in sc.order.iter_mut().enumerate() {
-                *o = i as u32;
+            for (k, &x) in sc.sorted.iter_mut().zip(col.iter()) {
+                *k = order_key(x);
             }
-            // Ties are impossible for continuous scores; total_cmp keeps it deterministic.
-            sc.order
-                .sort_unstable_by(|&a, &b| s[a as usize].total_cmp(&s[b as usize]).then(a.cmp(&b)));
-            for (r, &i) in sc.order.iter().enumerate() {
-                col[i as usize] = sc.sorted[r];
+            sc.sorted.sort_unstable();
+            // Ties are impossible for continuous scores; the row index keeps it deterministic.
+            for (i, (o, &x)) in sc.order.iter_mut().zip(s).enumerate() {
+                *o = (u128::from(order_key(x)) << 64) | i as u128;
+            }
+            sc.order.sort_unstable();
+            for (&o, &k) in sc.order.iter().zip(&sc.sorted) {
+                col[o as u64 as usize] = from_order_key(k);
             }
         }
     }
@@ -352,6 +371,29 @@ mod tests {
     use crate::rng::chunk_rng;
     use crate::runner::CHUNK_RUNS;
     use crate::sampling::Sampling;
+
+    #[test]
+    fn order_keys_sort_as_total_cmp_and_invert() {
+        let xs = [
+            f64::NEG_INFINITY,
+            -1e300,
+            -2.5,
+            -f64::MIN_POSITIVE,
+            -0.0,
+            0.0,
+            5e-324,
+            1.0,
+            1.0 + f64::EPSILON,
+            7e200,
+            f64::INFINITY,
+        ];
+        for a in xs {
+            assert_eq!(from_order_key(order_key(a)).to_bits(), a.to_bits());
+            for b in xs {
+                assert_eq!(order_key(a).cmp(&order_key(b)), a.total_cmp(&b), "{a} vs {b}");
+            }
+        }
+    }
 
     fn marginals() -> Vec<Input> {
         [
