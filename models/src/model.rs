@@ -147,15 +147,15 @@ pub struct Outcome {
     cum: Vec<f64>,
 }
 
-impl Outcome {
-    #[inline]
-    fn track_payback(&mut self, k: usize, net: f64, year: i32) {
-        self.cum[k] += net;
-        match (self.cum[k] >= 0.0, self.payback_year[k]) {
-            (true, None) => self.payback_year[k] = Some(year),
-            (false, Some(_)) => self.payback_year[k] = None,
-            _ => {}
-        }
+/// Add one year's net benefit to the cumulative sum `cum`; the payback year is the first year
+/// from which the sum stays ≥ 0.
+#[inline]
+fn track_payback(cum: &mut f64, payback: &mut Option<i32>, net: f64, year: i32) {
+    *cum += net;
+    if *cum >= 0.0 {
+        payback.get_or_insert(year);
+    } else {
+        *payback = None;
     }
 }
 
@@ -576,17 +576,30 @@ impl Model {
         out.saving_share_full = saved / cur;
 
         // Year by year; category costs compound by one growth factor a year.
-        for (c, g) in out.cat_growth.iter_mut().enumerate() {
-            *g = 1.0 + x[self.cat_growth[c]] / 100.0;
+        for (g, &slot) in out.cat_growth.iter_mut().zip(&self.cat_growth) {
+            *g = 1.0 + x[slot] / 100.0;
         }
         out.cat_cost.copy_from_slice(&self.cost0_total);
-        out.cum.iter_mut().for_each(|c| *c = 0.0);
-        out.npv.iter_mut().for_each(|v| *v = 0.0);
-        out.payback_year.iter_mut().for_each(|p| *p = None);
+        out.cum.fill(0.0);
+        out.npv.fill(0.0);
+        out.payback_year.fill(None);
+        let Outcome {
+            current,
+            joint,
+            net,
+            joint_total: joint_totals,
+            npv,
+            payback_year,
+            extras,
+            cat_cost,
+            cat_growth,
+            cat_saving,
+            cum,
+            ..
+        } = out;
+        let (npv, cum, payback_year) = (&mut npv[..k_count], &mut cum[..=k_count], &mut payback_year[..=k_count]);
         for t in 0..n {
-            let years_from_base = t as i32;
-            let mut current_total = 0.0;
-            let mut saved_total = 0.0;
+            let year = self.base_year + t as i32;
             let rel = t as i64 - start as i64;
             let effect = if rel < 0 {
                 0.0
@@ -594,15 +607,18 @@ impl Model {
                 let y = rel as usize;
                 (0.5 * overlap(d, d + 12.0, y) + overlap(d + 12.0, f64::INFINITY, y)) / 12.0
             };
-            for c in 0..out.cat_cost.len() {
-                if t > 0 {
-                    out.cat_cost[c] *= out.cat_growth[c];
+            if t > 0 {
+                for (cost, g) in cat_cost.iter_mut().zip(cat_growth.iter()) {
+                    *cost *= g;
                 }
-                current_total += out.cat_cost[c];
-                saved_total += out.cat_cost[c] * effect * out.cat_saving[c];
             }
-            let joint_total = current_total - saved_total + out.extras[t];
-            out.joint_total[t] = joint_total;
+            let (mut current_total, mut saved_total) = (0.0, 0.0);
+            for (cost, saving) in cat_cost.iter().zip(cat_saving.iter()) {
+                current_total += cost;
+                saved_total += cost * effect * saving;
+            }
+            let joint_total = current_total - saved_total + extras[t];
+            joint_totals[t] = joint_total;
             let key = if rel <= end_rel as i64 {
                 None
             } else if rel == end_rel as i64 + 1 {
@@ -614,29 +630,29 @@ impl Model {
             let mut net_total = 0.0;
             for k in 0..k_count {
                 let i = k * n + t;
-                let current = match &self.baseline_key {
+                let cur = match &self.baseline_key {
                     Some(share) => share[k] * current_total,
                     None => (0..self.cost0_total.len())
-                        .map(|c| self.cost0[k][c] * (1.0 + x[self.cat_growth[c]] / 100.0).powi(years_from_base))
+                        .map(|c| self.cost0[k][c] * (1.0 + x[self.cat_growth[c]] / 100.0).powi(t as i32))
                         .sum(),
                 };
-                let joint = match key {
-                    _ if rel < 0 => current,
-                    None => current + self.key_establishment[k] * (joint_total - current_total),
+                let jnt = match key {
+                    _ if rel < 0 => cur,
+                    None => cur + self.key_establishment[k] * (joint_total - current_total),
                     Some(share) => share[k] * joint_total,
                 };
-                out.current[i] = current;
-                out.joint[i] = joint;
-                let net = current - joint;
-                out.net[i] = net;
-                out.npv[k] += net * discount;
-                net_total += net;
+                current[i] = cur;
+                joint[i] = jnt;
+                let nb = cur - jnt;
+                net[i] = nb;
+                npv[k] += nb * discount;
+                net_total += nb;
                 if rel >= 0 {
-                    out.track_payback(k, net, self.base_year + years_from_base);
+                    track_payback(&mut cum[k], &mut payback_year[k], nb, year);
                 }
             }
             if rel >= 0 {
-                out.track_payback(k_count, net_total, self.base_year + years_from_base);
+                track_payback(&mut cum[k_count], &mut payback_year[k_count], net_total, year);
             }
         }
     }

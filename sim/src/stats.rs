@@ -71,22 +71,24 @@ impl Moments {
 
     /// Push many values; the same result as pushing them one by one.
     pub fn push_slice(&mut self, xs: &[f64]) {
-        let (mut n, mut sum, mut sum_q, mut sum_sq) = (0u64, 0i128, 0i128, 0i128);
-        for &x in xs {
-            if x.abs() < FAST_LIMIT {
-                n += 1;
-                sum += fixed(x * SUM_SCALE) as i128;
-                let q = fixed(x * SQ_SCALE) as i128;
-                sum_q += q;
-                sum_sq += q * q;
-            } else {
-                self.push_wide(x);
+        // Blocks of 1024 keep the per-block sums in i64: |fixed(x·2³⁰)| < 2⁵¹ on the fast path.
+        for block in xs.chunks(1024) {
+            if !block.iter().all(|x| x.abs() < FAST_LIMIT) {
+                block.iter().for_each(|&x| self.push(x));
+                continue;
             }
+            let (mut sum, mut sum_q, mut sum_sq) = (0i64, 0i64, 0i128);
+            for &x in block {
+                sum += fixed(x * SUM_SCALE);
+                let q = fixed(x * SQ_SCALE);
+                sum_q += q;
+                sum_sq += i128::from(q) * i128::from(q);
+            }
+            self.n += block.len() as u64;
+            self.sum += i128::from(sum);
+            self.sum_q += i128::from(sum_q);
+            self.sum_sq += sum_sq;
         }
-        self.n += n;
-        self.sum += sum;
-        self.sum_q += sum_q;
-        self.sum_sq += sum_sq;
     }
 
     pub fn merge(&mut self, other: &Moments) {
@@ -141,15 +143,70 @@ pub struct QuantileSketch {
     n: u64,
     zeros: u64,
     /// Pages of bucket counts for x > 0, indexed by the f64 exponent.
-    pos: Vec<Option<Box<[u64]>>>,
+    pos: Vec<Option<Page>>,
     /// The same for x < 0, on |x|.
-    neg: Vec<Option<Box<[u64]>>>,
+    neg: Vec<Option<Page>>,
     /// +∞ while empty; stored as `null` then (formats such as JSON have no infinities).
     #[serde(with = "empty_as_none::min")]
     min: f64,
     /// −∞ while empty, likewise.
     #[serde(with = "empty_as_none::max")]
     max: f64,
+}
+
+/// The smallest and largest of `lo`, `hi` and the finite values `xs`, with −0 taken as +0 so
+/// that the result does not depend on the order of the values. Four independent lanes, so the
+/// compiler can keep them in vector registers.
+#[inline]
+fn min_max(xs: &[f64], lo: f64, hi: f64) -> (f64, f64) {
+    let (mut l, mut h) = ([lo + 0.0; 4], [hi + 0.0; 4]);
+    let mut quads = xs.chunks_exact(4);
+    for q in &mut quads {
+        for i in 0..4 {
+            let x = q[i] + 0.0;
+            l[i] = if x < l[i] { x } else { l[i] };
+            h[i] = if x > h[i] { x } else { h[i] };
+        }
+    }
+    for &x in quads.remainder() {
+        let x = x + 0.0;
+        l[0] = if x < l[0] { x } else { l[0] };
+        h[0] = if x > h[0] { x } else { h[0] };
+    }
+    let pick = |a: f64, b: f64, less: bool| if (b < a) == less { b } else { a };
+    (
+        pick(pick(l[0], l[1], true), pick(l[2], l[3], true), true),
+        pick(pick(h[0], h[1], false), pick(h[2], h[3], false), false),
+    )
+}
+
+/// The [`SUB`] bucket counts of one binary octave. A fixed-size array, so indexing it with a
+/// masked sub-bucket needs no bounds check; (de)serialised as a plain sequence.
+#[derive(Debug, Clone, PartialEq)]
+struct Page(Box<[u64; SUB]>);
+
+impl Page {
+    fn zeroed() -> Page {
+        Page(Box::new([0; SUB]))
+    }
+}
+
+impl Serialize for Page {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.as_slice().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Page {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Page, D::Error> {
+        let v = Vec::<u64>::deserialize(d)?;
+        let len = v.len();
+        let page: Box<[u64; SUB]> = v
+            .into_boxed_slice()
+            .try_into()
+            .map_err(|_| serde::de::Error::invalid_length(len, &"1024 bucket counts"))?;
+        Ok(Page(page))
+    }
 }
 
 /// Serde for the min and max of a sketch: `None` stands for the infinity of an empty sketch.
@@ -219,21 +276,21 @@ impl QuantileSketch {
     }
 
     #[inline]
-    fn bump(pages: &mut Vec<Option<Box<[u64]>>>, x: f64, by: u64) {
+    fn bump(pages: &mut Vec<Option<Page>>, x: f64) {
         let (e, s) = Self::slot(x);
         match pages.get_mut(e) {
-            Some(Some(page)) => page[s] += by,
-            _ => Self::bump_new_page(pages, e, s, by),
+            Some(Some(page)) => page.0[s] += 1,
+            _ => Self::bump_new_page(pages, e, s),
         }
     }
 
     /// First value in octave `e`: make room for its page.
     #[cold]
-    fn bump_new_page(pages: &mut Vec<Option<Box<[u64]>>>, e: usize, s: usize, by: u64) {
+    fn bump_new_page(pages: &mut Vec<Option<Page>>, e: usize, s: usize) {
         if pages.len() <= e {
             pages.resize_with(e + 1, || None);
         }
-        pages[e].get_or_insert_with(|| vec![0u64; SUB].into_boxed_slice())[s] += by;
+        pages[e].get_or_insert_with(Page::zeroed).0[s] += 1;
     }
 
     /// Add one finite value. Non-finite values are a caller bug and are ignored in release.
@@ -244,20 +301,36 @@ impl QuantileSketch {
             return;
         }
         self.n += 1;
-        // Plain comparisons: x is finite, so f64::min's NaN handling is not needed.
-        if x < self.min {
-            self.min = x;
-        }
-        if x > self.max {
-            self.max = x;
-        }
+        (self.min, self.max) = min_max(&[x], self.min, self.max);
         if x.abs() < Self::ZERO_BAND {
             self.zeros += 1;
         } else if x > 0.0 {
-            Self::bump(&mut self.pos, x, 1);
+            Self::bump(&mut self.pos, x);
         } else {
-            Self::bump(&mut self.neg, -x, 1);
+            Self::bump(&mut self.neg, -x);
         }
+    }
+
+    /// Add many values: the same result as [`QuantileSketch::push`] one by one, with the
+    /// count, minimum and maximum taken over the slice at once.
+    pub fn push_slice(&mut self, xs: &[f64]) {
+        if !xs.iter().all(|x| x.is_finite()) {
+            xs.iter().for_each(|&x| self.push(x));
+            return;
+        }
+        self.n += xs.len() as u64;
+        (self.min, self.max) = min_max(xs, self.min, self.max);
+        let mut zeros = 0;
+        for &x in xs {
+            if x.abs() < Self::ZERO_BAND {
+                zeros += 1;
+            } else if x > 0.0 {
+                Self::bump(&mut self.pos, x);
+            } else {
+                Self::bump(&mut self.neg, -x);
+            }
+        }
+        self.zeros += zeros;
     }
 
     pub fn merge(&mut self, other: &QuantileSketch) {
@@ -271,8 +344,8 @@ impl QuantileSketch {
             }
             for (m, t) in mine.iter_mut().zip(theirs) {
                 if let Some(t) = t {
-                    let m = m.get_or_insert_with(|| vec![0u64; SUB].into_boxed_slice());
-                    for (a, b) in m.iter_mut().zip(t.iter()) {
+                    let m = m.get_or_insert_with(Page::zeroed);
+                    for (a, b) in m.0.iter_mut().zip(t.0.iter()) {
                         *a += b;
                     }
                 }
@@ -298,7 +371,7 @@ impl QuantileSketch {
         for e in (0..self.neg.len()).rev() {
             if let Some(p) = &self.neg[e] {
                 for s in (0..SUB).rev() {
-                    seen += p[s];
+                    seen += p.0[s];
                     if seen > k {
                         return -Self::bucket_mid(e, s);
                     }
@@ -311,7 +384,7 @@ impl QuantileSketch {
         }
         for (e, p) in self.pos.iter().enumerate() {
             if let Some(p) = p {
-                for (s, c) in p.iter().enumerate() {
+                for (s, c) in p.0.iter().enumerate() {
                     seen += c;
                     if seen > k {
                         return Self::bucket_mid(e, s);
@@ -361,9 +434,7 @@ impl Stat {
     /// statistics, because one statistic's buckets stay in cache while its values go in.
     pub fn push_slice(&mut self, xs: &[f64]) {
         self.moments.push_slice(xs);
-        for &x in xs {
-            self.sketch.push(x);
-        }
+        self.sketch.push_slice(xs);
     }
 
     pub fn merge(&mut self, other: &Stat) {
@@ -515,8 +586,15 @@ mod tests {
         let xs: Vec<f64> = (0..3000)
             .map(|i| {
                 let x = rng.random::<f64>() * 100.0 - 50.0;
-                // Every 100th value takes the wide path (|x| ≥ 2^21).
-                if i % 100 == 0 { x * 1e9 } else { x }
+                // Every 100th value takes the wide path (|x| ≥ 2^21), every 37th is in the
+                // zero band.
+                if i % 100 == 0 {
+                    x * 1e9
+                } else if i % 37 == 0 {
+                    x * 1e-9
+                } else {
+                    x
+                }
             })
             .collect();
         let mut one = Stat::default();
