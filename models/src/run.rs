@@ -305,14 +305,21 @@ impl Block {
 /// [`crate::scenario::MAX_OUTPUT_MSEK`] (one pass; validation bounds the GGVV totals).
 fn in_range(o: &Outcome) -> bool {
     let ok = |x: f64| x.abs() <= crate::scenario::MAX_OUTPUT_MSEK;
-    o.net.iter().chain(&o.joint).chain(&o.npv).all(|&x| ok(x))
+    // A fold without early exit, so the compiler can compare several values at once.
+    let all = |xs: &[f64]| xs.iter().fold(true, |a, &x| a & ok(x));
+    all(&o.net)
+        && all(&o.joint)
+        && all(&o.npv)
         && ok(o.establishment_msek)
         && ok(o.duration_months)
         && ok(o.saving_share_full)
 }
 
+/// The payback slot of `year`: its index in the consecutive `years`, or `years.len()` for
+/// "not by the horizon".
 fn payback_slot(year: Option<i32>, years: &[i32]) -> usize {
-    year.and_then(|y| years.iter().position(|&x| x == y))
+    year.and_then(|y| usize::try_from(y - years[0]).ok())
+        .filter(|&t| t < years.len())
         .unwrap_or(years.len())
 }
 
