@@ -16,7 +16,7 @@ use rand_distr::{Distribution, LogNormal, Normal, Triangular, Uniform};
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Beta as SBeta, ContinuousCDF};
 use statrs::function::erf::{erfc, erfc_inv};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// How a triple estimate's `min` and `max` are read.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -327,17 +327,31 @@ pub struct ScaledBeta {
 /// How [`ScaledBeta`] draws on `[0, 1]`: the table sampler for α, β ≥ 1 (every PERT and triple
 /// estimate) up to [`BETA_TABLE_MAX_SHAPE`], Cheng's algorithm (rand_distr) otherwise: where
 /// the density is unbounded (α or β < 1), or so peaked that the table rejects too often.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 enum BetaSampler {
-    Table(BetaTable),
+    /// Built on the first draw, not with the input: checking a scenario constructs its inputs
+    /// several times and never draws (a table costs ~0.2 ms to build).
+    Table(OnceLock<Box<BetaTable>>),
     Cheng(rand_distr::Beta<f64>),
+}
+
+/// Two table samplers are equal when their shapes are (compared in [`ScaledBeta`]'s CDF),
+/// whether or not either table has been built yet.
+impl PartialEq for BetaSampler {
+    fn eq(&self, other: &BetaSampler) -> bool {
+        match (self, other) {
+            (BetaSampler::Table(_), BetaSampler::Table(_)) => true,
+            (BetaSampler::Cheng(a), BetaSampler::Cheng(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 impl ScaledBeta {
     fn new(alpha: f64, beta: f64, lo: f64, hi: f64) -> Option<ScaledBeta> {
         let cdf = SBeta::new(alpha, beta).ok()?;
         let sampler = if alpha >= 1.0 && beta >= 1.0 && alpha + beta - 2.0 <= BETA_TABLE_MAX_SHAPE {
-            BetaSampler::Table(BetaTable::new(alpha, beta, &cdf))
+            BetaSampler::Table(OnceLock::new())
         } else {
             BetaSampler::Cheng(rand_distr::Beta::new(alpha, beta).ok()?)
         };
@@ -354,10 +368,16 @@ impl ScaledBeta {
         self.lo + self.width * self.cdf.inverse_cdf(u)
     }
 
+    /// The table of a table sampler, built on first use.
+    #[inline]
+    fn table<'a>(&self, cell: &'a OnceLock<Box<BetaTable>>) -> &'a BetaTable {
+        cell.get_or_init(|| Box::new(BetaTable::new(self.cdf.shape_a(), self.cdf.shape_b(), &self.cdf)))
+    }
+
     #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let x = match &self.sampler {
-            BetaSampler::Table(t) => t.sample(rng),
+            BetaSampler::Table(t) => self.table(t).sample(rng),
             BetaSampler::Cheng(d) => d.sample(rng),
         };
         self.lo + self.width * x
@@ -366,7 +386,10 @@ impl ScaledBeta {
     /// [`Self::sample`] into every slot of `out`, choosing the sampler once.
     fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
         match &self.sampler {
-            BetaSampler::Table(t) => out.iter_mut().for_each(|x| *x = self.lo + self.width * t.sample(rng)),
+            BetaSampler::Table(t) => {
+                let t = self.table(t);
+                out.iter_mut().for_each(|x| *x = self.lo + self.width * t.sample(rng))
+            }
             BetaSampler::Cheng(d) => out.iter_mut().for_each(|x| *x = self.lo + self.width * d.sample(rng)),
         }
     }
@@ -1178,10 +1201,10 @@ mod tests {
         let Dist::Beta(b) = Input::new(spec).unwrap().dist else {
             unreachable!()
         };
-        let BetaSampler::Table(t) = b.sampler else {
+        let BetaSampler::Table(t) = &b.sampler else {
             panic!("{spec:?}: no table sampler")
         };
-        (t, b.cdf)
+        (b.table(t).clone(), b.cdf)
     }
 
     fn table_shapes() -> Vec<DistSpec> {
