@@ -209,7 +209,7 @@ impl RunResult {
         let b = &mut block.values;
         let mut stat = 0;
         let mut put = |v: f64| {
-            b[stat * BLOCK + j] = v;
+            b[stat * BLOCK_STRIDE + j] = v;
             stat += 1;
         };
         let mut npv_total = 0.0;
@@ -258,7 +258,7 @@ impl RunResult {
             return;
         }
         let values = &block.values;
-        let column = |s: usize| &values[s * BLOCK..s * BLOCK + len];
+        let column = |s: usize| &values[s * BLOCK_STRIDE..s * BLOCK_STRIDE + len];
         for (s, stat) in self.stats_mut().enumerate() {
             stat.push_slice(column(s));
         }
@@ -278,8 +278,13 @@ impl RunResult {
 /// Runs whose values are buffered before they are pushed statistic by statistic: one
 /// statistic's quantile buckets then stay in cache while its values go in.
 const BLOCK: usize = 256;
+/// Distance between two statistics' values in a [`Block`]: one cache line more than `BLOCK`,
+/// so that the 128 values of one run, written `BLOCK` apart, do not all fall into the same
+/// few cache sets (2 KiB strides do).
+const BLOCK_STRIDE: usize = BLOCK + 8;
 
-/// The values of up to [`BLOCK`] runs, `[stat * BLOCK + run]` in [`RunResult::stats_mut`] order.
+/// The values of up to [`BLOCK`] runs, `[stat * BLOCK_STRIDE + run]` in [`RunResult::stats_mut`]
+/// order.
 struct Block {
     values: Vec<f64>,
     len: usize,
@@ -295,7 +300,7 @@ impl Block {
 
     fn with_stats(stats: usize) -> Block {
         Block {
-            values: vec![0.0; stats * BLOCK],
+            values: vec![0.0; stats * BLOCK_STRIDE],
             len: 0,
         }
     }
