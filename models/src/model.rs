@@ -333,8 +333,7 @@ impl Model {
                 .iter()
                 .filter(|p| p.migration)
                 .map(|p| p.plan_offset)
-                .fold(f64::INFINITY, f64::min)
-                .min(e.planned_months / 12.0),
+                .fold(f64::INFINITY, f64::min),
             phases,
             parallel_price_year: e.parallel_price_year,
             parallel_growth: growth_slot(&e.parallel_growth),

@@ -123,3 +123,30 @@ fn higher_saving_rates_never_lower_any_kommuns_net_benefit() {
         assert_eq!(a.establishment_msek, b.establishment_msek);
     }
 }
+
+/// The migration overrun and migration one-offs start with the first migration phase, on the
+/// plan's calendar stretched to the drawn duration, also when the plan is shorter than the
+/// years it books phases in. (A unit slip capped the phase's plan-year offset by the planned
+/// duration in years, so an 18-month plan started migration at month 9 instead of 12.)
+#[test]
+fn a_migration_one_off_starts_with_the_migration_phase_of_a_short_plan() {
+    let mut s = deterministic();
+    s.establishment.planned_months = 18.0;
+    let by_year = |amount: f64| {
+        let mut s = s.clone();
+        s.establishment.one_off[0].amount_msek = DistSpec::Fixed { value: amount };
+        assert!(s.establishment.one_off[0].migration);
+        let model = Model::new(&s).unwrap();
+        let mut o = model.new_outcome();
+        model.evaluate(&model.point_values(), &mut o);
+        assert_eq!(o.duration_months, 18.0);
+        o.establishment_by_year().to_vec()
+    };
+    let (with, without) = (by_year(10.0), by_year(0.0));
+    let start = (s.years.start_year - s.years.base_year) as usize;
+    // Phases booked in 2027, 2028 and 2029 over 18 months: migration (2029) from month 12 on,
+    // so the whole one-off falls in the second year of the establishment.
+    let added: Vec<f64> = with.iter().zip(&without).map(|(a, b)| a - b).collect();
+    assert!(added[start].abs() < 1e-12, "{added:?}");
+    assert!((added[start + 1] - 10.0).abs() < 1e-9, "{added:?}");
+}
