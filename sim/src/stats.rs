@@ -69,6 +69,23 @@ impl Moments {
         self.sum_sq += q * q;
     }
 
+    /// `count` copies of `x`: the same result as pushing it `count` times.
+    fn push_repeated(&mut self, x: f64, count: u64) {
+        let (s, q) = if x.abs() < FAST_LIMIT {
+            (i128::from(fixed(x * SUM_SCALE)), i128::from(fixed(x * SQ_SCALE)))
+        } else {
+            (
+                (x * SUM_SCALE).round_ties_even() as i128,
+                (x * SQ_SCALE).round_ties_even() as i128,
+            )
+        };
+        let c = i128::from(count);
+        self.n += count;
+        self.sum += c * s;
+        self.sum_q += c * q;
+        self.sum_sq += c * q * q;
+    }
+
     /// Push many values; the same result as pushing them one by one.
     pub fn push_slice(&mut self, xs: &[f64]) {
         // Blocks of 1024 keep the per-block sums in i64: |fixed(x·2³⁰)| < 2⁵¹ on the fast path.
@@ -276,21 +293,21 @@ impl QuantileSketch {
     }
 
     #[inline]
-    fn bump(pages: &mut Vec<Option<Page>>, x: f64) {
+    fn bump(pages: &mut Vec<Option<Page>>, x: f64, count: u64) {
         let (e, s) = Self::slot(x);
         match pages.get_mut(e) {
-            Some(Some(page)) => page.0[s] += 1,
-            _ => Self::bump_new_page(pages, e, s),
+            Some(Some(page)) => page.0[s] += count,
+            _ => Self::bump_new_page(pages, e, s, count),
         }
     }
 
     /// First value in octave `e`: make room for its page.
     #[cold]
-    fn bump_new_page(pages: &mut Vec<Option<Page>>, e: usize, s: usize) {
+    fn bump_new_page(pages: &mut Vec<Option<Page>>, e: usize, s: usize, count: u64) {
         if pages.len() <= e {
             pages.resize_with(e + 1, || None);
         }
-        pages[e].get_or_insert_with(Page::zeroed).0[s] += 1;
+        pages[e].get_or_insert_with(Page::zeroed).0[s] += count;
     }
 
     /// Add one finite value. Non-finite values are a caller bug and are ignored in release.
@@ -305,9 +322,25 @@ impl QuantileSketch {
         if x.abs() < Self::ZERO_BAND {
             self.zeros += 1;
         } else if x > 0.0 {
-            Self::bump(&mut self.pos, x);
+            Self::bump(&mut self.pos, x, 1);
         } else {
-            Self::bump(&mut self.neg, -x);
+            Self::bump(&mut self.neg, -x, 1);
+        }
+    }
+
+    /// `count` copies of `x`: the same result as pushing it `count` times.
+    fn push_repeated(&mut self, x: f64, count: u64) {
+        if !x.is_finite() {
+            return;
+        }
+        self.n += count;
+        (self.min, self.max) = min_max(&[x], self.min, self.max);
+        if x.abs() < Self::ZERO_BAND {
+            self.zeros += count;
+        } else if x > 0.0 {
+            Self::bump(&mut self.pos, x, count);
+        } else {
+            Self::bump(&mut self.neg, -x, count);
         }
     }
 
@@ -325,9 +358,9 @@ impl QuantileSketch {
             if x.abs() < Self::ZERO_BAND {
                 zeros += 1;
             } else if x > 0.0 {
-                Self::bump(&mut self.pos, x);
+                Self::bump(&mut self.pos, x, 1);
             } else {
-                Self::bump(&mut self.neg, -x);
+                Self::bump(&mut self.neg, -x, 1);
             }
         }
         self.zeros += zeros;
@@ -433,6 +466,15 @@ impl Stat {
     /// Push many values. Cheaper per value than [`Stat::push`] in a loop over many
     /// statistics, because one statistic's buckets stay in cache while its values go in.
     pub fn push_slice(&mut self, xs: &[f64]) {
+        // A block of one repeated value (an output the model fixes, such as the net benefit
+        // before the start year, which is 0) goes in as one count.
+        if let Some((&first, rest)) = xs.split_first()
+            && rest.iter().all(|&x| x == first)
+        {
+            self.moments.push_repeated(first, xs.len() as u64);
+            self.sketch.push_repeated(first, xs.len() as u64);
+            return;
+        }
         self.moments.push_slice(xs);
         self.sketch.push_slice(xs);
     }
@@ -604,6 +646,32 @@ mod tests {
         assert_eq!(one, many);
         let mean = xs.iter().sum::<f64>() / xs.len() as f64;
         assert!((one.moments.mean() - mean).abs() < 1e-6 * mean.abs().max(1.0));
+    }
+
+    #[test]
+    fn a_slice_of_one_repeated_value_equals_its_pushes() {
+        let mut one = Stat::default();
+        let mut many = Stat::default();
+        for (x, len) in [
+            (5.25, 256),
+            (0.0, 77),
+            (-3.0, 1),
+            (1e-9, 10),
+            (-0.0, 3),
+            (3e9, 5),
+            (-7e12, 256),
+        ] {
+            let xs = vec![x; len];
+            xs.iter().for_each(|&x| one.push(x));
+            many.push_slice(&xs);
+            assert_eq!(one, many, "{x} × {len}");
+        }
+        // ±0 in one slice compare equal and count as zeros either way.
+        let xs = [0.0, -0.0, 0.0];
+        xs.iter().for_each(|&x| one.push(x));
+        many.push_slice(&xs);
+        assert_eq!(one, many);
+        assert_eq!(one.moments.count(), 611);
     }
 
     #[test]
