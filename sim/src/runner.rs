@@ -74,10 +74,17 @@ where
         })?;
     let end = chunks.end.min(plan.chunks());
     let start = chunks.start.min(end);
+    // Each piece rayon splits the range into folds into its own accumulator (with its own
+    // scratch buffers); at most eight pieces per thread keep memory and merging bounded while
+    // leaving enough pieces to balance the load.
+    let min_len = ((end - start) as usize / (8 * pool.current_num_threads())).max(1);
     Ok(pool.install(|| {
-        (start..end)
+        // usize: rayon splits only indexed ranges by length, and u64 ranges are not indexed.
+        (start as usize..end as usize)
             .into_par_iter()
+            .with_min_len(min_len)
             .fold(&init, |mut acc, c| {
+                let c = c as u64;
                 let mut rng = chunk_rng(plan.seed, c);
                 body(&mut acc, c, plan.chunk_runs(c), &mut rng);
                 acc
