@@ -331,7 +331,7 @@ pub struct ScaledBeta {
 enum BetaSampler {
     /// Built on the first draw, not with the input: checking a scenario constructs its inputs
     /// several times and never draws (a table costs ~0.2 ms to build).
-    Table(OnceLock<Box<BetaTable>>),
+    Table(OnceLock<BetaTable>),
     Cheng(rand_distr::Beta<f64>),
 }
 
@@ -370,8 +370,8 @@ impl ScaledBeta {
 
     /// The table of a table sampler, built on first use.
     #[inline]
-    fn table<'a>(&self, cell: &'a OnceLock<Box<BetaTable>>) -> &'a BetaTable {
-        cell.get_or_init(|| Box::new(BetaTable::new(self.cdf.shape_a(), self.cdf.shape_b(), &self.cdf)))
+    fn table<'a>(&self, cell: &'a OnceLock<BetaTable>) -> &'a BetaTable {
+        cell.get_or_init(|| BetaTable::new(&self.cdf))
     }
 
     #[inline]
@@ -448,9 +448,9 @@ impl std::fmt::Debug for BetaTable {
 }
 
 impl BetaTable {
-    fn new(alpha: f64, beta: f64, cdf: &SBeta) -> BetaTable {
-        let edges = equal_mass_edges(cdf, alpha, beta, BETA_CELLS);
-        let (am1, bm1) = (alpha - 1.0, beta - 1.0);
+    fn new(cdf: &SBeta) -> BetaTable {
+        let edges = equal_mass_edges(cdf, BETA_CELLS);
+        let (am1, bm1) = (cdf.shape_a() - 1.0, cdf.shape_b() - 1.0);
         // The mode; for the uniform (α = β = 1) any point will do.
         let mode = if am1 + bm1 > 0.0 { am1 / (am1 + bm1) } else { 0.5 };
         let ln_fmode = ln_beta_kernel(am1, bm1, mode);
@@ -513,7 +513,8 @@ fn ln_beta_kernel(am1: f64, bm1: f64, x: f64) -> f64 {
 /// by Newton steps on F, kept inside the bracket [x_{i−1}, 1] by bisection. The first guesses
 /// are statrs' inverse CDF (AS 109, alone off by up to ~4e-10 in probability for peaked
 /// shapes), the rest an extrapolation of the previous three edges, which is cheaper.
-fn equal_mass_edges(cdf: &SBeta, alpha: f64, beta: f64, n: usize) -> Vec<f64> {
+fn equal_mass_edges(cdf: &SBeta, n: usize) -> Vec<f64> {
+    let (alpha, beta) = (cdf.shape_a(), cdf.shape_b());
     let ln_b = statrs::function::beta::ln_beta(alpha, beta);
     let pdf = |x: f64| (ln_beta_kernel(alpha - 1.0, beta - 1.0, x) - ln_b).exp();
     let mut x = vec![0.0; n + 1];

@@ -48,28 +48,11 @@ fn fixed(y: f64) -> i64 {
 impl Moments {
     #[inline]
     pub fn push(&mut self, x: f64) {
-        if x.abs() < FAST_LIMIT {
-            self.n += 1;
-            self.sum += fixed(x * SUM_SCALE) as i128;
-            let q = fixed(x * SQ_SCALE) as i128;
-            self.sum_q += q;
-            self.sum_sq += q * q;
-        } else {
-            self.push_wide(x);
-        }
-    }
-
-    /// The same as [`Moments::push`] for values too large for the fast path.
-    #[cold]
-    fn push_wide(&mut self, x: f64) {
-        self.n += 1;
-        self.sum += (x * SUM_SCALE).round_ties_even() as i128;
-        let q = (x * SQ_SCALE).round_ties_even() as i128;
-        self.sum_q += q;
-        self.sum_sq += q * q;
+        self.push_repeated(x, 1);
     }
 
     /// `count` copies of `x`: the same result as pushing it `count` times.
+    #[inline]
     fn push_repeated(&mut self, x: f64, count: u64) {
         let (s, q) = if x.abs() < FAST_LIMIT {
             (i128::from(fixed(x * SUM_SCALE)), i128::from(fixed(x * SQ_SCALE)))
@@ -314,21 +297,11 @@ impl QuantileSketch {
     #[inline]
     pub fn push(&mut self, x: f64) {
         debug_assert!(x.is_finite());
-        if !x.is_finite() {
-            return;
-        }
-        self.n += 1;
-        (self.min, self.max) = min_max(&[x], self.min, self.max);
-        if x.abs() < Self::ZERO_BAND {
-            self.zeros += 1;
-        } else if x > 0.0 {
-            Self::bump(&mut self.pos, x, 1);
-        } else {
-            Self::bump(&mut self.neg, -x, 1);
-        }
+        self.push_repeated(x, 1);
     }
 
     /// `count` copies of `x`: the same result as pushing it `count` times.
+    #[inline]
     fn push_repeated(&mut self, x: f64, count: u64) {
         if !x.is_finite() {
             return;
