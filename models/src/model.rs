@@ -141,21 +141,152 @@ pub struct Outcome {
     /// Saving at full effect in the year after migration ends, as a fraction of current cost.
     pub saving_share_full: f64,
     extras: Vec<f64>,
+    /// One lane to evaluate in.
+    lanes: Lanes,
+}
+
+/// The year of a run's payback in [`Lanes::payback_year`] when it does not pay back by the
+/// horizon.
+pub const NO_PAYBACK: i32 = i32::MIN;
+
+/// The outcomes of up to [`Lanes::width`] runs side by side, filled by
+/// [`Model::evaluate_lanes`]: the value of run `j` in row `i` of a field at `[i * width + j]`,
+/// so one figure of all runs lies in one contiguous slice ([`Lanes::row`]). Buffers are reused;
+/// make one per worker with [`Model::new_lanes`].
+#[derive(Debug, Clone)]
+pub struct Lanes {
+    width: usize,
+    len: usize,
+    /// Rows `k * years + t` per kommun and year, MSEK: today's cost, the joint-operations
+    /// cost after the split, and the net benefit.
+    current: Vec<f64>,
+    joint: Vec<f64>,
+    net: Vec<f64>,
+    /// Rows `t`: the net benefit and the split joint cost summed over the kommuner.
+    net_sum: Vec<f64>,
+    joint_sum: Vec<f64>,
+    /// Rows `t`: the joint cost before the split.
+    joint_total: Vec<f64>,
+    /// Rows `k`: NPV per kommun; and their sum.
+    npv: Vec<f64>,
+    npv_sum: Vec<f64>,
+    /// Rows `k` per kommun, then the total: the payback year, or [`NO_PAYBACK`].
+    payback_year: Vec<i32>,
+    establishment_msek: Vec<f64>,
+    duration_months: Vec<f64>,
+    staff_saving: Vec<f64>,
+    saving_share_full: Vec<f64>,
+    /// Rows `t`: establishment (extra) cost per year.
+    extras: Vec<f64>,
+    /// Years from the start year to the one migration ends in (a whole number: kept as f64
+    /// so that the comparisons with it run in the same vector lanes as the money).
+    end_rel: Vec<f64>,
+    /// Per-run intermediate figures.
+    tmp: [Vec<f64>; 16],
+    /// Rows `c` per cost category.
     cat_cost: Vec<f64>,
     cat_growth: Vec<f64>,
     cat_saving: Vec<f64>,
+    /// Rows `k` per kommun, then the total: cumulative net benefit from the start year.
     cum: Vec<f64>,
 }
 
-/// Add one year's net benefit to the cumulative sum `cum`; the payback year is the first year
+/// A figure of [`Lanes`] to read a row of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Row `k * years + t`.
+    Current,
+    /// Row `k * years + t`.
+    Net,
+    /// Row `k * years + t`.
+    Joint,
+    /// Row `t`: summed over the kommuner.
+    NetSum,
+    /// Row `t`: summed over the kommuner.
+    JointSum,
+    /// Row `k`.
+    Npv,
+    /// Row 0: summed over the kommuner.
+    NpvSum,
+    /// Row 0.
+    Establishment,
+    /// Row 0.
+    Duration,
+    /// Row 0.
+    SavingShareFull,
+    /// Row 0.
+    StaffSaving,
+    /// Row `t`: the joint cost before the split.
+    JointTotal,
+    /// Row `t`: the establishment (extra) cost.
+    Extras,
+}
+
+impl Lanes {
+    /// How many runs the lanes hold.
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// How many runs the last evaluation filled.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Row `i` of `field`: one figure of each run of the last evaluation.
+    #[inline]
+    pub fn row(&self, field: Field, i: usize) -> &[f64] {
+        let v = match field {
+            Field::Current => &self.current,
+            Field::Net => &self.net,
+            Field::Joint => &self.joint,
+            Field::NetSum => &self.net_sum,
+            Field::JointSum => &self.joint_sum,
+            Field::Npv => &self.npv,
+            Field::NpvSum => &self.npv_sum,
+            Field::Establishment => &self.establishment_msek,
+            Field::Duration => &self.duration_months,
+            Field::SavingShareFull => &self.saving_share_full,
+            Field::StaffSaving => &self.staff_saving,
+            Field::JointTotal => &self.joint_total,
+            Field::Extras => &self.extras,
+        };
+        &v[i * self.width..i * self.width + self.len]
+    }
+
+    /// Row `i` of `field`, to overwrite (tests of what the run loop does with bad figures).
+    #[cfg(test)]
+    pub(crate) fn row_mut(&mut self, field: Field, i: usize) -> &mut [f64] {
+        let (w, len) = (self.width, self.len);
+        let v = match field {
+            Field::Net => &mut self.net,
+            Field::Npv => &mut self.npv,
+            _ => unimplemented!("only the fields the tests overwrite"),
+        };
+        &mut v[i * w..i * w + len]
+    }
+
+    /// Payback years of kommun `k` (the total at `k = kommuner`), [`NO_PAYBACK`] for none.
+    pub fn payback_year(&self, k: usize) -> &[i32] {
+        &self.payback_year[k * self.width..k * self.width + self.len]
+    }
+}
+
+/// Add one year's net benefit to the cumulative sums `cum`; the payback year is the first year
 /// from which the sum stays ≥ 0.
 #[inline]
-fn track_payback(cum: &mut f64, payback: &mut Option<i32>, net: f64, year: i32) {
-    *cum += net;
-    if *cum >= 0.0 {
-        payback.get_or_insert(year);
-    } else {
-        *payback = None;
+fn track_payback(cum: &mut [f64], payback: &mut [i32], net: &[f64], year: i32) {
+    for ((c, p), &nb) in cum.iter_mut().zip(payback.iter_mut()).zip(net) {
+        *c += nb;
+        *p = if *c >= 0.0 {
+            if *p == NO_PAYBACK { year } else { *p }
+        } else {
+            NO_PAYBACK
+        };
     }
 }
 
@@ -468,7 +599,7 @@ impl Model {
     }
 
     pub fn new_outcome(&self) -> Outcome {
-        let (k, n, c) = (self.names.len(), self.years.len(), self.cost0_total.len());
+        let (k, n) = (self.names.len(), self.years.len());
         Outcome {
             current: vec![0.0; k * n],
             joint: vec![0.0; k * n],
@@ -482,178 +613,379 @@ impl Model {
             staff_saving: 0.0,
             saving_share_full: 0.0,
             extras: vec![0.0; n],
-            cat_cost: vec![0.0; c],
-            cat_growth: vec![0.0; c],
-            cat_saving: vec![0.0; c],
-            cum: vec![0.0; k + 1],
+            lanes: self.new_lanes(1),
+        }
+    }
+
+    /// Lanes for up to `width` runs evaluated together.
+    pub fn new_lanes(&self, width: usize) -> Lanes {
+        let (k, n, c) = (self.names.len(), self.years.len(), self.cost0_total.len());
+        let v = |rows: usize| vec![0.0; rows * width];
+        Lanes {
+            width,
+            len: 0,
+            current: v(k * n),
+            joint: v(k * n),
+            net: v(k * n),
+            net_sum: v(n),
+            joint_sum: v(n),
+            joint_total: v(n),
+            npv: v(k),
+            npv_sum: v(1),
+            payback_year: vec![NO_PAYBACK; (k + 1) * width],
+            establishment_msek: v(1),
+            duration_months: v(1),
+            staff_saving: v(1),
+            saving_share_full: v(1),
+            extras: v(n),
+            end_rel: vec![0.0; width],
+            tmp: std::array::from_fn(|_| v(1)),
+            cat_cost: v(c),
+            cat_growth: v(c),
+            cat_saving: v(c),
+            cum: v(k + 1),
         }
     }
 
     /// Evaluate one draw `x` (in [`Model::input_names`] order) into `out`. Allocates nothing.
+    /// The same arithmetic as [`Model::evaluate_lanes`] on one lane, so a run's outcome is the
+    /// same to the bit whichever way it is evaluated.
     pub fn evaluate(&self, x: &[f64], out: &mut Outcome) {
+        let l = &mut out.lanes;
+        self.evaluate_lanes(|i| std::slice::from_ref(&x[i]), 1, l);
+        out.current.copy_from_slice(&l.current);
+        out.joint.copy_from_slice(&l.joint);
+        out.net.copy_from_slice(&l.net);
+        out.joint_total.copy_from_slice(&l.joint_total);
+        out.npv.copy_from_slice(&l.npv);
+        out.extras.copy_from_slice(&l.extras);
+        for (p, &y) in out.payback_year.iter_mut().zip(&l.payback_year) {
+            *p = (y != NO_PAYBACK).then_some(y);
+        }
+        out.establishment_msek = l.establishment_msek[0];
+        out.duration_months = l.duration_months[0];
+        out.migration_end_year = self.start_year + l.end_rel[0] as i32;
+        out.staff_saving = l.staff_saving[0];
+        out.saving_share_full = l.saving_share_full[0];
+    }
+
+    /// Evaluate `len` runs side by side into `out` (at most [`Lanes::width`] runs): `x(i)`
+    /// holds input `i` (in [`Model::input_names`] order) of each run. Every figure of a run
+    /// goes through the same operations in the same order as in any other run, so the loops
+    /// over runs can use vector instructions and a run's results do not depend on its
+    /// neighbours. Allocates nothing.
+    pub fn evaluate_lanes<'x>(&self, x: impl Fn(usize) -> &'x [f64], len: usize, out: &mut Lanes) {
+        assert!(len <= out.width, "{len} runs in lanes of width {}", out.width);
+        #[cfg(target_arch = "x86_64")]
+        if len > 1 && std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            unsafe { self.evaluate_lanes_avx2(x, len, out) };
+            return;
+        }
+        self.evaluate_lanes_inner(x, len, out);
+    }
+
+    /// [`Model::evaluate_lanes`] compiled for AVX2: the same operations, four lanes at a time.
+    /// (No fused multiply-add: Rust never contracts `a * b + c`, so results are identical.)
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn evaluate_lanes_avx2<'x>(&self, x: impl Fn(usize) -> &'x [f64], len: usize, out: &mut Lanes) {
+        self.evaluate_lanes_inner(x, len, out);
+    }
+
+    #[inline(always)]
+    fn evaluate_lanes_inner<'x>(&self, x: impl Fn(usize) -> &'x [f64], len: usize, out: &mut Lanes) {
+        let w = out.width;
         let n = self.years.len();
         let k_count = self.names.len();
         let start = (self.start_year - self.base_year) as usize;
-
-        // Timeline: the plan stretched by the drawn phase durations and schedule overrun.
-        let drawn: f64 = self.phases.iter().map(|p| x[p.duration]).sum();
-        let planned = self.planned_months * (drawn / self.point_duration_sum) * (1.0 + x[self.slots.schedule] / 100.0);
-        // Risks of the register that occur add cost and delay; the delay stretches the plan.
-        let (mut risk_cost, mut risk_delay) = (self.mitigation_cost_msek, 0.0);
-        for r in &self.risks {
-            if x[r.occurs] < r.probability {
-                risk_cost += x[r.cost] * r.impact;
-                risk_delay += x[r.delay] * r.impact;
-            }
+        let x = |i: usize| &x(i)[..len];
+        // Row `i` of a field laid out `[i * w + j]`, cut to the runs in use.
+        fn row(v: &mut [f64], i: usize, w: usize, len: usize) -> &mut [f64] {
+            &mut v[i * w..i * w + len]
         }
-        let d = planned + risk_delay;
-        let stretch = d / self.planned_months;
-        // The plan's calendar (the years the förstudie books phases in) squeezed or stretched
-        // to the drawn duration.
-        let calendar = d / (12.0 * self.plan_years);
-        let end_rel = ((d / 12.0).ceil() as usize).max(1) - 1;
-        out.duration_months = d;
-        out.migration_end_year = self.start_year + end_rel as i32;
-        let overrun = 1.0 + x[self.slots.overrun] / 100.0;
-
-        // Extra costs per calendar year of the establishment.
-        out.extras.iter_mut().for_each(|e| *e = 0.0);
-        let mut total = 0.0;
-        let labour = x[self.slots.labour] * stretch;
-        let g_par = x[self.parallel_growth] / 100.0;
-        let p0 = self.parallel_start_month;
-        // The migration overrun shows during migration: it applies to parallel running and
-        // migration one-offs from the start of the (first) migration phase on.
-        let m0 = (12.0 * self.migration_offset * calendar).min(d);
-        for y in 0..=end_rel {
-            let mut extra = 0.0;
-            for p in &self.phases {
-                let (a, b) = (12.0 * p.plan_offset * calendar, 12.0 * (p.plan_offset + 1.0) * calendar);
-                let cost = labour * p.hours_share * overlap(a, b, y) / (b - a);
-                extra += if p.migration { cost * overrun } else { cost };
-            }
-            if d > p0 {
-                let price = (1.0 + g_par).powi(self.start_year + y as i32 - self.parallel_price_year);
-                let months = overlap(p0, m0.max(p0), y) + overrun * overlap(m0.max(p0), d, y);
-                extra += x[self.slots.parallel] / 12.0 * months * price;
-            }
-            extra += risk_cost * overlap(0.0, d, y) / d;
-            for &(slot, migration) in &self.one_offs {
-                extra += if migration {
-                    x[slot] * overlap(m0, d, y) / (d - m0).max(f64::MIN_POSITIVE) * overrun
-                } else {
-                    x[slot] * overlap(0.0, d, y) / d
-                };
-            }
-            total += extra;
-            if start + y < n {
-                out.extras[start + y] = extra;
-            }
-        }
-        out.establishment_msek = total;
-
-        // Savings rate per category at full effect.
-        let fte = self.staff_fixed
-            + x[self.slots.strategic]
-            + self.roles.iter().map(|&(volume, per)| volume / x[per]).sum::<f64>();
-        let staff_saving = 1.0 - fte / self.staff_today;
-        out.staff_saving = staff_saving;
-        for (c, s) in out.cat_saving.iter_mut().enumerate() {
-            let posts: f64 = self.savings.iter().map(|p| x[p.rate] / 100.0 * p.applies[c]).sum();
-            *s = self.savings_capture * (staff_saving * self.staff_applies[c] + posts);
-        }
-
-        // Saving share at full effect, in the second year after migration ends (also when that
-        // year lies past the horizon).
-        let full_year = (start + end_rel + 2) as i32;
-        let (mut cur, mut saved) = (0.0, 0.0);
-        for c in 0..self.cost0_total.len() {
-            let cost = self.cost0_total[c] * (1.0 + x[self.cat_growth[c]] / 100.0).powi(full_year);
-            cur += cost;
-            saved += cost * out.cat_saving[c];
-        }
-        out.saving_share_full = saved / cur;
-
-        // Year by year; category costs compound by one growth factor a year.
-        for (g, &slot) in out.cat_growth.iter_mut().zip(&self.cat_growth) {
-            *g = 1.0 + x[slot] / 100.0;
-        }
-        out.cat_cost.copy_from_slice(&self.cost0_total);
-        out.cum.fill(0.0);
-        out.npv.fill(0.0);
-        out.payback_year.fill(None);
-        let Outcome {
+        let Lanes {
             current,
             joint,
             net,
+            net_sum,
+            joint_sum,
             joint_total: joint_totals,
             npv,
+            npv_sum,
             payback_year,
+            establishment_msek,
+            duration_months,
+            staff_saving,
+            saving_share_full,
             extras,
+            end_rel,
+            tmp,
             cat_cost,
             cat_growth,
             cat_saving,
             cum,
             ..
         } = out;
-        let (npv, cum, payback_year) = (&mut npv[..k_count], &mut cum[..=k_count], &mut payback_year[..=k_count]);
+        let [
+            drawn,
+            risk_cost,
+            risk_delay,
+            stretch,
+            calendar,
+            overrun,
+            labour,
+            g_par,
+            m0,
+            extra,
+            total,
+            current_total,
+            saved_total,
+            effect,
+            net_total,
+            joint_split,
+        ] = tmp.each_mut().map(|v| &mut v[..len]);
+        let end_rel = &mut end_rel[..len];
+        let d = &mut duration_months[..len];
+
+        // Timeline: the plan stretched by the drawn phase durations and schedule overrun.
+        drawn.fill(-0.0);
+        for p in &self.phases {
+            let xd = x(p.duration);
+            (0..len).for_each(|j| drawn[j] += xd[j]);
+        }
+        let schedule = x(self.slots.schedule);
+        for j in 0..len {
+            d[j] = self.planned_months * (drawn[j] / self.point_duration_sum) * (1.0 + schedule[j] / 100.0);
+        }
+        // Risks of the register that occur add cost and delay; the delay stretches the plan.
+        risk_cost.fill(self.mitigation_cost_msek);
+        risk_delay.fill(0.0);
+        for r in &self.risks {
+            let (occurs, cost, delay) = (x(r.occurs), x(r.cost), x(r.delay));
+            for j in 0..len {
+                // Adding +0 for a risk that does not occur leaves the sums as they are.
+                let hit = occurs[j] < r.probability;
+                risk_cost[j] += if hit { cost[j] * r.impact } else { 0.0 };
+                risk_delay[j] += if hit { delay[j] * r.impact } else { 0.0 };
+            }
+        }
+        let (x_overrun, x_labour, x_g_par) = (x(self.slots.overrun), x(self.slots.labour), x(self.parallel_growth));
+        for j in 0..len {
+            d[j] += risk_delay[j];
+            stretch[j] = d[j] / self.planned_months;
+            // The plan's calendar (the years the förstudie books phases in) squeezed or
+            // stretched to the drawn duration.
+            calendar[j] = d[j] / (12.0 * self.plan_years);
+            end_rel[j] = (d[j] / 12.0).ceil().max(1.0) - 1.0;
+            overrun[j] = 1.0 + x_overrun[j] / 100.0;
+            labour[j] = x_labour[j] * stretch[j];
+            g_par[j] = x_g_par[j] / 100.0;
+            // The migration overrun shows during migration: it applies to parallel running
+            // and migration one-offs from the start of the (first) migration phase on.
+            m0[j] = (12.0 * self.migration_offset * calendar[j]).min(d[j]);
+        }
+        let d = &*d;
+
+        // Extra costs per calendar year of the establishment; a run adds nothing after its
+        // own end.
+        extras[..n * w].fill(0.0);
+        total.fill(0.0);
+        let p0 = self.parallel_start_month;
+        let x_parallel = x(self.slots.parallel);
+        let last = end_rel.iter().copied().fold(0.0, f64::max) as usize;
+        for y in 0..=last {
+            extra.fill(0.0);
+            for p in &self.phases {
+                let cost = |j: usize| {
+                    let (a, b) = (
+                        12.0 * p.plan_offset * calendar[j],
+                        12.0 * (p.plan_offset + 1.0) * calendar[j],
+                    );
+                    labour[j] * p.hours_share * overlap(a, b, y) / (b - a)
+                };
+                if p.migration {
+                    (0..len).for_each(|j| extra[j] += cost(j) * overrun[j]);
+                } else {
+                    (0..len).for_each(|j| extra[j] += cost(j));
+                }
+            }
+            let exponent = self.start_year + y as i32 - self.parallel_price_year;
+            for j in 0..len {
+                if d[j] > p0 {
+                    let price = (1.0 + g_par[j]).powi(exponent);
+                    let months = overlap(p0, m0[j].max(p0), y) + overrun[j] * overlap(m0[j].max(p0), d[j], y);
+                    extra[j] += x_parallel[j] / 12.0 * months * price;
+                }
+                extra[j] += risk_cost[j] * overlap(0.0, d[j], y) / d[j];
+            }
+            for &(slot, migration) in &self.one_offs {
+                let amount = x(slot);
+                for j in 0..len {
+                    extra[j] += if migration {
+                        amount[j] * overlap(m0[j], d[j], y) / (d[j] - m0[j]).max(f64::MIN_POSITIVE) * overrun[j]
+                    } else {
+                        amount[j] * overlap(0.0, d[j], y) / d[j]
+                    };
+                }
+            }
+            // Past a run's own end its extra is 0 (and adding +0 leaves its total as it is).
+            let yf = y as f64;
+            (0..len).for_each(|j| extra[j] = if yf <= end_rel[j] { extra[j] } else { 0.0 });
+            (0..len).for_each(|j| total[j] += extra[j]);
+            if start + y < n {
+                row(extras, start + y, w, len).copy_from_slice(extra);
+            }
+        }
+        establishment_msek[..len].copy_from_slice(total);
+
+        // Savings rate per category at full effect.
+        let strategic = x(self.slots.strategic);
+        let roles = &mut *extra;
+        roles.fill(-0.0);
+        for &(volume, per) in &self.roles {
+            let per = x(per);
+            (0..len).for_each(|j| roles[j] += volume / per[j]);
+        }
+        let staff_saving = &mut staff_saving[..len];
+        for j in 0..len {
+            let fte = self.staff_fixed + strategic[j] + roles[j];
+            staff_saving[j] = 1.0 - fte / self.staff_today;
+        }
+        let posts = roles;
+        for c in 0..self.cost0_total.len() {
+            posts.fill(-0.0);
+            for p in &self.savings {
+                let rate = x(p.rate);
+                (0..len).for_each(|j| posts[j] += rate[j] / 100.0 * p.applies[c]);
+            }
+            let s = row(cat_saving, c, w, len);
+            for j in 0..len {
+                s[j] = self.savings_capture * (staff_saving[j] * self.staff_applies[c] + posts[j]);
+            }
+        }
+
+        // Saving share at full effect, in the second year after migration ends (also when
+        // that year lies past the horizon).
+        let (cur, saved) = (&mut *current_total, &mut *saved_total);
+        cur.fill(0.0);
+        saved.fill(0.0);
+        for c in 0..self.cost0_total.len() {
+            let g = x(self.cat_growth[c]);
+            let s = row(cat_saving, c, w, len);
+            for j in 0..len {
+                let full_year = (start as f64 + end_rel[j] + 2.0) as i32;
+                let cost = self.cost0_total[c] * (1.0 + g[j] / 100.0).powi(full_year);
+                cur[j] += cost;
+                saved[j] += cost * s[j];
+            }
+        }
+        for (f, (s, c)) in saving_share_full[..len].iter_mut().zip(saved.iter().zip(cur.iter())) {
+            *f = s / c;
+        }
+
+        // Year by year; category costs compound by one growth factor a year.
+        for (c, &slot) in self.cat_growth.iter().enumerate() {
+            let g = x(slot);
+            let growth = row(cat_growth, c, w, len);
+            (0..len).for_each(|j| growth[j] = 1.0 + g[j] / 100.0);
+            row(cat_cost, c, w, len).fill(self.cost0_total[c]);
+        }
+        cum[..(k_count + 1) * w].fill(0.0);
+        npv[..k_count * w].fill(0.0);
+        payback_year[..(k_count + 1) * w].fill(NO_PAYBACK);
+        let cats = self.cost0_total.len();
         for t in 0..n {
             let year = self.base_year + t as i32;
             let rel = t as i64 - start as i64;
-            let effect = if rel < 0 {
-                0.0
+            if rel < 0 {
+                effect.fill(0.0);
             } else {
                 let y = rel as usize;
-                (0.5 * overlap(d, d + 12.0, y) + overlap(d + 12.0, f64::INFINITY, y)) / 12.0
-            };
-            if t > 0 {
-                for (cost, g) in cat_cost.iter_mut().zip(cat_growth.iter()) {
-                    *cost *= g;
+                for j in 0..len {
+                    effect[j] = (0.5 * overlap(d[j], d[j] + 12.0, y) + overlap(d[j] + 12.0, f64::INFINITY, y)) / 12.0;
                 }
             }
-            let (mut current_total, mut saved_total) = (0.0, 0.0);
-            for (cost, saving) in cat_cost.iter().zip(cat_saving.iter()) {
-                current_total += cost;
-                saved_total += cost * effect * saving;
+            current_total.fill(0.0);
+            saved_total.fill(0.0);
+            for c in 0..cats {
+                let cost = &mut cat_cost[c * w..c * w + len];
+                if t > 0 {
+                    let g = &cat_growth[c * w..c * w + len];
+                    (0..len).for_each(|j| cost[j] *= g[j]);
+                }
+                let s = &cat_saving[c * w..c * w + len];
+                for j in 0..len {
+                    current_total[j] += cost[j];
+                    saved_total[j] += cost[j] * effect[j] * s[j];
+                }
             }
-            let joint_total = current_total - saved_total + extras[t];
-            joint_totals[t] = joint_total;
-            let key = if rel <= end_rel as i64 {
-                None
-            } else if rel == end_rel as i64 + 1 {
-                Some(&self.key_transition)
-            } else {
-                Some(&self.key_full)
-            };
+            let jt = row(joint_totals, t, w, len);
+            let ex = &extras[t * w..t * w + len];
+            for j in 0..len {
+                jt[j] = current_total[j] - saved_total[j] + ex[j];
+            }
+            let jt = &*jt;
             let discount = self.discount_factor[t];
-            let mut net_total = 0.0;
+            net_total.fill(0.0);
+            joint_split.fill(0.0);
             for k in 0..k_count {
-                let i = k * n + t;
-                let cur = match &self.baseline_key {
-                    Some(share) => share[k] * current_total,
-                    None => (0..self.cost0_total.len())
-                        .map(|c| self.cost0[k][c] * (1.0 + x[self.cat_growth[c]] / 100.0).powi(t as i32))
-                        .sum(),
-                };
-                let jnt = match key {
-                    _ if rel < 0 => cur,
-                    None => cur + self.key_establishment[k] * (joint_total - current_total),
-                    Some(share) => share[k] * joint_total,
-                };
-                current[i] = cur;
-                joint[i] = jnt;
-                let nb = cur - jnt;
-                net[i] = nb;
-                npv[k] += nb * discount;
-                net_total += nb;
+                let i = (k * n + t) * w;
+                let cur = &mut current[i..i + len];
+                match &self.baseline_key {
+                    Some(share) => (0..len).for_each(|j| cur[j] = share[k] * current_total[j]),
+                    None => {
+                        cur.fill(-0.0);
+                        for c in 0..cats {
+                            let g = x(self.cat_growth[c]);
+                            (0..len).for_each(|j| cur[j] += self.cost0[k][c] * (1.0 + g[j] / 100.0).powi(t as i32));
+                        }
+                    }
+                }
+                let (jnt, nb) = (&mut joint[i..i + len], &mut net[i..i + len]);
+                let (est, tra, full) = (self.key_establishment[k], self.key_transition[k], self.key_full[k]);
+                let npv = &mut npv[k * w..k * w + len];
+                let relf = rel as f64;
+                if rel < 0 {
+                    jnt.copy_from_slice(cur);
+                } else {
+                    // All three splits, then a choice per run: selects, not branches.
+                    for j in 0..len {
+                        let establishing = cur[j] + est * (jt[j] - current_total[j]);
+                        let (transition, full) = (tra * jt[j], full * jt[j]);
+                        let after = if relf == end_rel[j] + 1.0 { transition } else { full };
+                        jnt[j] = if relf <= end_rel[j] { establishing } else { after };
+                    }
+                }
+                for j in 0..len {
+                    nb[j] = cur[j] - jnt[j];
+                    npv[j] += nb[j] * discount;
+                    net_total[j] += nb[j];
+                    joint_split[j] += jnt[j];
+                }
                 if rel >= 0 {
-                    track_payback(&mut cum[k], &mut payback_year[k], nb, year);
+                    track_payback(
+                        &mut cum[k * w..k * w + len],
+                        &mut payback_year[k * w..k * w + len],
+                        nb,
+                        year,
+                    );
                 }
             }
+            let kk = k_count * w;
             if rel >= 0 {
-                track_payback(&mut cum[k_count], &mut payback_year[k_count], net_total, year);
+                track_payback(&mut cum[kk..kk + len], &mut payback_year[kk..kk + len], net_total, year);
             }
+            row(net_sum, t, w, len).copy_from_slice(net_total);
+            row(joint_sum, t, w, len).copy_from_slice(joint_split);
         }
+        let npv_sum = &mut npv_sum[..len];
+        npv_sum.fill(0.0);
+        for k in 0..k_count {
+            let v = &npv[k * w..k * w + len];
+            (0..len).for_each(|j| npv_sum[j] += v[j]);
+        }
+        out.len = len;
     }
 
     /// The förstudie's three tables (seed 000 4.4) from this model at point values.

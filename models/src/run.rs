@@ -7,7 +7,7 @@ use sim::correlation::Scratch as CorrScratch;
 use sim::stats::{Moments, Proportion, Stat};
 use sim::{CHUNK_RUNS, RunPlan, RunPlanError, Sampling};
 
-use crate::model::{Model, Outcome};
+use crate::model::{Field, Lanes, Model, Outcome};
 
 /// Everything a run keeps: per-kommun NPV, yearly net benefit and joint cost, payback,
 /// establishment cost and overrun. All of it merges exactly.
@@ -180,7 +180,7 @@ impl RunResult {
         c.overrun.push(sums.overrun / n);
     }
 
-    /// Every [`Stat`] of the result, in the fixed order [`Block`] lays values out.
+    /// Every [`Stat`] of the result, in the order of [`stat_rows`].
     fn stats_mut(&mut self) -> impl Iterator<Item = &mut Stat> {
         self.npv
             .iter_mut()
@@ -193,137 +193,127 @@ impl RunResult {
             ])
     }
 
-    /// Take one run's outcome into `block`; counts go straight in, values wait in the block
-    /// until it is full or [`RunResult::flush`] is called.
-    /// Returns whether the run was recorded (not out of range).
-    fn record(&mut self, o: &Outcome, block: &mut Block) -> bool {
-        if !in_range(o) {
-            // Never let a NaN, an infinity or an overflowing figure into the statistics.
-            self.out_of_range_runs += 1;
-            return false;
+    /// Take the runs evaluated in `lanes` into the statistics and their sums into `sums`.
+    /// A run with a figure out of range is counted in
+    /// [`RunResult::out_of_range_runs`] instead. Returns whether every run was recorded.
+    fn record(&mut self, lanes: &Lanes, sums: &mut ChunkSums, cum: &mut Vec<f64>) -> bool {
+        let len = lanes.len();
+        if in_range(lanes, self.kommuner.len(), self.years.len(), 0..len) {
+            self.record_runs(lanes, 0..len, sums, cum);
+            return true;
         }
-        self.runs += 1;
+        // Rare (validation bounds the inputs): take the runs in range one at a time.
+        for j in 0..len {
+            if in_range(lanes, self.kommuner.len(), self.years.len(), j..j + 1) {
+                self.record_runs(lanes, j..j + 1, sums, cum);
+            } else {
+                // Never let a NaN, an infinity or an overflowing figure into the statistics.
+                self.out_of_range_runs += 1;
+            }
+        }
+        false
+    }
+
+    /// Push runs `runs` of `lanes`, one statistic at a time: its buckets stay in cache while
+    /// its values go in.
+    fn record_runs(&mut self, lanes: &Lanes, runs: Range<usize>, sums: &mut ChunkSums, cum: &mut Vec<f64>) {
         let k_count = self.kommuner.len();
         let n = self.years.len();
-        let j = block.len;
-        let b = &mut block.values;
-        let mut stat = 0;
-        let mut put = |v: f64| {
-            b[stat * BLOCK_STRIDE + j] = v;
-            stat += 1;
+        let row = |(field, i): (Field, usize)| &lanes.row(field, i)[runs.clone()];
+        self.runs += runs.len() as u64;
+        for (stat, r) in self.stats_mut().zip(stat_rows(k_count, n)) {
+            stat.push_slice(row(r));
+        }
+        let npv = |k: usize| {
+            row(if k < k_count {
+                (Field::Npv, k)
+            } else {
+                (Field::NpvSum, 0)
+            })
         };
-        let mut npv_total = 0.0;
-        for k in 0..k_count {
-            put(o.npv[k]);
-            npv_total += o.npv[k];
-            self.payback[k][payback_slot(o.payback_year[k], &self.years)] += 1;
+        for (k, p) in self.net_loss.iter_mut().enumerate() {
+            p.hits += npv(k).iter().filter(|&&x| x < 0.0).count() as u64;
+            p.n += runs.len() as u64;
         }
-        put(npv_total);
-        self.payback[k_count][payback_slot(o.payback_year[k_count], &self.years)] += 1;
-        for values in [&o.net, &o.joint] {
-            for k in 0..k_count {
-                values[k * n..(k + 1) * n].iter().for_each(|&v| put(v));
-            }
-            for t in 0..n {
-                put((0..k_count).map(|k| values[k * n + t]).sum());
+        let budget = self.budget_msek;
+        let establishment = row((Field::Establishment, 0));
+        self.overrun.hits += establishment.iter().filter(|&&x| x > budget).count() as u64;
+        self.overrun.n += runs.len() as u64;
+        for (k, counts) in self.payback.iter_mut().enumerate() {
+            for &year in &lanes.payback_year(k)[runs.clone()] {
+                counts[payback_slot(year, &self.years)] += 1;
             }
         }
-        put(o.establishment_msek);
-        put(o.duration_months);
-        put(o.saving_share_full);
         if !self.cum_yearly.is_empty() {
             for k in 0..=k_count {
-                let mut cum = 0.0;
+                cum.clear();
+                cum.resize(runs.len(), 0.0);
                 for t in 0..n {
-                    cum += if k < k_count {
-                        o.net[k * n + t]
+                    let net = row(if k < k_count {
+                        (Field::Net, k * n + t)
                     } else {
-                        (0..k_count).map(|j| o.net[j * n + t]).sum()
-                    };
-                    self.cum_yearly[k * n + t].push(cum);
+                        (Field::NetSum, t)
+                    });
+                    cum.iter_mut().zip(net).for_each(|(c, x)| *c += x);
+                    self.cum_yearly[k * n + t].push_slice(cum);
                 }
             }
         }
-        block.len += 1;
-        if block.len == BLOCK {
-            self.flush(block);
+        // The sums of chunk means, run by run in run order for each figure.
+        for k in 0..=k_count {
+            for &x in npv(k) {
+                sums.npv[k] += x;
+                sums.net_loss[k] += f64::from(u8::from(x < 0.0));
+            }
         }
-        true
-    }
-
-    /// Push the values waiting in `block`, one statistic at a time, and empty it.
-    fn flush(&mut self, block: &mut Block) {
-        let len = block.len;
-        if len == 0 {
-            return;
+        for &x in establishment {
+            sums.establishment += x;
+            sums.overrun += f64::from(u8::from(x > budget));
         }
-        let values = &block.values;
-        let column = |s: usize| &values[s * BLOCK_STRIDE..s * BLOCK_STRIDE + len];
-        for (s, stat) in self.stats_mut().enumerate() {
-            stat.push_slice(column(s));
-        }
-        let hits = |xs: &[f64], f: &dyn Fn(f64) -> bool| xs.iter().filter(|&&x| f(x)).count() as u64;
-        for (k, p) in self.net_loss.iter_mut().enumerate() {
-            p.hits += hits(column(k), &|x| x < 0.0);
-            p.n += len as u64;
-        }
-        let est = self.npv.len() + self.net_yearly.len() + self.joint_yearly.len();
-        let budget = self.budget_msek;
-        self.overrun.hits += hits(column(est), &|x| x > budget);
-        self.overrun.n += len as u64;
-        block.len = 0;
     }
 }
 
-/// Runs whose values are buffered before they are pushed statistic by statistic: one
-/// statistic's quantile buckets then stay in cache while its values go in.
+/// Runs evaluated together: a statistic's values go in a block at a time.
 const BLOCK: usize = 256;
-/// Distance between two statistics' values in a [`Block`]: one cache line more than `BLOCK`,
-/// so that the 128 values of one run, written `BLOCK` apart, do not all fall into the same
-/// few cache sets (2 KiB strides do).
-const BLOCK_STRIDE: usize = BLOCK + 8;
 
-/// The values of up to [`BLOCK`] runs, `[stat * BLOCK_STRIDE + run]` in [`RunResult::stats_mut`]
-/// order.
-struct Block {
-    values: Vec<f64>,
-    len: usize,
+/// The rows of [`Lanes`] the statistics of [`RunResult::stats_mut`] take, in its order: per
+/// kommun and the total, NPV, then yearly net benefit and joint cost, then three scalars.
+fn stat_rows(k_count: usize, n: usize) -> impl Iterator<Item = (Field, usize)> {
+    let yearly = move |each: Field, sum: Field| {
+        (0..k_count * n)
+            .map(move |i| (each, i))
+            .chain((0..n).map(move |t| (sum, t)))
+    };
+    (0..k_count)
+        .map(|k| (Field::Npv, k))
+        .chain([(Field::NpvSum, 0)])
+        .chain(yearly(Field::Net, Field::NetSum))
+        .chain(yearly(Field::Joint, Field::JointSum))
+        .chain([
+            (Field::Establishment, 0),
+            (Field::Duration, 0),
+            (Field::SavingShareFull, 0),
+        ])
 }
 
-impl Block {
-    /// A block for `model`'s results: per kommun and total, NPV and yearly net and joint,
-    /// plus three scalar outputs.
-    fn for_model(model: &Model) -> Block {
-        let k = model.kommuner().len() + 1;
-        Block::with_stats(k + 2 * k * model.years().len() + 3)
-    }
-
-    fn with_stats(stats: usize) -> Block {
-        Block {
-            values: vec![0.0; stats * BLOCK_STRIDE],
-            len: 0,
-        }
-    }
-}
-
-/// Whether every figure of an outcome is finite and within
-/// [`crate::scenario::MAX_OUTPUT_MSEK`] (one pass; validation bounds the GGVV totals).
-fn in_range(o: &Outcome) -> bool {
+/// Whether every figure of runs `runs` is finite and within
+/// [`crate::scenario::MAX_OUTPUT_MSEK`] (validation bounds the GGVV totals).
+fn in_range(lanes: &Lanes, k_count: usize, n: usize, runs: Range<usize>) -> bool {
     let ok = |x: f64| x.abs() <= crate::scenario::MAX_OUTPUT_MSEK;
     // A fold without early exit, so the compiler can compare several values at once.
-    let all = |xs: &[f64]| xs.iter().fold(true, |a, &x| a & ok(x));
-    all(&o.net)
-        && all(&o.joint)
-        && all(&o.npv)
-        && ok(o.establishment_msek)
-        && ok(o.duration_months)
-        && ok(o.saving_share_full)
+    let all = |(field, i): (Field, usize)| lanes.row(field, i)[runs.clone()].iter().fold(true, |a, &x| a & ok(x));
+    (0..k_count * n).all(|i| all((Field::Net, i)) && all((Field::Joint, i)))
+        && (0..k_count).all(|k| all((Field::Npv, k)))
+        && [Field::Establishment, Field::Duration, Field::SavingShareFull]
+            .into_iter()
+            .all(|f| all((f, 0)))
 }
 
 /// The payback slot of `year`: its index in the consecutive `years`, or `years.len()` for
-/// "not by the horizon".
-fn payback_slot(year: Option<i32>, years: &[i32]) -> usize {
-    year.and_then(|y| usize::try_from(y - years[0]).ok())
+/// "not by the horizon" ([`crate::model::NO_PAYBACK`]).
+fn payback_slot(year: i32, years: &[i32]) -> usize {
+    usize::try_from(i64::from(year) - i64::from(years[0]))
+        .ok()
         .filter(|&t| t < years.len())
         .unwrap_or(years.len())
 }
@@ -346,20 +336,6 @@ impl ChunkSums {
         self.establishment = 0.0;
         self.overrun = 0.0;
     }
-
-    fn add(&mut self, o: &Outcome, budget_msek: f64) {
-        let k = o.npv.len();
-        let mut total = 0.0;
-        for (i, &x) in o.npv.iter().enumerate() {
-            self.npv[i] += x;
-            self.net_loss[i] += f64::from(u8::from(x < 0.0));
-            total += x;
-        }
-        self.npv[k] += total;
-        self.net_loss[k] += f64::from(u8::from(total < 0.0));
-        self.establishment += o.establishment_msek;
-        self.overrun += f64::from(u8::from(o.establishment_msek > budget_msek));
-    }
 }
 
 /// How a run draws its inputs.
@@ -375,7 +351,8 @@ pub(crate) struct Scratch {
     pub(crate) outcome: Outcome,
     corr: CorrScratch,
     sums: ChunkSums,
-    block: Block,
+    lanes: Lanes,
+    cum: Vec<f64>,
 }
 
 impl Scratch {
@@ -386,7 +363,8 @@ impl Scratch {
             outcome: model.new_outcome(),
             corr: CorrScratch::default(),
             sums: ChunkSums::default(),
-            block: Block::for_model(model),
+            lanes: model.new_lanes(BLOCK),
+            cum: Vec::new(),
         }
     }
 
@@ -535,16 +513,12 @@ fn simulate_inner(
             s.sample(model, opts.sampling, plan.seed, c, len);
             s.sums.clear(k);
             let mut whole = len == CHUNK_RUNS as usize;
-            for j in 0..len {
-                s.load_row(j);
-                model.evaluate(&s.row, &mut s.outcome);
-                if acc.record(&s.outcome, &mut s.block) {
-                    s.sums.add(&s.outcome, budget_msek);
-                } else {
-                    whole = false;
-                }
+            for first in (0..len).step_by(BLOCK) {
+                let m = BLOCK.min(len - first);
+                let columns = &s.columns;
+                model.evaluate_lanes(|i| &columns[i][first..first + m], m, &mut s.lanes);
+                whole &= acc.record(&s.lanes, &mut s.sums, &mut s.cum);
             }
-            acc.flush(&mut s.block);
             if whole {
                 acc.record_chunk(&s.sums);
             }
@@ -610,21 +584,22 @@ mod guard_tests {
     #[test]
     fn a_non_finite_or_huge_outcome_is_counted_not_recorded() {
         let model = Model::new(&Scenario::default_ggvv()).unwrap();
-        let mut o = model.new_outcome();
-        model.evaluate(&model.point_values(), &mut o);
-        let mut r = RunResult::new(&model, 1.0, false);
-        let mut block = Block::for_model(&model);
-        r.record(&o, &mut block);
-        for bad in [f64::NAN, f64::INFINITY, 2e9] {
-            let mut b = o.clone();
-            b.net[3] = bad;
-            r.record(&b, &mut block);
+        let columns: Vec<Vec<f64>> = model.point_values().iter().map(|&x| vec![x; 6]).collect();
+        let mut lanes = model.new_lanes(8);
+        model.evaluate_lanes(|i| &columns[i], 6, &mut lanes);
+        // Runs 1-3 get a bad yearly figure, run 5 a bad NPV; runs 0 and 4 stay good.
+        for (j, bad) in [(1, f64::NAN), (2, f64::INFINITY), (3, 2e9)] {
+            lanes.row_mut(Field::Net, 3)[j] = bad;
         }
-        let mut b = o.clone();
-        b.npv[0] = f64::NEG_INFINITY;
-        r.record(&b, &mut block);
-        r.flush(&mut block);
-        assert_eq!((r.runs, r.out_of_range_runs), (1, 4));
-        assert_eq!(r.npv[0].moments.count(), 1);
+        lanes.row_mut(Field::Npv, 0)[5] = f64::NEG_INFINITY;
+        let mut r = RunResult::new(&model, 1.0, true);
+        let mut sums = ChunkSums::default();
+        sums.clear(model.kommuner().len() + 1);
+        assert!(!r.record(&lanes, &mut sums, &mut Vec::new()));
+        assert_eq!((r.runs, r.out_of_range_runs), (2, 4));
+        assert_eq!(r.npv[0].moments.count(), 2);
+        assert_eq!(r.cum_yearly[3].moments.count(), 2);
+        assert_eq!(r.payback[0].iter().sum::<u64>(), 2);
+        assert_eq!(sums.npv[0], 2.0 * lanes.row(Field::Npv, 0)[0]);
     }
 }

@@ -1,13 +1,15 @@
 //! Invariants of the model and the run, property-tested (proptest) over perturbed scenarios
 //! and random draws:
 //! - the per-kommun joint costs add up to the total joint cost in every run and year;
+//! - runs evaluated side by side (`Model::evaluate_lanes`, vector instructions) give each
+//!   run's outcome to the bit, as evaluated alone;
 //! - with all uncertainty removed every percentile equals the deterministic tables value;
 //! - raising any saving never lowers any kommun's net benefit on the same draws, and raising
 //!   any establishment cost never raises it;
 //! - the same seed gives the same result on any thread count and for any split of the chunks
 //!   merged with `RunResult::merge` (what shards do).
 
-use models::{Model, RunResult, Scenario, simulate};
+use models::{Field, Model, NO_PAYBACK, RunResult, Scenario, simulate};
 use proptest::prelude::*;
 use sim::{DistSpec, QuantileSketch, RunPlan};
 
@@ -110,6 +112,54 @@ proptest! {
                 let current: f64 = (0..k_count).map(|k| o.current[k * n + t]).sum();
                 let net: f64 = (0..k_count).map(|k| o.net[k * n + t]).sum();
                 prop_assert!((current - sum - net).abs() <= 1e-9 * current.abs().max(1.0));
+            }
+        }
+    }
+
+    #[test]
+    fn runs_evaluated_side_by_side_equal_runs_evaluated_alone(
+        p in perturb(),
+        mitigate in any::<bool>(),
+        draws in proptest::collection::vec(proptest::collection::vec(0.0f64..1.0, n_inputs()), 2..40),
+    ) {
+        let mut s = scenario(&p);
+        if let Some(reg) = &mut s.risk_register {
+            reg.risks.iter_mut().for_each(|r| r.mitigation.applied = mitigate);
+        }
+        let model = Model::new(&s).unwrap();
+        let (k_count, n) = (model.kommuner().len(), model.years().len());
+        let xs: Vec<Vec<f64>> = draws.iter().map(|u| draw(&model, u)).collect();
+        // Input-major columns, as the run loop keeps them.
+        let columns: Vec<Vec<f64>> = (0..xs[0].len()).map(|i| xs.iter().map(|x| x[i]).collect()).collect();
+        let mut lanes = model.new_lanes(64);
+        model.evaluate_lanes(|i| &columns[i], xs.len(), &mut lanes);
+        prop_assert_eq!(lanes.len(), xs.len());
+        let mut o = model.new_outcome();
+        let same = |a: f64, b: f64| a.to_bits() == b.to_bits();
+        for (j, x) in xs.iter().enumerate() {
+            model.evaluate(x, &mut o);
+            let rows = |field: Field, v: &[f64]| (0..v.len()).all(|i| same(lanes.row(field, i)[j], v[i]));
+            prop_assert!(rows(Field::Current, &o.current), "run {j}: current");
+            prop_assert!(rows(Field::Joint, &o.joint), "run {j}: joint");
+            prop_assert!(rows(Field::Net, &o.net), "run {j}: net");
+            prop_assert!(rows(Field::Npv, &o.npv), "run {j}: npv");
+            prop_assert!(rows(Field::JointTotal, &o.joint_total), "run {j}: joint total");
+            prop_assert!(rows(Field::Extras, o.establishment_by_year()), "run {j}: extras");
+            prop_assert!(same(lanes.row(Field::Establishment, 0)[j], o.establishment_msek));
+            prop_assert!(same(lanes.row(Field::Duration, 0)[j], o.duration_months));
+            prop_assert!(same(lanes.row(Field::SavingShareFull, 0)[j], o.saving_share_full));
+            prop_assert!(same(lanes.row(Field::StaffSaving, 0)[j], o.staff_saving));
+            for k in 0..=k_count {
+                let year = lanes.payback_year(k)[j];
+                prop_assert_eq!((year != NO_PAYBACK).then_some(year), o.payback_year[k], "run {}: payback {}", j, k);
+            }
+            // The sums over kommuner the statistics take.
+            let npv_sum: f64 = o.npv.iter().fold(0.0, |a, b| a + b);
+            prop_assert!(same(lanes.row(Field::NpvSum, 0)[j], npv_sum));
+            for t in 0..n {
+                let sum = |v: &[f64]| (0..k_count).fold(0.0, |a, k| a + v[k * n + t]);
+                prop_assert!(same(lanes.row(Field::NetSum, t)[j], sum(&o.net)), "run {j}: net sum {t}");
+                prop_assert!(same(lanes.row(Field::JointSum, t)[j], sum(&o.joint)), "run {j}: joint sum {t}");
             }
         }
     }
