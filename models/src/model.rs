@@ -652,7 +652,7 @@ impl Model {
     /// same to the bit whichever way it is evaluated.
     pub fn evaluate(&self, x: &[f64], out: &mut Outcome) {
         let l = &mut out.lanes;
-        self.evaluate_lanes(|i| std::slice::from_ref(&x[i]), 1, l);
+        self.evaluate_lanes_inner(|i| std::slice::from_ref(&x[i]), 1, l);
         out.current.copy_from_slice(&l.current);
         out.joint.copy_from_slice(&l.joint);
         out.net.copy_from_slice(&l.net);

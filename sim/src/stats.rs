@@ -70,6 +70,7 @@ impl Moments {
     }
 
     /// Push many values; the same result as pushing them one by one.
+    #[inline(always)]
     pub fn push_slice(&mut self, xs: &[f64]) {
         // Blocks of 1024 keep the per-block sums in i64: |fixed(x·2³⁰)| < 2⁵¹ on the fast path.
         for block in xs.chunks(1024) {
@@ -319,6 +320,7 @@ impl QuantileSketch {
 
     /// Add many values: the same result as [`QuantileSketch::push`] one by one, with the
     /// count, minimum and maximum taken over the slice at once.
+    #[inline(always)]
     pub fn push_slice(&mut self, xs: &[f64]) {
         if !xs.iter().all(|x| x.is_finite()) {
             xs.iter().for_each(|&x| self.push(x));
@@ -328,12 +330,14 @@ impl QuantileSketch {
         (self.min, self.max) = min_max(xs, self.min, self.max);
         let mut zeros = 0;
         for &x in xs {
-            if x.abs() < Self::ZERO_BAND {
+            let a = x.abs();
+            if a < Self::ZERO_BAND {
                 zeros += 1;
-            } else if x > 0.0 {
-                Self::bump(&mut self.pos, x, 1);
             } else {
-                Self::bump(&mut self.neg, -x, 1);
+                // Outputs near zero change sign from run to run: choose the side without a
+                // branch the processor would mispredict.
+                let pages = std::hint::select_unpredictable(x > 0.0, &mut self.pos, &mut self.neg);
+                Self::bump(pages, a, 1);
             }
         }
         self.zeros += zeros;
@@ -439,6 +443,25 @@ impl Stat {
     /// Push many values. Cheaper per value than [`Stat::push`] in a loop over many
     /// statistics, because one statistic's buckets stay in cache while its values go in.
     pub fn push_slice(&mut self, xs: &[f64]) {
+        #[cfg(target_arch = "x86_64")]
+        if xs.len() >= 16 && std::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU has AVX2, checked just above.
+            unsafe { self.push_slice_avx2(xs) };
+            return;
+        }
+        self.push_slice_inner(xs);
+    }
+
+    /// [`Stat::push_slice`] compiled for AVX2: the same integer and comparison operations,
+    /// four values at a time where the compiler can, so the same result.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    fn push_slice_avx2(&mut self, xs: &[f64]) {
+        self.push_slice_inner(xs);
+    }
+
+    #[inline(always)]
+    fn push_slice_inner(&mut self, xs: &[f64]) {
         // A block of one repeated value (an output the model fixes, such as the net benefit
         // before the start year, which is 0) goes in as one count.
         if let Some((&first, rest)) = xs.split_first()
