@@ -1,5 +1,6 @@
-//! Criterion benchmarks: sampling each input distribution, one model evaluation, the statistics
-//! update, a full run of 1 M runs. `cargo bench`; `riskkalkyl bench --json` for a quick record.
+//! Criterion benchmarks: sampling each input distribution, one model evaluation (alone and 256
+//! runs side by side), the statistics update, a full run of 1 M runs. `cargo bench`;
+//! `riskkalkyl bench --json` for a quick record.
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use models::{Model, Scenario, simulate};
@@ -51,6 +52,25 @@ fn evaluate(c: &mut Criterion) {
     c.bench_function("model_evaluate", |b| {
         b.iter(|| model.evaluate(std::hint::black_box(&x), &mut out))
     });
+    // 256 runs side by side, as the run loop evaluates them, on drawn inputs (the point
+    // values would give every run the same calendar).
+    let mut rng = sim::chunk_rng(3, 0);
+    let columns: Vec<Vec<f64>> = model
+        .inputs()
+        .iter()
+        .map(|input| {
+            let mut col = vec![0.0; 256];
+            input.fill(&mut rng, &mut col);
+            col
+        })
+        .collect();
+    let mut lanes = model.new_lanes(256);
+    let mut g = c.benchmark_group("model_evaluate_lanes");
+    g.throughput(Throughput::Elements(256));
+    g.bench_function("256_runs", |b| {
+        b.iter(|| model.evaluate_lanes(|i| std::hint::black_box(&columns[i]), 256, &mut lanes))
+    });
+    g.finish();
 }
 
 fn statistics(c: &mut Criterion) {
