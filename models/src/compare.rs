@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use sim::stats::{Moments, Proportion, Stat};
 use sim::{CHUNK_RUNS, RunPlan, RunPlanError, Sampling};
 
-use crate::model::Model;
-use crate::run::{MIN_CHUNKS_FOR_LHS_SE, RunOptions, Scratch};
+use crate::model::{Field, Lanes, Model};
+use crate::run::{BLOCK, MIN_CHUNKS_FOR_LHS_SE, RunOptions, Scratch};
 use crate::scenario::ScenarioError;
 
 /// Relative difference below which two NPVs count as equal: floating-point rounding of the
@@ -116,24 +116,27 @@ pub fn compare(a: &Model, b: &Model, plan: &RunPlan, opts: RunOptions) -> Result
             sa.sample(a, opts.sampling, plan.seed, c, len);
             sb.sample(b, opts.sampling, plan.seed, c, len);
             let mut sums = vec![0.0; k + 1];
-            for j in 0..len {
-                sa.load_row(j);
-                sb.load_row(j);
-                a.evaluate(&sa.row, &mut sa.outcome);
-                b.evaluate(&sb.row, &mut sb.outcome);
-                acc.runs += 1;
-                let (oa, ob) = (&sa.outcome.npv, &sb.outcome.npv);
-                let (ta, tb) = (oa.iter().sum::<f64>(), ob.iter().sum::<f64>());
-                for (i, (p, sum)) in acc.pairs.iter_mut().zip(sums.iter_mut()).enumerate() {
-                    let (x, y) = if i < k { (oa[i], ob[i]) } else { (ta, tb) };
-                    p.npv_a.push(x);
-                    p.npv_b.push(y);
-                    // Equal up to floating-point rounding (sums taken in another order) is a tie.
-                    let tie = (x - y).abs() <= TIE_REL * (1.0 + x.abs() + y.abs());
-                    p.diff.push(if tie { 0.0 } else { x - y });
-                    p.a_better.push(!tie && x > y);
-                    p.b_better.push(!tie && y > x);
-                    *sum += x - y;
+            for first in (0..len).step_by(BLOCK) {
+                let m = BLOCK.min(len - first);
+                let (la, lb) = (sa.evaluate_block(a, first, m), sb.evaluate_block(b, first, m));
+                for j in 0..m {
+                    acc.runs += 1;
+                    let npv = |l: &Lanes, i: usize| l.row(Field::Npv, i)[j];
+                    let (ta, tb) = (
+                        (0..k).map(|i| npv(la, i)).sum::<f64>(),
+                        (0..k).map(|i| npv(lb, i)).sum::<f64>(),
+                    );
+                    for (i, (p, sum)) in acc.pairs.iter_mut().zip(sums.iter_mut()).enumerate() {
+                        let (x, y) = if i < k { (npv(la, i), npv(lb, i)) } else { (ta, tb) };
+                        p.npv_a.push(x);
+                        p.npv_b.push(y);
+                        // Equal up to floating-point rounding (sums taken in another order) is a tie.
+                        let tie = (x - y).abs() <= TIE_REL * (1.0 + x.abs() + y.abs());
+                        p.diff.push(if tie { 0.0 } else { x - y });
+                        p.a_better.push(!tie && x > y);
+                        p.b_better.push(!tie && y > x);
+                        *sum += x - y;
+                    }
                 }
             }
             if len == CHUNK_RUNS as usize {

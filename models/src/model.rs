@@ -653,12 +653,14 @@ impl Model {
     pub fn evaluate(&self, x: &[f64], out: &mut Outcome) {
         let l = &mut out.lanes;
         self.evaluate_lanes_inner(|i| std::slice::from_ref(&x[i]), 1, l);
-        out.current.copy_from_slice(&l.current);
-        out.joint.copy_from_slice(&l.joint);
-        out.net.copy_from_slice(&l.net);
-        out.joint_total.copy_from_slice(&l.joint_total);
-        out.npv.copy_from_slice(&l.npv);
-        out.extras.copy_from_slice(&l.extras);
+        // One lane has the outcome's layout: trade buffers instead of copying (the lanes
+        // overwrite all of these on every evaluation).
+        std::mem::swap(&mut out.current, &mut l.current);
+        std::mem::swap(&mut out.joint, &mut l.joint);
+        std::mem::swap(&mut out.net, &mut l.net);
+        std::mem::swap(&mut out.joint_total, &mut l.joint_total);
+        std::mem::swap(&mut out.npv, &mut l.npv);
+        std::mem::swap(&mut out.extras, &mut l.extras);
         for (p, &y) in out.payback_year.iter_mut().zip(&l.payback_year) {
             *p = (y != NO_PAYBACK).then_some(y);
         }

@@ -274,7 +274,7 @@ impl RunResult {
 }
 
 /// Runs evaluated together: a statistic's values go in a block at a time.
-const BLOCK: usize = 256;
+pub(crate) const BLOCK: usize = 256;
 
 /// The rows of [`Lanes`] the statistics of [`RunResult::stats_mut`] take, in its order: per
 /// kommun and the total, NPV, then yearly net benefit and joint cost, then three scalars.
@@ -374,6 +374,14 @@ impl Scratch {
         for (v, col) in self.row.iter_mut().zip(&self.columns) {
             *v = col[j];
         }
+    }
+
+    /// Evaluate runs `first..first + len` of the chunk's columns (at most [`BLOCK`]) side by
+    /// side.
+    pub(crate) fn evaluate_block(&mut self, model: &Model, first: usize, len: usize) -> &Lanes {
+        let columns = &self.columns;
+        model.evaluate_lanes(|i| &columns[i][first..first + len], len, &mut self.lanes);
+        &self.lanes
     }
 
     /// Draw chunk `chunk` of a run with master seed `seed` into the columns.
@@ -514,9 +522,7 @@ fn simulate_inner(
             s.sums.clear(k);
             let mut whole = len == CHUNK_RUNS as usize;
             for first in (0..len).step_by(BLOCK) {
-                let m = BLOCK.min(len - first);
-                let columns = &s.columns;
-                model.evaluate_lanes(|i| &columns[i][first..first + m], m, &mut s.lanes);
+                s.evaluate_block(model, first, BLOCK.min(len - first));
                 whole &= acc.record(&s.lanes, &mut s.sums, &mut s.cum);
             }
             if whole {
