@@ -237,10 +237,13 @@ pub fn analyse(s: &Scenario, model: &Model, runs: u64, seed: u64, sobol_n: usize
 
     // Sobol indices.
     let sobol_of = |f: &(dyn Fn(&Outcome) -> f64 + Sync)| -> Vec<SobolRow> {
+        // One outcome buffer for all evaluations (`sobol` calls `f` from one thread; the lock
+        // is never contended and only satisfies `Sync`).
+        let scratch = std::sync::Mutex::new(model.new_outcome());
         let r = sa::sobol(
             inputs,
             |x| {
-                let mut o = model.new_outcome();
+                let mut o = scratch.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 model.evaluate(x, &mut o);
                 f(&o)
             },
