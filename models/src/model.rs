@@ -141,8 +141,8 @@ pub struct Outcome {
     /// Saving at full effect in the year after migration ends, as a fraction of current cost.
     pub saving_share_full: f64,
     extras: Vec<f64>,
-    /// One lane to evaluate in.
-    lanes: Lanes,
+    /// One lane to evaluate in (taken out while [`Model::evaluate`] reads it back).
+    lanes: Option<Box<Lanes>>,
 }
 
 /// The year of a run's payback in [`Lanes::payback_year`] when it does not pay back by the
@@ -613,7 +613,7 @@ impl Model {
             staff_saving: 0.0,
             saving_share_full: 0.0,
             extras: vec![0.0; n],
-            lanes: self.new_lanes(1),
+            lanes: Some(Box::new(self.new_lanes(1))),
         }
     }
 
@@ -651,24 +651,32 @@ impl Model {
     /// The same arithmetic as [`Model::evaluate_lanes`] on one lane, so a run's outcome is the
     /// same to the bit whichever way it is evaluated.
     pub fn evaluate(&self, x: &[f64], out: &mut Outcome) {
-        let l = &mut out.lanes;
-        self.evaluate_lanes_inner(|i| std::slice::from_ref(&x[i]), 1, l);
-        // One lane has the outcome's layout: trade buffers instead of copying (the lanes
-        // overwrite all of these on every evaluation).
-        std::mem::swap(&mut out.current, &mut l.current);
-        std::mem::swap(&mut out.joint, &mut l.joint);
-        std::mem::swap(&mut out.net, &mut l.net);
-        std::mem::swap(&mut out.joint_total, &mut l.joint_total);
-        std::mem::swap(&mut out.npv, &mut l.npv);
-        std::mem::swap(&mut out.extras, &mut l.extras);
-        for (p, &y) in out.payback_year.iter_mut().zip(&l.payback_year) {
+        let mut lanes = out.lanes.take().unwrap_or_else(|| Box::new(self.new_lanes(1)));
+        self.evaluate_lanes_inner(|i| std::slice::from_ref(&x[i]), 1, &mut lanes);
+        self.read_run(&lanes, 0, out);
+        out.lanes = Some(lanes);
+    }
+
+    /// Copy run `j` of `lanes` (filled by this model) into `out`.
+    pub fn read_run(&self, lanes: &Lanes, j: usize, out: &mut Outcome) {
+        assert!(j < lanes.len, "run {j} of {} in the lanes", lanes.len);
+        let w = lanes.width;
+        let gather = |to: &mut [f64], from: &[f64]| to.iter_mut().enumerate().for_each(|(i, v)| *v = from[i * w + j]);
+        gather(&mut out.current, &lanes.current);
+        gather(&mut out.joint, &lanes.joint);
+        gather(&mut out.net, &lanes.net);
+        gather(&mut out.joint_total, &lanes.joint_total);
+        gather(&mut out.npv, &lanes.npv);
+        gather(&mut out.extras, &lanes.extras);
+        for (k, p) in out.payback_year.iter_mut().enumerate() {
+            let y = lanes.payback_year[k * w + j];
             *p = (y != NO_PAYBACK).then_some(y);
         }
-        out.establishment_msek = l.establishment_msek[0];
-        out.duration_months = l.duration_months[0];
-        out.migration_end_year = self.start_year + l.end_rel[0] as i32;
-        out.staff_saving = l.staff_saving[0];
-        out.saving_share_full = l.saving_share_full[0];
+        out.establishment_msek = lanes.establishment_msek[j];
+        out.duration_months = lanes.duration_months[j];
+        out.migration_end_year = self.start_year + lanes.end_rel[j] as i32;
+        out.staff_saving = lanes.staff_saving[j];
+        out.saving_share_full = lanes.saving_share_full[j];
     }
 
     /// Evaluate `len` runs side by side into `out` (at most [`Lanes::width`] runs): `x(i)`

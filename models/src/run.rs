@@ -440,11 +440,15 @@ pub fn for_each_run_with(
         let range = plan.chunk_runs(c);
         let len = (range.end - range.start) as usize;
         s.sample(model, opts.sampling, plan.seed, c, len);
-        for (j, run) in range.enumerate() {
-            s.load_row(j);
-            model.evaluate(&s.row, &mut s.outcome);
-            if !f(run, &s.row, &s.outcome) {
-                return;
+        for first in (0..len).step_by(BLOCK) {
+            let m = BLOCK.min(len - first);
+            s.evaluate_block(model, first, m);
+            for j in first..first + m {
+                s.load_row(j);
+                model.read_run(&s.lanes, j - first, &mut s.outcome);
+                if !f(range.start + j as u64, &s.row, &s.outcome) {
+                    return;
+                }
             }
         }
     }
