@@ -78,17 +78,24 @@ impl Moments {
                 block.iter().for_each(|&x| self.push(x));
                 continue;
             }
-            let (mut sum, mut sum_q, mut sum_sq) = (0i64, 0i64, 0i128);
+            // q² is up to 2⁷⁴; with q = h·2²⁰ + l (|h| ≤ 2¹⁷, 0 ≤ l < 2²⁰) its three parts
+            // h², h·l and l² are products of 32-bit numbers whose block sums fit in i64, so
+            // the loop runs in 64-bit vector lanes and the total is still exact.
+            let (mut sum, mut sum_q) = (0i64, 0i64);
+            let (mut hh, mut hl, mut ll) = (0i64, 0i64, 0i64);
             for &x in block {
                 sum += fixed(x * SUM_SCALE);
                 let q = fixed(x * SQ_SCALE);
                 sum_q += q;
-                sum_sq += i128::from(q) * i128::from(q);
+                let (h, l) = (i64::from((q >> 20) as i32), i64::from((q & 0xF_FFFF) as i32));
+                hh += h * h;
+                hl += h * l;
+                ll += l * l;
             }
             self.n += block.len() as u64;
             self.sum += i128::from(sum);
             self.sum_q += i128::from(sum_q);
-            self.sum_sq += sum_sq;
+            self.sum_sq += (i128::from(hh) << 40) + (i128::from(hl) << 21) + i128::from(ll);
         }
     }
 
@@ -642,6 +649,25 @@ mod tests {
         assert_eq!(one, many);
         let mean = xs.iter().sum::<f64>() / xs.len() as f64;
         assert!((one.moments.mean() - mean).abs() < 1e-6 * mean.abs().max(1.0));
+    }
+
+    #[test]
+    fn block_sums_stay_exact_at_the_edge_of_the_fast_path() {
+        // A full block of 1024 values just inside ±2²¹ (the largest the split sums of
+        // squares take), of both signs: the same moments as one push at a time.
+        let edge = FAST_LIMIT - 0.25;
+        let xs: Vec<f64> = (0..1024)
+            .map(|i| match i % 3 {
+                0 => edge,
+                1 => -edge,
+                _ => -edge + i as f64 * 1e-3,
+            })
+            .collect();
+        let mut one = Moments::default();
+        xs.iter().for_each(|&x| one.push(x));
+        let mut block = Moments::default();
+        block.push_slice(&xs);
+        assert_eq!(one, block);
     }
 
     #[test]
