@@ -182,7 +182,7 @@ pub struct Lanes {
     /// so that the comparisons with it run in the same vector lanes as the money).
     end_rel: Vec<f64>,
     /// Per-run intermediate figures.
-    tmp: [Vec<f64>; 16],
+    tmp: [Vec<f64>; 13],
     /// Rows `c` per cost category.
     cat_cost: Vec<f64>,
     cat_growth: Vec<f64>,
@@ -222,6 +222,28 @@ pub enum Field {
     Extras,
 }
 
+/// The buffer of [`Lanes`] behind a [`Field`], borrowed with `&` or `&mut`: one list for
+/// [`Lanes::row`] and [`Lanes::row_mut`].
+macro_rules! field_vec {
+    ($lanes:expr, $field:expr, $($borrow:tt)+) => {
+        match $field {
+            Field::Current => $($borrow)+ $lanes.current,
+            Field::Net => $($borrow)+ $lanes.net,
+            Field::Joint => $($borrow)+ $lanes.joint,
+            Field::NetSum => $($borrow)+ $lanes.net_sum,
+            Field::JointSum => $($borrow)+ $lanes.joint_sum,
+            Field::Npv => $($borrow)+ $lanes.npv,
+            Field::NpvSum => $($borrow)+ $lanes.npv_sum,
+            Field::Establishment => $($borrow)+ $lanes.establishment_msek,
+            Field::Duration => $($borrow)+ $lanes.duration_months,
+            Field::SavingShareFull => $($borrow)+ $lanes.saving_share_full,
+            Field::StaffSaving => $($borrow)+ $lanes.staff_saving,
+            Field::JointTotal => $($borrow)+ $lanes.joint_total,
+            Field::Extras => $($borrow)+ $lanes.extras,
+        }
+    };
+}
+
 impl Lanes {
     /// How many runs the lanes hold.
     pub fn width(&self) -> usize {
@@ -240,21 +262,7 @@ impl Lanes {
     /// Row `i` of `field`: one figure of each run of the last evaluation.
     #[inline]
     pub fn row(&self, field: Field, i: usize) -> &[f64] {
-        let v = match field {
-            Field::Current => &self.current,
-            Field::Net => &self.net,
-            Field::Joint => &self.joint,
-            Field::NetSum => &self.net_sum,
-            Field::JointSum => &self.joint_sum,
-            Field::Npv => &self.npv,
-            Field::NpvSum => &self.npv_sum,
-            Field::Establishment => &self.establishment_msek,
-            Field::Duration => &self.duration_months,
-            Field::SavingShareFull => &self.saving_share_full,
-            Field::StaffSaving => &self.staff_saving,
-            Field::JointTotal => &self.joint_total,
-            Field::Extras => &self.extras,
-        };
+        let v = field_vec!(self, field, &);
         &v[i * self.width..i * self.width + self.len]
     }
 
@@ -262,11 +270,7 @@ impl Lanes {
     #[cfg(test)]
     pub(crate) fn row_mut(&mut self, field: Field, i: usize) -> &mut [f64] {
         let (w, len) = (self.width, self.len);
-        let v = match field {
-            Field::Net => &mut self.net,
-            Field::Npv => &mut self.npv,
-            _ => unimplemented!("only the fields the tests overwrite"),
-        };
+        let v = field_vec!(self, field, &mut);
         &mut v[i * w..i * w + len]
     }
 
@@ -711,7 +715,7 @@ impl Model {
         let start = (self.start_year - self.base_year) as usize;
         let x = |i: usize| &x(i)[..len];
         // Row `i` of a field laid out `[i * w + j]`, cut to the runs in use.
-        fn row(v: &mut [f64], i: usize, w: usize, len: usize) -> &mut [f64] {
+        fn row<T>(v: &mut [T], i: usize, w: usize, len: usize) -> &mut [T] {
             &mut v[i * w..i * w + len]
         }
         let Lanes {
@@ -748,12 +752,9 @@ impl Model {
             g_par,
             m0,
             extra,
-            total,
             current_total,
             saved_total,
             effect,
-            net_total,
-            joint_split,
         ] = tmp.each_mut().map(|v| &mut v[..len]);
         let end_rel = &mut end_rel[..len];
         let d = &mut duration_months[..len];
@@ -800,6 +801,7 @@ impl Model {
         // Extra costs per calendar year of the establishment; a run adds nothing after its
         // own end.
         extras[..n * w].fill(0.0);
+        let total = &mut establishment_msek[..len];
         total.fill(0.0);
         let p0 = self.parallel_start_month;
         let x_parallel = x(self.slots.parallel);
@@ -847,7 +849,6 @@ impl Model {
                 row(extras, start + y, w, len).copy_from_slice(extra);
             }
         }
-        establishment_msek[..len].copy_from_slice(total);
 
         // Savings rate per category at full effect.
         let strategic = x(self.slots.strategic);
@@ -875,17 +876,24 @@ impl Model {
             }
         }
 
+        // Each category's yearly growth factor.
+        let cats = self.cost0_total.len();
+        for (c, &slot) in self.cat_growth.iter().enumerate() {
+            let g = x(slot);
+            let growth = row(cat_growth, c, w, len);
+            (0..len).for_each(|j| growth[j] = 1.0 + g[j] / 100.0);
+        }
+
         // Saving share at full effect, in the second year after migration ends (also when
         // that year lies past the horizon).
         let (cur, saved) = (&mut *current_total, &mut *saved_total);
         cur.fill(0.0);
         saved.fill(0.0);
-        for c in 0..self.cost0_total.len() {
-            let g = x(self.cat_growth[c]);
-            let s = row(cat_saving, c, w, len);
+        for c in 0..cats {
+            let (g, s) = (&cat_growth[c * w..c * w + len], &cat_saving[c * w..c * w + len]);
             for j in 0..len {
                 let full_year = (start as f64 + end_rel[j] + 2.0) as i32;
-                let cost = self.cost0_total[c] * (1.0 + g[j] / 100.0).powi(full_year);
+                let cost = self.cost0_total[c] * g[j].powi(full_year);
                 cur[j] += cost;
                 saved[j] += cost * s[j];
             }
@@ -895,19 +903,16 @@ impl Model {
         }
 
         // Year by year; category costs compound by one growth factor a year.
-        for (c, &slot) in self.cat_growth.iter().enumerate() {
-            let g = x(slot);
-            let growth = row(cat_growth, c, w, len);
-            (0..len).for_each(|j| growth[j] = 1.0 + g[j] / 100.0);
+        for c in 0..cats {
             row(cat_cost, c, w, len).fill(self.cost0_total[c]);
         }
         cum[..(k_count + 1) * w].fill(0.0);
         npv[..k_count * w].fill(0.0);
         payback_year[..(k_count + 1) * w].fill(NO_PAYBACK);
-        let cats = self.cost0_total.len();
         for t in 0..n {
             let year = self.base_year + t as i32;
             let rel = t as i64 - start as i64;
+            let relf = rel as f64;
             if rel < 0 {
                 effect.fill(0.0);
             } else {
@@ -919,7 +924,7 @@ impl Model {
             current_total.fill(0.0);
             saved_total.fill(0.0);
             for c in 0..cats {
-                let cost = &mut cat_cost[c * w..c * w + len];
+                let cost = row(cat_cost, c, w, len);
                 if t > 0 {
                     let g = &cat_growth[c * w..c * w + len];
                     (0..len).for_each(|j| cost[j] *= g[j]);
@@ -937,6 +942,8 @@ impl Model {
             }
             let jt = &*jt;
             let discount = self.discount_factor[t];
+            let net_total = row(net_sum, t, w, len);
+            let joint_split = row(joint_sum, t, w, len);
             net_total.fill(0.0);
             joint_split.fill(0.0);
             for k in 0..k_count {
@@ -947,15 +954,14 @@ impl Model {
                     None => {
                         cur.fill(-0.0);
                         for c in 0..cats {
-                            let g = x(self.cat_growth[c]);
-                            (0..len).for_each(|j| cur[j] += self.cost0[k][c] * (1.0 + g[j] / 100.0).powi(t as i32));
+                            let g = &cat_growth[c * w..c * w + len];
+                            (0..len).for_each(|j| cur[j] += self.cost0[k][c] * g[j].powi(t as i32));
                         }
                     }
                 }
                 let (jnt, nb) = (&mut joint[i..i + len], &mut net[i..i + len]);
                 let (est, tra, full) = (self.key_establishment[k], self.key_transition[k], self.key_full[k]);
-                let npv = &mut npv[k * w..k * w + len];
-                let relf = rel as f64;
+                let npv = row(npv, k, w, len);
                 if rel < 0 {
                     jnt.copy_from_slice(cur);
                 } else {
@@ -974,20 +980,13 @@ impl Model {
                     joint_split[j] += jnt[j];
                 }
                 if rel >= 0 {
-                    track_payback(
-                        &mut cum[k * w..k * w + len],
-                        &mut payback_year[k * w..k * w + len],
-                        nb,
-                        year,
-                    );
+                    track_payback(row(cum, k, w, len), row(payback_year, k, w, len), nb, year);
                 }
             }
-            let kk = k_count * w;
             if rel >= 0 {
-                track_payback(&mut cum[kk..kk + len], &mut payback_year[kk..kk + len], net_total, year);
+                let k = k_count;
+                track_payback(row(cum, k, w, len), row(payback_year, k, w, len), net_total, year);
             }
-            row(net_sum, t, w, len).copy_from_slice(net_total);
-            row(joint_sum, t, w, len).copy_from_slice(joint_split);
         }
         let npv_sum = &mut npv_sum[..len];
         npv_sum.fill(0.0);
