@@ -15,7 +15,7 @@ use sim::stats::{Moments, Proportion, Stat};
 use sim::{CHUNK_RUNS, RunPlan, RunPlanError, Sampling};
 
 use crate::model::{Field, Lanes, Model};
-use crate::run::{BLOCK, MIN_CHUNKS_FOR_LHS_SE, RunOptions, Scratch};
+use crate::run::{MIN_CHUNKS_FOR_LHS_SE, RunOptions, Scratch, blocks};
 use crate::scenario::ScenarioError;
 
 /// Relative difference below which two NPVs count as equal: floating-point rounding of the
@@ -116,10 +116,9 @@ pub fn compare(a: &Model, b: &Model, plan: &RunPlan, opts: RunOptions) -> Result
             sa.sample(a, opts.sampling, plan.seed, c, len);
             sb.sample(b, opts.sampling, plan.seed, c, len);
             let mut sums = vec![0.0; k + 1];
-            for first in (0..len).step_by(BLOCK) {
-                let m = BLOCK.min(len - first);
-                let (la, lb) = (sa.evaluate_block(a, first, m), sb.evaluate_block(b, first, m));
-                for j in 0..m {
+            for block in blocks(len) {
+                let (la, lb) = (sa.evaluate_block(a, block.clone()), sb.evaluate_block(b, block.clone()));
+                for j in 0..block.len() {
                     acc.runs += 1;
                     let npv = |l: &Lanes, i: usize| l.row(Field::Npv, i)[j];
                     let (ta, tb) = (

@@ -274,7 +274,14 @@ impl RunResult {
 }
 
 /// Runs evaluated together: a statistic's values go in a block at a time.
-pub(crate) const BLOCK: usize = 256;
+const BLOCK: usize = 256;
+
+/// The blocks of at most [`BLOCK`] runs that cover `0..len`, in order.
+pub(crate) fn blocks(len: usize) -> impl Iterator<Item = Range<usize>> {
+    (0..len)
+        .step_by(BLOCK)
+        .map(move |first| first..(first + BLOCK).min(len))
+}
 
 /// The rows of [`Lanes`] the statistics of [`RunResult::stats_mut`] take, in its order: per
 /// kommun and the total, NPV, then yearly net benefit and joint cost, then three scalars.
@@ -376,11 +383,11 @@ impl Scratch {
         }
     }
 
-    /// Evaluate runs `first..first + len` of the chunk's columns (at most [`BLOCK`]) side by
-    /// side.
-    pub(crate) fn evaluate_block(&mut self, model: &Model, first: usize, len: usize) -> &Lanes {
+    /// Evaluate runs `runs` of the chunk's columns (one of [`blocks`]) side by side.
+    pub(crate) fn evaluate_block(&mut self, model: &Model, runs: Range<usize>) -> &Lanes {
         let columns = &self.columns;
-        model.evaluate_lanes(|i| &columns[i][first..first + len], len, &mut self.lanes);
+        let len = runs.len();
+        model.evaluate_lanes(|i| &columns[i][runs.clone()], len, &mut self.lanes);
         &self.lanes
     }
 
@@ -440,12 +447,11 @@ pub fn for_each_run_with(
         let range = plan.chunk_runs(c);
         let len = (range.end - range.start) as usize;
         s.sample(model, opts.sampling, plan.seed, c, len);
-        for first in (0..len).step_by(BLOCK) {
-            let m = BLOCK.min(len - first);
-            s.evaluate_block(model, first, m);
-            for j in first..first + m {
+        for block in blocks(len) {
+            s.evaluate_block(model, block.clone());
+            for j in block.clone() {
                 s.load_row(j);
-                model.read_run(&s.lanes, j - first, &mut s.outcome);
+                model.read_run(&s.lanes, j - block.start, &mut s.outcome);
                 if !f(range.start + j as u64, &s.row, &s.outcome) {
                     return;
                 }
@@ -525,8 +531,8 @@ fn simulate_inner(
             s.sample(model, opts.sampling, plan.seed, c, len);
             s.sums.clear(k);
             let mut whole = len == CHUNK_RUNS as usize;
-            for first in (0..len).step_by(BLOCK) {
-                s.evaluate_block(model, first, BLOCK.min(len - first));
+            for block in blocks(len) {
+                s.evaluate_block(model, block);
                 whole &= acc.record(&s.lanes, &mut s.sums, &mut s.cum);
             }
             if whole {

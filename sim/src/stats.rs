@@ -316,12 +316,20 @@ impl QuantileSketch {
         }
         self.n += count;
         (self.min, self.max) = min_max(&[x], self.min, self.max);
-        if x.abs() < Self::ZERO_BAND {
+        self.bump_signed(x, count);
+    }
+
+    /// `count` into the bucket of finite `x`: the zero count, or the page table of its sign.
+    #[inline(always)]
+    fn bump_signed(&mut self, x: f64, count: u64) {
+        let a = x.abs();
+        if a < Self::ZERO_BAND {
             self.zeros += count;
-        } else if x > 0.0 {
-            Self::bump(&mut self.pos, x, count);
         } else {
-            Self::bump(&mut self.neg, -x, count);
+            // Outputs near zero change sign from run to run: choose the side without a
+            // branch the processor would mispredict.
+            let pages = std::hint::select_unpredictable(x > 0.0, &mut self.pos, &mut self.neg);
+            Self::bump(pages, a, count);
         }
     }
 
@@ -335,19 +343,7 @@ impl QuantileSketch {
         }
         self.n += xs.len() as u64;
         (self.min, self.max) = min_max(xs, self.min, self.max);
-        let mut zeros = 0;
-        for &x in xs {
-            let a = x.abs();
-            if a < Self::ZERO_BAND {
-                zeros += 1;
-            } else {
-                // Outputs near zero change sign from run to run: choose the side without a
-                // branch the processor would mispredict.
-                let pages = std::hint::select_unpredictable(x > 0.0, &mut self.pos, &mut self.neg);
-                Self::bump(pages, a, 1);
-            }
-        }
-        self.zeros += zeros;
+        xs.iter().for_each(|&x| self.bump_signed(x, 1));
     }
 
     pub fn merge(&mut self, other: &QuantileSketch) {
