@@ -278,15 +278,16 @@ impl RankCorrelation {
         }
         // T = corr(M): every column is a permutation of the same centred scores, so the
         // covariance is Mᵀ·M/n and the common variance divides out.
+        // T is symmetric (x·y = y·x to the bit): each pair's dot product is taken once.
         let var: f64 = sc.scores.iter().map(|x| x * x).sum();
-        let t = DMatrix::from_fn(k, k, |a, b| {
-            if a == b {
-                1.0
-            } else {
+        let mut t = DMatrix::identity(k, k);
+        for a in 0..k {
+            for b in a + 1..k {
                 let (ca, cb) = (&sc.m[a * n..(a + 1) * n], &sc.m[b * n..(b + 1) * n]);
-                ca.iter().zip(cb).map(|(x, y)| x * y).sum::<f64>() / var
+                let r = ca.iter().zip(cb).map(|(x, y)| x * y).sum::<f64>() / var;
+                (t[(a, b)], t[(b, a)]) = (r, r);
             }
-        });
+        }
         let Some(q) = t.cholesky() else {
             // A random permutation matrix of scores is non-singular with probability 1.
             return;
