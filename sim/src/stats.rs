@@ -163,29 +163,31 @@ pub struct QuantileSketch {
 }
 
 /// The smallest and largest of `lo`, `hi` and the finite values `xs`, with −0 taken as +0 so
-/// that the result does not depend on the order of the values. Four independent lanes, so the
-/// compiler can keep them in vector registers.
+/// that the result does not depend on the order of the values. Eight independent lanes of
+/// `x < m ? x : m` (one vector minimum each), so the compiler keeps them in vector registers.
 #[inline]
 fn min_max(xs: &[f64], lo: f64, hi: f64) -> (f64, f64) {
-    let (mut l, mut h) = ([lo + 0.0; 4], [hi + 0.0; 4]);
-    let mut quads = xs.chunks_exact(4);
-    for q in &mut quads {
-        for i in 0..4 {
-            let x = q[i] + 0.0;
-            l[i] = if x < l[i] { x } else { l[i] };
-            h[i] = if x > h[i] { x } else { h[i] };
+    const L: usize = 8;
+    let (mut l, mut h) = ([lo + 0.0; L], [hi + 0.0; L]);
+    let mut lanes = xs.chunks_exact(L);
+    for q in &mut lanes {
+        for i in 0..L {
+            l[i] = if q[i] < l[i] { q[i] } else { l[i] };
+            h[i] = if q[i] > h[i] { q[i] } else { h[i] };
         }
     }
-    for &x in quads.remainder() {
-        let x = x + 0.0;
+    for &x in lanes.remainder() {
         l[0] = if x < l[0] { x } else { l[0] };
         h[0] = if x > h[0] { x } else { h[0] };
     }
-    let pick = |a: f64, b: f64, less: bool| if (b < a) == less { b } else { a };
-    (
-        pick(pick(l[0], l[1], true), pick(l[2], l[3], true), true),
-        pick(pick(h[0], h[1], false), pick(h[2], h[3], false), false),
-    )
+    // −0 and +0 compare equal, so which one a lane kept depends on the order: take either as +0.
+    let (mut a, mut b) = (l[0] + 0.0, h[0] + 0.0);
+    for i in 1..L {
+        let (x, y) = (l[i] + 0.0, h[i] + 0.0);
+        a = if x < a { x } else { a };
+        b = if y > b { y } else { b };
+    }
+    (a, b)
 }
 
 /// The [`SUB`] bucket counts of one binary octave. A fixed-size array, so indexing it with a
@@ -690,6 +692,36 @@ mod tests {
         many.push_slice(&xs);
         assert_eq!(one, many);
         assert_eq!(one.moments.count(), 611);
+    }
+
+    #[test]
+    fn min_and_max_do_not_depend_on_the_order_of_signed_zeros() {
+        // Zero is the minimum (or maximum) and comes as −0 and +0 in every lane position.
+        for n in [3, 8, 9, 20, 37] {
+            for first_negative in [false, true] {
+                let zeros: Vec<f64> = (0..n)
+                    .map(|i| if (i % 3 == 0) == first_negative { -0.0 } else { 0.0 })
+                    .collect();
+                let above: Vec<f64> = zeros.iter().enumerate().map(|(i, z)| z + i as f64).collect();
+                let below: Vec<f64> = above.iter().map(|x| -x).collect();
+                for (xs, lo, hi) in [
+                    (&zeros, 0.0, 0.0),
+                    (&above, 0.0, (n - 1) as f64),
+                    (&below, -((n - 1) as f64), 0.0),
+                ] {
+                    let (mut slice, mut one) = (QuantileSketch::new(), QuantileSketch::new());
+                    slice.push_slice(xs);
+                    xs.iter().for_each(|&x| one.push(x));
+                    for s in [&slice, &one] {
+                        assert_eq!(
+                            (s.min().to_bits(), s.max().to_bits()),
+                            (lo.to_bits(), hi.to_bits()),
+                            "{xs:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]
