@@ -88,6 +88,90 @@ pub struct Scratch {
     order: Vec<u64>,
     /// Order keys of one column's values, sorted.
     sorted: Vec<u64>,
+    buckets: Buckets,
+}
+
+/// Buffers of [`sort_keys`].
+#[derive(Debug, Default, Clone)]
+struct Buckets {
+    of_key: Vec<u16>,
+    starts: Vec<u32>,
+    out: Vec<u64>,
+}
+
+/// Largest bucket [`sort_keys`] finishes by insertion; a larger one is sorted as a slice.
+const MAX_INSERTION: u32 = 48;
+
+/// Sort [`order_key`]s ascending: the same result as `sort_unstable` (equal keys are equal
+/// bits), in a few linear passes instead of log₂ n comparison rounds.
+///
+/// The keys go into n buckets of equal width between the smallest and largest value they
+/// stand for. A key's bucket never decreases as the key grows (each rounding in
+/// ⌊(x − lo)·scale⌋ is monotone), so keys only ever need to move within their bucket. The draws
+/// and normal scores of a chunk spread over the buckets with a few keys in each, which one
+/// insertion pass sorts; a sample so skewed that a bucket holds many keys has those buckets
+/// sorted like any slice, and one spanning nearly all of f64 is sorted as a whole.
+fn sort_keys(keys: &mut [u64], b: &mut Buckets) {
+    let n = keys.len();
+    let (lo, hi) = keys.iter().fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
+    let (lo, hi) = (from_order_key(lo), from_order_key(hi));
+    let scale = n as f64 / (hi - lo);
+    // Few keys (or more than the u16 bucket numbers), NaN, a constant sample, or a span
+    // beyond f64: no buckets.
+    let buckets_work =
+        (64..=1 << 16).contains(&n) && lo.is_finite() && hi.is_finite() && scale.is_finite() && scale > 0.0;
+    if !buckets_work {
+        keys.sort_unstable();
+        return;
+    }
+    let last = (n - 1) as f64;
+    b.of_key.clear();
+    // In [0, n − 1] by the min: the cast neither saturates nor truncates a large value.
+    b.of_key.extend(
+        keys.iter()
+            .map(|&k| ((from_order_key(k) - lo) * scale).min(last) as u16),
+    );
+    b.starts.clear();
+    b.starts.resize(n, 0);
+    for &i in &b.of_key {
+        b.starts[usize::from(i)] += 1;
+    }
+    let biggest = b.starts.iter().copied().max().unwrap_or(0);
+    let mut at = 0;
+    for c in b.starts.iter_mut() {
+        (*c, at) = (at, at + *c);
+    }
+    b.out.resize(n, 0);
+    for (&k, &i) in keys.iter().zip(&b.of_key) {
+        let at = &mut b.starts[usize::from(i)];
+        b.out[*at as usize] = k;
+        *at += 1;
+    }
+    if biggest <= MAX_INSERTION {
+        insertion_sort(&mut b.out);
+    } else {
+        // starts[i] is now the end of bucket i.
+        let mut start = 0;
+        for &end in &b.starts {
+            let end = end as usize;
+            b.out[start..end].sort_unstable();
+            start = end;
+        }
+    }
+    keys.copy_from_slice(&b.out);
+}
+
+/// Insertion sort: linear in the length plus the number of keys out of order.
+fn insertion_sort(v: &mut [u64]) {
+    for i in 1..v.len() {
+        let k = v[i];
+        let mut j = i;
+        while j > 0 && v[j - 1] > k {
+            v[j] = v[j - 1];
+            j -= 1;
+        }
+        v[j] = k;
+    }
 }
 
 /// A `u64` whose unsigned order is `f64::total_cmp`'s order on `x`: sorting plain integers
@@ -99,11 +183,12 @@ fn order_key(x: f64) -> u64 {
     b ^ (((b as i64 >> 63) as u64) | (1 << 63))
 }
 
-/// The inverse of [`order_key`].
+/// The inverse of [`order_key`]. Without a branch, so a loop of it runs in vector lanes.
 #[inline]
 fn from_order_key(k: u64) -> f64 {
-    let b = if k >> 63 == 1 { k ^ (1 << 63) } else { !k };
-    f64::from_bits(b)
+    // Top bit set (a non-negative value): flip only it; clear: flip all bits.
+    let positive = ((k as i64) >> 63) as u64;
+    f64::from_bits(k ^ (!positive | (1 << 63)))
 }
 
 fn min_eigenvalue(a: &DMatrix<f64>) -> f64 {
@@ -315,11 +400,11 @@ impl RankCorrelation {
             for (k, &x) in sc.sorted.iter_mut().zip(col.iter()) {
                 *k = order_key(x);
             }
-            sc.sorted.sort_unstable();
+            sort_keys(&mut sc.sorted, &mut sc.buckets);
             for (i, (o, &x)) in sc.order.iter_mut().zip(s).enumerate() {
                 *o = (order_key(x) & !row_mask) | i as u64;
             }
-            sc.order.sort_unstable();
+            sort_keys(&mut sc.order, &mut sc.buckets);
             for (&o, &k) in sc.order.iter().zip(&sc.sorted) {
                 col[(o & row_mask) as usize] = from_order_key(k);
             }
@@ -396,6 +481,58 @@ mod tests {
             assert_eq!(from_order_key(order_key(a)).to_bits(), a.to_bits());
             for b in xs {
                 assert_eq!(order_key(a).cmp(&order_key(b)), a.total_cmp(&b), "{a} vs {b}");
+            }
+        }
+    }
+
+    #[test]
+    fn bucket_sort_equals_a_comparison_sort() {
+        use rand::RngExt;
+        use rand_distr::{Distribution, LogNormal, StandardNormal};
+        let mut rng = chunk_rng(7, 0);
+        let mut b = Buckets::default();
+        let mut samples: Vec<(&str, Vec<f64>)> = Vec::new();
+        for n in [5, 63, 64, 65, 1000, 4096] {
+            samples.push(("normal", (0..n).map(|_| rng.sample(StandardNormal)).collect()));
+            samples.push(("uniform", (0..n).map(|_| rng.random::<f64>() * 20.0 + 30.0).collect()));
+            // Heavy right tail: most keys crowd the first buckets (the slice-sort path).
+            let ln = LogNormal::new(0.0, 3.0).unwrap();
+            samples.push(("lognormal", (0..n).map(|_| ln.sample(&mut rng)).collect()));
+            // Ties, signed zeros and a value that is its bucket's lower edge.
+            samples.push(("ties", (0..n).map(|i| [-0.0, 0.0, 1.0, -2.0, 2.5][i % 5]).collect()));
+            samples.push(("constant", vec![4.25; n]));
+            // A span beyond f64 (hi − lo overflows), an infinity, a NaN.
+            let wide: Vec<f64> = (0..n)
+                .map(|i| {
+                    if i % 2 == 0 {
+                        -1e308
+                    } else {
+                        1e308 * rng.random::<f64>()
+                    }
+                })
+                .collect();
+            samples.push(("wide", wide.clone()));
+            for bad in [f64::INFINITY, f64::NAN] {
+                let mut v = wide.clone();
+                v[n / 2] = bad;
+                samples.push(("non-finite", v));
+            }
+        }
+        for (name, xs) in &samples {
+            // Plain value keys (duplicates allowed) and score keys (row in the low bits).
+            let mask = (xs.len() as u64).next_power_of_two() - 1;
+            let plain: Vec<u64> = xs.iter().map(|&x| order_key(x)).collect();
+            let rows: Vec<u64> = xs
+                .iter()
+                .enumerate()
+                .map(|(i, &x)| (order_key(x) & !mask) | i as u64)
+                .collect();
+            for keys in [plain, rows] {
+                let mut expect = keys.clone();
+                expect.sort_unstable();
+                let mut got = keys;
+                sort_keys(&mut got, &mut b);
+                assert_eq!(got, expect, "{name}, n = {}", xs.len());
             }
         }
     }
