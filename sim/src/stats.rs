@@ -276,24 +276,6 @@ impl QuantileSketch {
         }
     }
 
-    #[inline]
-    fn slot(x: f64) -> (usize, usize) {
-        let bits = x.to_bits();
-        (
-            (bits >> 52) as usize & (EXPONENTS - 1),
-            (bits >> (52 - SUB_BITS)) as usize & (SUB - 1),
-        )
-    }
-
-    #[inline]
-    fn bump(pages: &mut Vec<Option<Page>>, x: f64, count: u64) {
-        let (e, s) = Self::slot(x);
-        match pages.get_mut(e) {
-            Some(Some(page)) => page.0[s] += count,
-            _ => Self::bump_new_page(pages, e, s, count),
-        }
-    }
-
     /// First value in octave `e`: make room for its page.
     #[cold]
     fn bump_new_page(pages: &mut Vec<Option<Page>>, e: usize, s: usize, count: u64) {
@@ -318,21 +300,7 @@ impl QuantileSketch {
         }
         self.n += count;
         (self.min, self.max) = min_max(&[x], self.min, self.max);
-        self.bump_signed(x, count);
-    }
-
-    /// `count` into the bucket of finite `x`: the zero count, or the page table of its sign.
-    #[inline(always)]
-    fn bump_signed(&mut self, x: f64, count: u64) {
-        let a = x.abs();
-        if a < Self::ZERO_BAND {
-            self.zeros += count;
-        } else {
-            // Outputs near zero change sign from run to run: choose the side without a
-            // branch the processor would mispredict.
-            let pages = std::hint::select_unpredictable(x > 0.0, &mut self.pos, &mut self.neg);
-            Self::bump(pages, a, count);
-        }
+        self.bump_key(Self::key(x), count);
     }
 
     /// Add many values: the same result as [`QuantileSketch::push`] one by one, with the
@@ -345,7 +313,40 @@ impl QuantileSketch {
         }
         self.n += xs.len() as u64;
         (self.min, self.max) = min_max(xs, self.min, self.max);
-        xs.iter().for_each(|&x| self.bump_signed(x, 1));
+        // Two passes: the bucket keys in vector lanes, then one increment each.
+        let mut keys = [0u32; 256];
+        for block in xs.chunks(keys.len()) {
+            for (k, &x) in keys.iter_mut().zip(block) {
+                *k = Self::key(x);
+            }
+            for &k in &keys[..block.len()] {
+                self.bump_key(k, 1);
+            }
+        }
+    }
+
+    /// The bucket of finite `x` as one number: the f64's sign, exponent and top [`SUB_BITS`]
+    /// mantissa bits, or 0 in the zero band (the key of the smallest positive subnormals,
+    /// which lie in the zero band too, so no value outside it shares the key).
+    #[inline(always)]
+    fn key(x: f64) -> u32 {
+        let k = (x.to_bits() >> (52 - SUB_BITS)) as u32;
+        if x.abs() < Self::ZERO_BAND { 0 } else { k }
+    }
+
+    /// `count` into the bucket of key `k` ([`Self::key`]).
+    #[inline(always)]
+    fn bump_key(&mut self, k: u32, count: u64) {
+        let (e, s) = ((k >> SUB_BITS) as usize & (EXPONENTS - 1), k as usize & (SUB - 1));
+        // Outputs near zero change sign from run to run: choose the side without a branch the
+        // processor would mispredict.
+        let pages = std::hint::select_unpredictable(k >> (SUB_BITS + 11) == 0, &mut self.pos, &mut self.neg);
+        match pages.get_mut(e) {
+            Some(Some(page)) => page.0[s] += count,
+            // Key 0 (the zero band) lands here too: page 0 of the positives is never made.
+            _ if k == 0 => self.zeros += count,
+            _ => Self::bump_new_page(pages, e, s, count),
+        }
     }
 
     pub fn merge(&mut self, other: &QuantileSketch) {
