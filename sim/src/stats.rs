@@ -146,7 +146,7 @@ const SUB: usize = 1 << SUB_BITS;
 const EXPONENTS: usize = 2048;
 
 /// A mergeable quantile sketch with bounded relative error. See the module docs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct QuantileSketch {
     n: u64,
     zeros: u64,
@@ -154,6 +154,9 @@ pub struct QuantileSketch {
     pos: Vec<Option<Page>>,
     /// The same for x < 0, on |x|.
     neg: Vec<Option<Page>>,
+    /// Values taken into the u32 counts since they were last carried (see [`Page`]).
+    #[serde(skip)]
+    narrow: u64,
     /// +∞ while empty; stored as `null` then (formats such as JSON have no infinities).
     #[serde(with = "empty_as_none::min")]
     min: f64,
@@ -190,20 +193,70 @@ fn min_max(xs: &[f64], lo: f64, hi: f64) -> (f64, f64) {
     (a, b)
 }
 
-/// The [`SUB`] bucket counts of one binary octave. A fixed-size array, so indexing it with a
-/// masked sub-bucket needs no bounds check; (de)serialised as a plain sequence.
-#[derive(Debug, Clone, PartialEq)]
-struct Page(Box<[u64; SUB]>);
+/// Most values a sketch takes into its u32 counts before it carries them into u64 counts:
+/// no bucket can overflow below it. Small in unit tests, so that every test crosses it.
+#[cfg(not(test))]
+const NARROW_LIMIT: u64 = u32::MAX as u64;
+#[cfg(test)]
+const NARROW_LIMIT: u64 = 1000;
+
+/// The [`SUB`] bucket counts of one binary octave. Values go into u32 counts: the increments
+/// are bound by cache misses, and half-width counts halve the lines they touch. Before the
+/// u32 counts could overflow ([`NARROW_LIMIT`] values), they are carried into u64 counts,
+/// made then. A fixed-size array, so indexing it with a masked sub-bucket needs no bounds
+/// check. (De)serialised as the plain sequence of the total counts.
+#[derive(Debug, Clone)]
+struct Page(Box<PageCounts>);
+
+#[derive(Debug, Clone)]
+struct PageCounts {
+    narrow: [u32; SUB],
+    wide: Option<Box<[u64; SUB]>>,
+}
 
 impl Page {
     fn zeroed() -> Page {
-        Page(Box::new([0; SUB]))
+        Page(Box::new(PageCounts {
+            narrow: [0; SUB],
+            wide: None,
+        }))
+    }
+
+    /// The count of sub-bucket `s`.
+    #[inline]
+    fn count(&self, s: usize) -> u64 {
+        u64::from(self.0.narrow[s]) + self.0.wide.as_ref().map_or(0, |w| w[s])
+    }
+
+    fn counts(&self) -> impl DoubleEndedIterator<Item = u64> + '_ {
+        (0..SUB).map(|s| self.count(s))
+    }
+
+    /// Add `count` to sub-bucket `s` in the u64 counts.
+    fn add_wide(&mut self, s: usize, count: u64) {
+        self.0.wide.get_or_insert_with(|| Box::new([0; SUB]))[s] += count;
+    }
+
+    /// Move the u32 counts into the u64 counts.
+    fn carry(&mut self) {
+        let PageCounts { narrow, wide } = &mut *self.0;
+        let wide = wide.get_or_insert_with(|| Box::new([0; SUB]));
+        for (w, n) in wide.iter_mut().zip(narrow.iter_mut()) {
+            *w += u64::from(std::mem::take(n));
+        }
+    }
+}
+
+/// Equal when the counts are: where they are held does not matter.
+impl PartialEq for Page {
+    fn eq(&self, other: &Page) -> bool {
+        self.counts().eq(other.counts())
     }
 }
 
 impl Serialize for Page {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.as_slice().serialize(s)
+        s.collect_seq(self.counts())
     }
 }
 
@@ -211,11 +264,14 @@ impl<'de> Deserialize<'de> for Page {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Page, D::Error> {
         let v = Vec::<u64>::deserialize(d)?;
         let len = v.len();
-        let page: Box<[u64; SUB]> = v
+        let wide: Box<[u64; SUB]> = v
             .into_boxed_slice()
             .try_into()
             .map_err(|_| serde::de::Error::invalid_length(len, &"1024 bucket counts"))?;
-        Ok(Page(page))
+        Ok(Page(Box::new(PageCounts {
+            narrow: [0; SUB],
+            wide: Some(wide),
+        })))
     }
 }
 
@@ -252,6 +308,14 @@ mod empty_as_none {
     }
 }
 
+/// Equal when they hold the same values: how the counts are split between u32 and u64 does
+/// not matter.
+impl PartialEq for QuantileSketch {
+    fn eq(&self, o: &QuantileSketch) -> bool {
+        (self.n, self.zeros, &self.pos, &self.neg, self.min, self.max) == (o.n, o.zeros, &o.pos, &o.neg, o.min, o.max)
+    }
+}
+
 impl Default for QuantileSketch {
     fn default() -> Self {
         Self::new()
@@ -271,6 +335,7 @@ impl QuantileSketch {
             zeros: 0,
             pos: Vec::new(),
             neg: Vec::new(),
+            narrow: 0,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
         }
@@ -278,11 +343,11 @@ impl QuantileSketch {
 
     /// First value in octave `e`: make room for its page.
     #[cold]
-    fn bump_new_page(pages: &mut Vec<Option<Page>>, e: usize, s: usize, count: u64) {
+    fn bump_new_page(pages: &mut Vec<Option<Page>>, e: usize, s: usize, count: u32) {
         if pages.len() <= e {
             pages.resize_with(e + 1, || None);
         }
-        pages[e].get_or_insert_with(Page::zeroed).0[s] += count;
+        pages[e].get_or_insert_with(Page::zeroed).0.narrow[s] += count;
     }
 
     /// Add one finite value. Non-finite values are a caller bug and are ignored in release.
@@ -300,7 +365,52 @@ impl QuantileSketch {
         }
         self.n += count;
         (self.min, self.max) = min_max(&[x], self.min, self.max);
-        self.bump_key(Self::key(x), count);
+        let k = Self::key(x);
+        match u32::try_from(count) {
+            Ok(c) if self.make_narrow_room(count) => self.bump_key(k, c),
+            // More copies than the u32 counts take at once: straight into the u64 counts.
+            _ if k == 0 => self.zeros += count,
+            _ => {
+                let (pages, e, s) = self.pages_of(k);
+                if pages.len() <= e {
+                    pages.resize_with(e + 1, || None);
+                }
+                pages[e].get_or_insert_with(Page::zeroed).add_wide(s, count);
+            }
+        }
+    }
+
+    /// Make room for `count` more values in the u32 counts, carrying them into the u64 counts
+    /// if need be. False if `count` alone is more than they take.
+    #[inline]
+    fn make_narrow_room(&mut self, count: u64) -> bool {
+        if count > NARROW_LIMIT {
+            return false;
+        }
+        if self.narrow + count > NARROW_LIMIT {
+            self.carry();
+        }
+        self.narrow += count;
+        true
+    }
+
+    /// Carry every u32 count into the u64 counts.
+    #[cold]
+    fn carry(&mut self) {
+        for page in self.pos.iter_mut().chain(self.neg.iter_mut()).flatten() {
+            page.carry();
+        }
+        self.narrow = 0;
+    }
+
+    /// The page table of key `k`'s sign, with its page and sub-bucket.
+    #[inline(always)]
+    fn pages_of(&mut self, k: u32) -> (&mut Vec<Option<Page>>, usize, usize) {
+        let (e, s) = ((k >> SUB_BITS) as usize & (EXPONENTS - 1), k as usize & (SUB - 1));
+        // Outputs near zero change sign from run to run: choose the side without a branch the
+        // processor would mispredict.
+        let pages = std::hint::select_unpredictable(k >> (SUB_BITS + 11) == 0, &mut self.pos, &mut self.neg);
+        (pages, e, s)
     }
 
     /// Add many values: the same result as [`QuantileSketch::push`] one by one, with the
@@ -316,6 +426,7 @@ impl QuantileSketch {
         // Two passes: the bucket keys in vector lanes, then one increment each.
         let mut keys = [0u32; 256];
         for block in xs.chunks(keys.len()) {
+            self.make_narrow_room(block.len() as u64);
             for (k, &x) in keys.iter_mut().zip(block) {
                 *k = Self::key(x);
             }
@@ -334,17 +445,15 @@ impl QuantileSketch {
         if x.abs() < Self::ZERO_BAND { 0 } else { k }
     }
 
-    /// `count` into the bucket of key `k` ([`Self::key`]).
+    /// `count` into the u32 count of key `k` ([`Self::key`]), for which
+    /// [`Self::make_narrow_room`] has made room.
     #[inline(always)]
-    fn bump_key(&mut self, k: u32, count: u64) {
-        let (e, s) = ((k >> SUB_BITS) as usize & (EXPONENTS - 1), k as usize & (SUB - 1));
-        // Outputs near zero change sign from run to run: choose the side without a branch the
-        // processor would mispredict.
-        let pages = std::hint::select_unpredictable(k >> (SUB_BITS + 11) == 0, &mut self.pos, &mut self.neg);
+    fn bump_key(&mut self, k: u32, count: u32) {
+        let (pages, e, s) = self.pages_of(k);
         match pages.get_mut(e) {
-            Some(Some(page)) => page.0[s] += count,
+            Some(Some(page)) => page.0.narrow[s] += count,
             // Key 0 (the zero band) lands here too: page 0 of the positives is never made.
-            _ if k == 0 => self.zeros += count,
+            _ if k == 0 => self.zeros += u64::from(count),
             _ => Self::bump_new_page(pages, e, s, count),
         }
     }
@@ -354,6 +463,9 @@ impl QuantileSketch {
         self.zeros += other.zeros;
         self.min = self.min.min(other.min);
         self.max = self.max.max(other.max);
+        // Into the u32 counts while no bucket can overflow there (the other's counts are at
+        // most its n), else into the u64 counts.
+        let narrow = self.make_narrow_room(other.n);
         for (mine, theirs) in [(&mut self.pos, &other.pos), (&mut self.neg, &other.neg)] {
             if mine.len() < theirs.len() {
                 mine.resize_with(theirs.len(), || None);
@@ -361,8 +473,12 @@ impl QuantileSketch {
             for (m, t) in mine.iter_mut().zip(theirs) {
                 if let Some(t) = t {
                     let m = m.get_or_insert_with(Page::zeroed);
-                    for (a, b) in m.0.iter_mut().zip(t.0.iter()) {
-                        *a += b;
+                    for (s, c) in t.counts().enumerate() {
+                        if narrow {
+                            m.0.narrow[s] += c as u32;
+                        } else {
+                            m.add_wide(s, c);
+                        }
                     }
                 }
             }
@@ -387,7 +503,7 @@ impl QuantileSketch {
         for e in (0..self.neg.len()).rev() {
             if let Some(p) = &self.neg[e] {
                 for s in (0..SUB).rev() {
-                    seen += p.0[s];
+                    seen += p.count(s);
                     if seen > k {
                         return -Self::bucket_mid(e, s);
                     }
@@ -400,7 +516,7 @@ impl QuantileSketch {
         }
         for (e, p) in self.pos.iter().enumerate() {
             if let Some(p) = p {
-                for (s, c) in p.0.iter().enumerate() {
+                for (s, c) in p.counts().enumerate() {
                     seen += c;
                     if seen > k {
                         return Self::bucket_mid(e, s);
@@ -596,6 +712,83 @@ mod tests {
         parts.iter().for_each(|p| merged.merge(p));
         assert_eq!(whole.moments, merged.moments);
         assert_eq!(whole.summary(), merged.summary());
+    }
+
+    /// The u32 counts sum to at most the values taken since the last carry, which stay within
+    /// [`NARROW_LIMIT`] (1000 in unit tests), so no u32 count can overflow.
+    fn assert_narrow_bounded(s: &QuantileSketch) {
+        let narrow: u64 = s
+            .pos
+            .iter()
+            .chain(&s.neg)
+            .flatten()
+            .map(|p| p.0.narrow.iter().map(|&c| u64::from(c)).sum::<u64>())
+            .sum();
+        assert!(
+            narrow <= s.narrow && s.narrow <= NARROW_LIMIT,
+            "{narrow} in u32 counts, bound {}",
+            s.narrow
+        );
+    }
+
+    #[test]
+    fn counts_carried_into_u64_equal_counts_pushed_one_by_one() {
+        let mut rng = chunk_rng(5, 0);
+        let xs: Vec<f64> = (0..20_000)
+            .map(|i| match i % 7 {
+                0 => 0.0,
+                1 => -rng.random::<f64>() * 40.0,
+                _ => rng.random::<f64>() * 90.0 + 1.0,
+            })
+            .collect();
+        let mut one = QuantileSketch::new();
+        xs.iter().for_each(|&x| one.push(x));
+        assert_narrow_bounded(&one);
+        // Many carries happened (one per 1000 values), so the u64 counts hold most values.
+        assert!(one.pos.iter().flatten().all(|p| p.0.wide.is_some()));
+
+        let mut slices = QuantileSketch::new();
+        xs.chunks(300).for_each(|c| slices.push_slice(c));
+        assert_narrow_bounded(&slices);
+        assert_eq!(one, slices);
+
+        // Merges: a small part goes into the u32 counts, a part beyond the limit into u64.
+        let (mut merged, mut small, mut big) = (QuantileSketch::new(), QuantileSketch::new(), QuantileSketch::new());
+        small.push_slice(&xs[..600]);
+        big.push_slice(&xs[600..]);
+        merged.merge(&small);
+        assert_narrow_bounded(&merged);
+        merged.merge(&big);
+        assert_narrow_bounded(&merged);
+        assert_eq!(one, merged);
+
+        // Repeated values: within the limit, and more copies than it (straight into u64).
+        let (mut rep, mut each) = (QuantileSketch::new(), QuantileSketch::new());
+        for (x, count) in [(3.5, 999), (3.5, 2), (-7.25, 5000), (0.0, 4000), (2.0, 1)] {
+            rep.push_repeated(x, count);
+            assert_narrow_bounded(&rep);
+            (0..count).for_each(|_| each.push(x));
+        }
+        assert_eq!(rep, each);
+        assert_eq!([0.3, 0.6, 0.99].map(|q| rep.quantile(q)), [-7.25, 0.0, 3.5]);
+    }
+
+    #[test]
+    fn a_sketch_read_back_equals_itself_and_takes_more_values() {
+        let mut rng = chunk_rng(6, 0);
+        let xs: Vec<f64> = (0..5_000).map(|_| rng.random::<f64>() * 200.0 - 50.0).collect();
+        let mut s = QuantileSketch::new();
+        s.push_slice(&xs[..2_500]);
+        let mut back: QuantileSketch = serde_json::from_str(&serde_json::to_string(&s).unwrap()).unwrap();
+        assert_eq!(back, s);
+        s.push_slice(&xs[2_500..]);
+        back.push_slice(&xs[2_500..]);
+        assert_narrow_bounded(&back);
+        assert_eq!(back, s);
+        assert_eq!(
+            serde_json::to_string(&back).unwrap(),
+            serde_json::to_string(&s).unwrap()
+        );
     }
 
     #[test]
