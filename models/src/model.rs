@@ -863,16 +863,24 @@ impl Model {
             let fte = self.staff_fixed + strategic[j] + roles[j];
             staff_saving[j] = 1.0 - fte / self.staff_today;
         }
-        let posts = roles;
+        // Each category's saving from the posts that apply to it, summed in the order of
+        // the posts; each rate is turned into a fraction once, not once per category.
+        let fraction = roles;
         for c in 0..self.cost0_total.len() {
-            posts.fill(-0.0);
-            for p in &self.savings {
-                let rate = x(p.rate);
-                (0..len).for_each(|j| posts[j] += rate[j] / 100.0 * p.applies[c]);
+            row(cat_saving, c, w, len).fill(-0.0);
+        }
+        for p in &self.savings {
+            let rate = x(p.rate);
+            (0..len).for_each(|j| fraction[j] = rate[j] / 100.0);
+            for (c, &applies) in p.applies.iter().enumerate() {
+                let posts = row(cat_saving, c, w, len);
+                (0..len).for_each(|j| posts[j] += fraction[j] * applies);
             }
+        }
+        for c in 0..self.cost0_total.len() {
             let s = row(cat_saving, c, w, len);
             for j in 0..len {
-                s[j] = self.savings_capture * (staff_saving[j] * self.staff_applies[c] + posts[j]);
+                s[j] = self.savings_capture * (staff_saving[j] * self.staff_applies[c] + s[j]);
             }
         }
 

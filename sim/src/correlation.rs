@@ -80,6 +80,8 @@ pub struct RankCorrelation {
 pub struct Scratch {
     n: usize,
     scores: Vec<f64>,
+    /// Σ scores²: the common variance (times n) of every score column.
+    var: f64,
     /// Column-major n×k.
     m: Vec<f64>,
     s: Vec<f64>,
@@ -362,6 +364,7 @@ impl RankCorrelation {
             sc.scores = (1..=n)
                 .map(|i| std_normal_quantile(i as f64 / (n + 1) as f64))
                 .collect();
+            sc.var = sc.scores.iter().map(|x| x * x).sum();
         }
         sc.m.resize(n * k, 0.0);
         sc.s.resize(n * k, 0.0);
@@ -379,7 +382,7 @@ impl RankCorrelation {
         // T = corr(M): every column is a permutation of the same centred scores, so the
         // covariance is Mᵀ·M/n and the common variance divides out.
         // T is symmetric: each pair's dot product is taken once.
-        let var: f64 = sc.scores.iter().map(|x| x * x).sum();
+        let var = sc.var;
         let mut t = DMatrix::identity(k, k);
         for a in 0..k {
             for b in a + 1..k {
