@@ -146,23 +146,97 @@ const SUB: usize = 1 << SUB_BITS;
 const EXPONENTS: usize = 2048;
 
 /// A mergeable quantile sketch with bounded relative error. See the module docs.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct QuantileSketch {
     n: u64,
     zeros: u64,
-    /// Pages of bucket counts for x > 0, indexed by the f64 exponent.
-    pos: Vec<Option<Page>>,
-    /// The same for x < 0, on |x|.
-    neg: Vec<Option<Page>>,
+    /// Pages of bucket counts, indexed by the f64's sign and exponent (a value's key shifted
+    /// right by [`SUB_BITS`]): x > 0 below [`EXPONENTS`], x < 0 (on |x|) from it. One table,
+    /// so an increment needs no choice between two.
+    pages: Vec<Option<Page>>,
     /// Values taken into the u32 counts since they were last carried (see [`Page`]).
-    #[serde(skip)]
     narrow: u64,
+    /// +∞ while empty.
+    min: f64,
+    /// −∞ while empty.
+    max: f64,
+}
+
+/// The state-file form of a [`QuantileSketch`]: the page tables of each sign apart.
+#[derive(Serialize)]
+struct SketchOut<'a> {
+    n: u64,
+    zeros: u64,
+    /// Pages for x > 0, indexed by the f64 exponent.
+    pos: &'a [Option<Page>],
+    /// The same for x < 0, on |x|.
+    neg: &'a [Option<Page>],
     /// +∞ while empty; stored as `null` then (formats such as JSON have no infinities).
     #[serde(with = "empty_as_none::min")]
     min: f64,
     /// −∞ while empty, likewise.
     #[serde(with = "empty_as_none::max")]
     max: f64,
+}
+
+#[derive(Deserialize)]
+struct SketchIn {
+    n: u64,
+    zeros: u64,
+    pos: Vec<Option<Page>>,
+    neg: Vec<Option<Page>>,
+    #[serde(with = "empty_as_none::min")]
+    min: f64,
+    #[serde(with = "empty_as_none::max")]
+    max: f64,
+}
+
+impl Serialize for QuantileSketch {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (pos, neg) = self.sides();
+        SketchOut {
+            n: self.n,
+            zeros: self.zeros,
+            pos,
+            neg,
+            min: self.min,
+            max: self.max,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for QuantileSketch {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<QuantileSketch, D::Error> {
+        let SketchIn {
+            n,
+            zeros,
+            pos,
+            neg,
+            min,
+            max,
+        } = SketchIn::deserialize(d)?;
+        for (side, len) in [("pos", pos.len()), ("neg", neg.len())] {
+            if len > EXPONENTS {
+                return Err(serde::de::Error::custom(format_args!(
+                    "{len} {side} pages, at most {EXPONENTS} (one per f64 exponent)"
+                )));
+            }
+        }
+        let mut pages = pos;
+        if !neg.is_empty() {
+            pages.resize_with(EXPONENTS, || None);
+            pages.extend(neg);
+        }
+        Ok(QuantileSketch {
+            n,
+            zeros,
+            pages,
+            narrow: 0,
+            min,
+            max,
+        })
+    }
 }
 
 /// The smallest and largest of `lo`, `hi` and the finite values `xs`, with −0 taken as +0 so
@@ -312,7 +386,7 @@ mod empty_as_none {
 /// not matter.
 impl PartialEq for QuantileSketch {
     fn eq(&self, o: &QuantileSketch) -> bool {
-        (self.n, self.zeros, &self.pos, &self.neg, self.min, self.max) == (o.n, o.zeros, &o.pos, &o.neg, o.min, o.max)
+        (self.n, self.zeros, self.sides(), self.min, self.max) == (o.n, o.zeros, o.sides(), o.min, o.max)
     }
 }
 
@@ -333,8 +407,7 @@ impl QuantileSketch {
         QuantileSketch {
             n: 0,
             zeros: 0,
-            pos: Vec::new(),
-            neg: Vec::new(),
+            pages: Vec::new(),
             narrow: 0,
             min: f64::INFINITY,
             max: f64::NEG_INFINITY,
@@ -397,20 +470,23 @@ impl QuantileSketch {
     /// Carry every u32 count into the u64 counts.
     #[cold]
     fn carry(&mut self) {
-        for page in self.pos.iter_mut().chain(self.neg.iter_mut()).flatten() {
+        for page in self.pages.iter_mut().flatten() {
             page.carry();
         }
         self.narrow = 0;
     }
 
-    /// The page table of key `k`'s sign, with its page and sub-bucket.
+    /// The page table, with key `k`'s page and sub-bucket.
     #[inline(always)]
     fn pages_of(&mut self, k: u32) -> (&mut Vec<Option<Page>>, usize, usize) {
-        let (e, s) = ((k >> SUB_BITS) as usize & (EXPONENTS - 1), k as usize & (SUB - 1));
-        // Outputs near zero change sign from run to run: choose the side without a branch the
-        // processor would mispredict.
-        let pages = std::hint::select_unpredictable(k >> (SUB_BITS + 11) == 0, &mut self.pos, &mut self.neg);
-        (pages, e, s)
+        (&mut self.pages, (k >> SUB_BITS) as usize, k as usize & (SUB - 1))
+    }
+
+    /// The page tables of x > 0 and of x < 0, each without trailing empty pages.
+    fn sides(&self) -> (&[Option<Page>], &[Option<Page>]) {
+        let (pos, neg) = self.pages.split_at(self.pages.len().min(EXPONENTS));
+        let trim = |side: &[Option<Page>]| side.len() - side.iter().rev().take_while(|p| p.is_none()).count();
+        (&pos[..trim(pos)], &neg[..trim(neg)])
     }
 
     /// Add many values: the same result as [`QuantileSketch::push`] one by one, with the
@@ -466,19 +542,17 @@ impl QuantileSketch {
         // Into the u32 counts while no bucket can overflow there (the other's counts are at
         // most its n), else into the u64 counts.
         let narrow = self.make_narrow_room(other.n);
-        for (mine, theirs) in [(&mut self.pos, &other.pos), (&mut self.neg, &other.neg)] {
-            if mine.len() < theirs.len() {
-                mine.resize_with(theirs.len(), || None);
-            }
-            for (m, t) in mine.iter_mut().zip(theirs) {
-                if let Some(t) = t {
-                    let m = m.get_or_insert_with(Page::zeroed);
-                    for (s, c) in t.counts().enumerate() {
-                        if narrow {
-                            m.0.narrow[s] += c as u32;
-                        } else {
-                            m.add_wide(s, c);
-                        }
+        if self.pages.len() < other.pages.len() {
+            self.pages.resize_with(other.pages.len(), || None);
+        }
+        for (m, t) in self.pages.iter_mut().zip(&other.pages) {
+            if let Some(t) = t {
+                let m = m.get_or_insert_with(Page::zeroed);
+                for (s, c) in t.counts().enumerate() {
+                    if narrow {
+                        m.0.narrow[s] += c as u32;
+                    } else {
+                        m.add_wide(s, c);
                     }
                 }
             }
@@ -499,9 +573,10 @@ impl QuantileSketch {
     /// The value at rank `k` (0-based) in sorted order, to within the stated accuracy.
     fn at_rank(&self, k: u64) -> f64 {
         let mut seen = 0u64;
+        let (pos, neg) = self.sides();
         // Negative values, most negative first: high exponents first, high sub-buckets first.
-        for e in (0..self.neg.len()).rev() {
-            if let Some(p) = &self.neg[e] {
+        for e in (0..neg.len()).rev() {
+            if let Some(p) = &neg[e] {
                 for s in (0..SUB).rev() {
                     seen += p.count(s);
                     if seen > k {
@@ -514,7 +589,7 @@ impl QuantileSketch {
         if seen > k {
             return 0.0;
         }
-        for (e, p) in self.pos.iter().enumerate() {
+        for (e, p) in pos.iter().enumerate() {
             if let Some(p) = p {
                 for (s, c) in p.counts().enumerate() {
                     seen += c;
@@ -718,9 +793,8 @@ mod tests {
     /// [`NARROW_LIMIT`] (1000 in unit tests), so no u32 count can overflow.
     fn assert_narrow_bounded(s: &QuantileSketch) {
         let narrow: u64 = s
-            .pos
+            .pages
             .iter()
-            .chain(&s.neg)
             .flatten()
             .map(|p| p.0.narrow.iter().map(|&c| u64::from(c)).sum::<u64>())
             .sum();
@@ -745,7 +819,7 @@ mod tests {
         xs.iter().for_each(|&x| one.push(x));
         assert_narrow_bounded(&one);
         // Many carries happened (one per 1000 values), so the u64 counts hold most values.
-        assert!(one.pos.iter().flatten().all(|p| p.0.wide.is_some()));
+        assert!(one.pages.iter().flatten().all(|p| p.0.wide.is_some()));
 
         let mut slices = QuantileSketch::new();
         xs.chunks(300).for_each(|c| slices.push_slice(c));
