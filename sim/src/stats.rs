@@ -863,6 +863,21 @@ mod tests {
             serde_json::to_string(&back).unwrap(),
             serde_json::to_string(&s).unwrap()
         );
+        // Only positives, only negatives: each side keeps its own table.
+        for sign in [1.0, -1.0] {
+            let mut one_side = QuantileSketch::new();
+            one_side.push_slice(&xs.iter().map(|x| sign * (x.abs() + 1.0)).collect::<Vec<_>>());
+            let json = serde_json::to_string(&one_side).unwrap();
+            assert_eq!(serde_json::from_str::<QuantileSketch>(&json).unwrap(), one_side);
+            assert_eq!(json.contains(r#""neg":[]"#), sign > 0.0, "{}", &json[..60]);
+        }
+        // More pages than f64 exponents is refused, not read into the other sign's table.
+        let bad = format!(
+            r#"{{"n":0,"zeros":0,"pos":[{}],"neg":[],"min":null,"max":null}}"#,
+            vec!["null"; EXPONENTS + 1].join(",")
+        );
+        let err = serde_json::from_str::<QuantileSketch>(&bad).unwrap_err().to_string();
+        assert!(err.contains("2049 pos pages"), "{err}");
     }
 
     #[test]
