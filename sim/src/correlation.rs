@@ -113,7 +113,7 @@ const MAX_INSERTION: u32 = 48;
 /// and normal scores of a chunk spread over the buckets with a few keys in each, which one
 /// insertion pass sorts; a sample so skewed that a bucket holds many keys has those buckets
 /// sorted like any slice, and one spanning nearly all of f64 is sorted as a whole.
-fn sort_keys(keys: &mut [u64], b: &mut Buckets) {
+fn sort_keys(keys: &mut Vec<u64>, b: &mut Buckets) {
     let n = keys.len();
     let (lo, hi) = keys.iter().fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
     let (lo, hi) = (from_order_key(lo), from_order_key(hi));
@@ -160,7 +160,8 @@ fn sort_keys(keys: &mut [u64], b: &mut Buckets) {
             start = end;
         }
     }
-    keys.copy_from_slice(&b.out);
+    // The sorted keys take the place of the input, which becomes the next call's buffer.
+    std::mem::swap(keys, &mut b.out);
 }
 
 /// Σ aᵢ·bᵢ in eight interleaved partial sums: independent additions, so the processor
