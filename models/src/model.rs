@@ -866,7 +866,8 @@ impl Model {
         // Each category's saving from the posts that apply to it, summed in the order of
         // the posts; each rate is turned into a fraction once, not once per category.
         let fraction = roles;
-        for c in 0..self.cost0_total.len() {
+        let cats = self.cost0_total.len();
+        for c in 0..cats {
             row(cat_saving, c, w, len).fill(-0.0);
         }
         for p in &self.savings {
@@ -877,7 +878,7 @@ impl Model {
                 (0..len).for_each(|j| posts[j] += fraction[j] * applies);
             }
         }
-        for c in 0..self.cost0_total.len() {
+        for c in 0..cats {
             let s = row(cat_saving, c, w, len);
             for j in 0..len {
                 s[j] = self.savings_capture * (staff_saving[j] * self.staff_applies[c] + s[j]);
@@ -885,7 +886,6 @@ impl Model {
         }
 
         // Each category's yearly growth factor.
-        let cats = self.cost0_total.len();
         for (c, &slot) in self.cat_growth.iter().enumerate() {
             let g = x(slot);
             let growth = row(cat_growth, c, w, len);
