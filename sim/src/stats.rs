@@ -74,29 +74,38 @@ impl Moments {
     pub fn push_slice(&mut self, xs: &[f64]) {
         // Blocks of 1024 keep the per-block sums in i64: |fixed(x·2³⁰)| < 2⁵¹ on the fast path.
         for block in xs.chunks(1024) {
-            if !block.iter().all(|x| x.abs() < FAST_LIMIT) {
+            // A fold without early exit, so the compiler compares several values at once.
+            if !block.iter().fold(true, |all, x| all & (x.abs() < FAST_LIMIT)) {
                 block.iter().for_each(|&x| self.push(x));
-                continue;
+            } else {
+                self.push_small(block);
             }
-            // q² is up to 2⁷⁴; with q = h·2²⁰ + l (|h| ≤ 2¹⁷, 0 ≤ l < 2²⁰) its three parts
-            // h², h·l and l² are products of 32-bit numbers whose block sums fit in i64, so
-            // the loop runs in 64-bit vector lanes and the total is still exact.
-            let (mut sum, mut sum_q) = (0i64, 0i64);
-            let (mut hh, mut hl, mut ll) = (0i64, 0i64, 0i64);
-            for &x in block {
-                sum += fixed(x * SUM_SCALE);
-                let q = fixed(x * SQ_SCALE);
-                sum_q += q;
-                let (h, l) = (i64::from((q >> 20) as i32), i64::from((q & 0xF_FFFF) as i32));
-                hh += h * h;
-                hl += h * l;
-                ll += l * l;
-            }
-            self.n += block.len() as u64;
-            self.sum += i128::from(sum);
-            self.sum_q += i128::from(sum_q);
-            self.sum_sq += (i128::from(hh) << 40) + (i128::from(hl) << 21) + i128::from(ll);
         }
+    }
+
+    /// Push at most 1024 values, each within ±[`FAST_LIMIT`]: the fast path of
+    /// [`Self::push_slice`].
+    #[inline(always)]
+    fn push_small(&mut self, block: &[f64]) {
+        debug_assert!(block.len() <= 1024 && block.iter().all(|x| x.abs() < FAST_LIMIT));
+        // q² is up to 2⁷⁴; with q = h·2²⁰ + l (|h| ≤ 2¹⁷, 0 ≤ l < 2²⁰) its three parts
+        // h², h·l and l² are products of 32-bit numbers whose block sums fit in i64, so
+        // the loop runs in 64-bit vector lanes and the total is still exact.
+        let (mut sum, mut sum_q) = (0i64, 0i64);
+        let (mut hh, mut hl, mut ll) = (0i64, 0i64, 0i64);
+        for &x in block {
+            sum += fixed(x * SUM_SCALE);
+            let q = fixed(x * SQ_SCALE);
+            sum_q += q;
+            let (h, l) = (i64::from((q >> 20) as i32), i64::from((q & 0xF_FFFF) as i32));
+            hh += h * h;
+            hl += h * l;
+            ll += l * l;
+        }
+        self.n += block.len() as u64;
+        self.sum += i128::from(sum);
+        self.sum_q += i128::from(sum_q);
+        self.sum_sq += (i128::from(hh) << 40) + (i128::from(hl) << 21) + i128::from(ll);
     }
 
     pub fn merge(&mut self, other: &Moments) {
@@ -239,32 +248,57 @@ impl<'de> Deserialize<'de> for QuantileSketch {
     }
 }
 
-/// The smallest and largest of `lo`, `hi` and the finite values `xs`, with −0 taken as +0 so
-/// that the result does not depend on the order of the values. Eight independent lanes of
-/// `x < m ? x : m` (one vector minimum each), so the compiler keeps them in vector registers.
+/// One pass over a slice: the smallest and largest of `lo`, `hi` and the values, and whether
+/// every value is finite.
+#[derive(Debug, Clone, Copy)]
+struct Scan {
+    lo: f64,
+    hi: f64,
+    finite: bool,
+}
+
+impl Scan {
+    /// Every value lies strictly within ±`limit` (which implies finite).
+    #[inline(always)]
+    fn within(&self, limit: f64) -> bool {
+        self.finite && -limit < self.lo && self.hi < limit
+    }
+}
+
+/// [`Scan`] `xs` from the bounds `lo`, `hi`, with −0 taken as +0 so that the bounds do not
+/// depend on the order of the values. Eight independent lanes of `x < m ? x : m` (one vector
+/// minimum each), so the compiler keeps them in vector registers. NaN loses every comparison,
+/// so finiteness is a third sum per lane: `x · 0` is ±0 for a finite `x` and NaN otherwise.
 #[inline]
-fn min_max(xs: &[f64], lo: f64, hi: f64) -> (f64, f64) {
+fn scan(xs: &[f64], lo: f64, hi: f64) -> Scan {
     const L: usize = 8;
-    let (mut l, mut h) = ([lo + 0.0; L], [hi + 0.0; L]);
+    let (mut l, mut h, mut nan) = ([lo + 0.0; L], [hi + 0.0; L], [0.0; L]);
     let mut lanes = xs.chunks_exact(L);
     for q in &mut lanes {
         for i in 0..L {
             l[i] = if q[i] < l[i] { q[i] } else { l[i] };
             h[i] = if q[i] > h[i] { q[i] } else { h[i] };
+            nan[i] += q[i] * 0.0;
         }
     }
     for &x in lanes.remainder() {
         l[0] = if x < l[0] { x } else { l[0] };
         h[0] = if x > h[0] { x } else { h[0] };
+        nan[0] += x * 0.0;
     }
     // −0 and +0 compare equal, so which one a lane kept depends on the order: take either as +0.
-    let (mut a, mut b) = (l[0] + 0.0, h[0] + 0.0);
+    let (mut a, mut b, mut c) = (l[0] + 0.0, h[0] + 0.0, nan[0]);
     for i in 1..L {
         let (x, y) = (l[i] + 0.0, h[i] + 0.0);
         a = if x < a { x } else { a };
         b = if y > b { y } else { b };
+        c += nan[i];
     }
-    (a, b)
+    Scan {
+        lo: a,
+        hi: b,
+        finite: c == 0.0,
+    }
 }
 
 /// Most values a sketch takes into its u32 counts before it carries them into u64 counts:
@@ -437,7 +471,8 @@ impl QuantileSketch {
             return;
         }
         self.n += count;
-        (self.min, self.max) = min_max(&[x], self.min, self.max);
+        let s = scan(&[x], self.min, self.max);
+        (self.min, self.max) = (s.lo, s.hi);
         let k = Self::key(x);
         match u32::try_from(count) {
             Ok(c) if self.make_narrow_room(count) => self.bump_key(k, c),
@@ -493,12 +528,21 @@ impl QuantileSketch {
     /// count, minimum and maximum taken over the slice at once.
     #[inline(always)]
     pub fn push_slice(&mut self, xs: &[f64]) {
-        if !xs.iter().all(|x| x.is_finite()) {
+        let s = scan(xs, self.min, self.max);
+        if !s.finite {
             xs.iter().for_each(|&x| self.push(x));
             return;
         }
+        self.push_scanned(xs, s);
+    }
+
+    /// [`Self::push_slice`] of finite values `xs`, given their [`scan`] from this sketch's
+    /// minimum and maximum.
+    #[inline(always)]
+    fn push_scanned(&mut self, xs: &[f64], s: Scan) {
+        debug_assert!(s.finite);
         self.n += xs.len() as u64;
-        (self.min, self.max) = min_max(xs, self.min, self.max);
+        (self.min, self.max) = (s.lo, s.hi);
         // Two passes: the bucket keys in vector lanes, then one increment each.
         let mut keys = [0u32; 256];
         for block in xs.chunks(keys.len()) {
@@ -668,8 +712,21 @@ impl Stat {
             self.sketch.push_repeated(first, xs.len() as u64);
             return;
         }
-        self.moments.push_slice(xs);
-        self.sketch.push_slice(xs);
+        // One pass for the sketch's bounds, finiteness and the moments' fast-path range.
+        let s = scan(xs, self.sketch.min, self.sketch.max);
+        if !s.finite {
+            self.moments.push_slice(xs);
+            self.sketch.push_slice(xs);
+            return;
+        }
+        // The bounds include earlier values, so this may take the slow path needlessly (the
+        // same sums, one value at a time), never the fast one wrongly.
+        if s.within(FAST_LIMIT) {
+            xs.chunks(1024).for_each(|block| self.moments.push_small(block));
+        } else {
+            self.moments.push_slice(xs);
+        }
+        self.sketch.push_scanned(xs, s);
     }
 
     pub fn merge(&mut self, other: &Stat) {
@@ -1003,6 +1060,51 @@ mod tests {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn scan_finds_a_non_finite_value_in_every_lane_position() {
+        for n in [1, 7, 8, 9, 16, 17, 33] {
+            let xs: Vec<f64> = (0..n).map(|i| i as f64 - 3.5).collect();
+            let s = scan(&xs, f64::INFINITY, f64::NEG_INFINITY);
+            assert!(s.finite, "n = {n}");
+            assert_eq!((s.lo, s.hi), (-3.5, n as f64 - 4.5));
+            for p in 0..n {
+                for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                    let mut ys = xs.clone();
+                    ys[p] = bad;
+                    assert!(
+                        !scan(&ys, f64::INFINITY, f64::NEG_INFINITY).finite,
+                        "{bad} at {p} of {n}"
+                    );
+                    // The sketch skips it, as one push at a time does.
+                    let (mut slice, mut one) = (QuantileSketch::new(), QuantileSketch::new());
+                    slice.push_slice(&ys);
+                    ys.iter().filter(|x| x.is_finite()).for_each(|&x| one.push(x));
+                    assert_eq!(slice, one, "{bad} at {p} of {n}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_fast_moments_path_is_taken_only_within_its_range() {
+        // A slice within ±2²¹ after one far outside it: the bounds include the earlier value,
+        // so the slow path runs, with the same sums as one push at a time. Then the reverse.
+        for first in [3e9, -3e9, 5.0] {
+            for then in [
+                [1.5, -2.25, 7.0, 0.0, 1e-9, 4.0, 2.0, 1.0, 3.0],
+                [3e9; 9],
+                [-FAST_LIMIT; 9],
+            ] {
+                let (mut one, mut many) = (Stat::default(), Stat::default());
+                for xs in [&[first, 1.0][..], &then[..], &[FAST_LIMIT * 0.999; 20][..]] {
+                    xs.iter().for_each(|&x| one.push(x));
+                    many.push_slice(xs);
+                }
+                assert_eq!(one, many, "{first} then {then:?}");
             }
         }
     }
