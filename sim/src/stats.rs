@@ -265,14 +265,15 @@ impl Scan {
     }
 }
 
-/// [`Scan`] `xs` from the bounds `lo`, `hi`, with −0 taken as +0 so that the bounds do not
-/// depend on the order of the values. Eight independent lanes of `x < m ? x : m` (one vector
-/// minimum each), so the compiler keeps them in vector registers. NaN loses every comparison,
-/// so finiteness is a third sum per lane: `x · 0` is ±0 for a finite `x` and NaN otherwise.
+/// [`Scan`] `xs`, with −0 taken as +0 so that the bounds do not depend on the order of the
+/// values (`lo` = +∞ and `hi` = −∞ for no values). Eight independent lanes of
+/// `x < m ? x : m` (one vector minimum each), so the compiler keeps them in vector registers.
+/// NaN loses every comparison, so finiteness is a third sum per lane: `x · 0` is ±0 for a
+/// finite `x` and NaN otherwise.
 #[inline]
-fn scan(xs: &[f64], lo: f64, hi: f64) -> Scan {
+fn scan(xs: &[f64]) -> Scan {
     const L: usize = 8;
-    let (mut l, mut h, mut nan) = ([lo + 0.0; L], [hi + 0.0; L], [0.0; L]);
+    let (mut l, mut h, mut nan) = ([f64::INFINITY; L], [f64::NEG_INFINITY; L], [0.0; L]);
     let mut lanes = xs.chunks_exact(L);
     for q in &mut lanes {
         for i in 0..L {
@@ -448,6 +449,23 @@ impl QuantileSketch {
         }
     }
 
+    /// The counts of page `e`, made if need be.
+    #[inline(always)]
+    fn page(pages: &mut Vec<Option<Page>>, e: usize) -> &mut PageCounts {
+        if pages.get(e).is_none_or(|p| p.is_none()) {
+            Self::make_page(pages, e);
+        }
+        &mut pages[e].as_mut().expect("made just above").0
+    }
+
+    #[cold]
+    fn make_page(pages: &mut Vec<Option<Page>>, e: usize) {
+        if pages.len() <= e {
+            pages.resize_with(e + 1, || None);
+        }
+        pages[e].get_or_insert_with(Page::zeroed);
+    }
+
     /// First value in octave `e`: make room for its page.
     #[cold]
     fn bump_new_page(pages: &mut Vec<Option<Page>>, e: usize, s: usize, count: u32) {
@@ -471,8 +489,7 @@ impl QuantileSketch {
             return;
         }
         self.n += count;
-        let s = scan(&[x], self.min, self.max);
-        (self.min, self.max) = (s.lo, s.hi);
+        self.widen(&scan(&[x]));
         let k = Self::key(x);
         match u32::try_from(count) {
             Ok(c) if self.make_narrow_room(count) => self.bump_key(k, c),
@@ -528,7 +545,7 @@ impl QuantileSketch {
     /// count, minimum and maximum taken over the slice at once.
     #[inline(always)]
     pub fn push_slice(&mut self, xs: &[f64]) {
-        let s = scan(xs, self.min, self.max);
+        let s = scan(xs);
         if !s.finite {
             xs.iter().for_each(|&x| self.push(x));
             return;
@@ -536,13 +553,57 @@ impl QuantileSketch {
         self.push_scanned(xs, s);
     }
 
-    /// [`Self::push_slice`] of finite values `xs`, given their [`scan`] from this sketch's
-    /// minimum and maximum.
+    /// Take the bounds of a [`scan`] into the minimum and maximum.
+    #[inline(always)]
+    fn widen(&mut self, s: &Scan) {
+        // Both sides hold +0 for a zero, so equal values are equal bits.
+        self.min = if s.lo < self.min { s.lo } else { self.min };
+        self.max = if s.hi > self.max { s.hi } else { self.max };
+    }
+
+    /// [`Self::push_slice`] of finite values `xs`, given their [`scan`].
     #[inline(always)]
     fn push_scanned(&mut self, xs: &[f64], s: Scan) {
         debug_assert!(s.finite);
         self.n += xs.len() as u64;
-        (self.min, self.max) = (s.lo, s.hi);
+        self.widen(&s);
+        let (key_lo, key_hi) = (Self::key(s.lo), Self::key(s.hi));
+        // Both bounds outside the zero band and of one sign: so is every value between them,
+        // and its page lies between theirs (pages hold one sign's octaves in order).
+        let (e_lo, e_hi) = ((key_lo >> SUB_BITS) as usize, (key_hi >> SUB_BITS) as usize);
+        let (e0, e1) = (e_lo.min(e_hi), e_lo.max(e_hi));
+        let one_sign = key_lo != 0 && key_hi != 0 && (e_lo < EXPONENTS) == (e_hi < EXPONENTS);
+        let sub = |x: f64| (x.to_bits() >> (52 - SUB_BITS)) as usize & (SUB - 1);
+        if one_sign && e0 == e1 {
+            // One octave: one page, the bucket from the top mantissa bits alone.
+            for block in xs.chunks(256) {
+                self.make_narrow_room(block.len() as u64);
+                let counts = &mut Self::page(&mut self.pages, e0).narrow;
+                block.iter().for_each(|&x| counts[sub(x)] += 1);
+            }
+            return;
+        }
+        if one_sign && e1 == e0 + 1 {
+            // Two neighbouring octaves, each holding a bound: both pages get values. The page
+            // is picked by the lowest exponent bit, without a branch.
+            for block in xs.chunks(256) {
+                self.make_narrow_room(block.len() as u64);
+                Self::page(&mut self.pages, e0);
+                Self::page(&mut self.pages, e1);
+                let (below, above) = self.pages.split_at_mut(e1);
+                let (a, b) = (&mut below[e0], &mut above[0]);
+                let (Some(a), Some(b)) = (a, b) else {
+                    unreachable!("both pages made just above")
+                };
+                let counts = [&mut a.0.narrow, &mut b.0.narrow];
+                let first = e0 & 1;
+                for &x in block {
+                    let page = ((x.to_bits() >> 52) as usize & 1) ^ first;
+                    counts[page][sub(x)] += 1;
+                }
+            }
+            return;
+        }
         // Two passes: the bucket keys in vector lanes, then one increment each.
         let mut keys = [0u32; 256];
         for block in xs.chunks(keys.len()) {
@@ -713,14 +774,12 @@ impl Stat {
             return;
         }
         // One pass for the sketch's bounds, finiteness and the moments' fast-path range.
-        let s = scan(xs, self.sketch.min, self.sketch.max);
+        let s = scan(xs);
         if !s.finite {
             self.moments.push_slice(xs);
             self.sketch.push_slice(xs);
             return;
         }
-        // The bounds include earlier values, so this may take the slow path needlessly (the
-        // same sums, one value at a time), never the fast one wrongly.
         if s.within(FAST_LIMIT) {
             xs.chunks(1024).for_each(|block| self.moments.push_small(block));
         } else {
@@ -1068,17 +1127,14 @@ mod tests {
     fn scan_finds_a_non_finite_value_in_every_lane_position() {
         for n in [1, 7, 8, 9, 16, 17, 33] {
             let xs: Vec<f64> = (0..n).map(|i| i as f64 - 3.5).collect();
-            let s = scan(&xs, f64::INFINITY, f64::NEG_INFINITY);
+            let s = scan(&xs);
             assert!(s.finite, "n = {n}");
             assert_eq!((s.lo, s.hi), (-3.5, n as f64 - 4.5));
             for p in 0..n {
                 for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
                     let mut ys = xs.clone();
                     ys[p] = bad;
-                    assert!(
-                        !scan(&ys, f64::INFINITY, f64::NEG_INFINITY).finite,
-                        "{bad} at {p} of {n}"
-                    );
+                    assert!(!scan(&ys).finite, "{bad} at {p} of {n}");
                     // The sketch skips it, as one push at a time does.
                     let (mut slice, mut one) = (QuantileSketch::new(), QuantileSketch::new());
                     slice.push_slice(&ys);
@@ -1090,9 +1146,39 @@ mod tests {
     }
 
     #[test]
+    fn slices_in_one_or_two_octaves_count_as_single_pushes() {
+        // One octave; two octaves meeting at 2 (the lower page's exponent odd) and at 4 (even);
+        // three octaves; both signs; across zero; into the zero band. Slices of 256 and 77,
+        // so pages are made inside a slice and the u32 counts carry (every 1000 values here).
+        let ranges = [
+            (2.1, 3.9),
+            (1.5, 2.5),
+            (3.0, 5.0),
+            (1.5, 7.0),
+            (-0.5, 0.5),
+            (-1e-5, 1e-5),
+        ];
+        for (lo, hi) in ranges {
+            for sign in [1.0, -1.0] {
+                let mut rng = chunk_rng(11, 0);
+                let xs: Vec<f64> = (0..5000)
+                    .map(|_| sign * (lo + (hi - lo) * rng.random::<f64>()))
+                    .collect();
+                let mut one = QuantileSketch::new();
+                xs.iter().for_each(|&x| one.push(x));
+                for len in [256, 77] {
+                    let mut many = QuantileSketch::new();
+                    xs.chunks(len).for_each(|c| many.push_slice(c));
+                    assert_eq!(one, many, "{sign} × [{lo}, {hi}] in slices of {len}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn the_fast_moments_path_is_taken_only_within_its_range() {
-        // A slice within ±2²¹ after one far outside it: the bounds include the earlier value,
-        // so the slow path runs, with the same sums as one push at a time. Then the reverse.
+        // Slices within ±2²¹ before and after values far outside it: each slice takes its own
+        // path, with the same sums as one push at a time.
         for first in [3e9, -3e9, 5.0] {
             for then in [
                 [1.5, -2.25, 7.0, 0.0, 1e-9, 4.0, 2.0, 1.0, 3.0],
