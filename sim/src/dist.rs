@@ -397,7 +397,7 @@ impl ScaledBeta {
 
 /// log2 of the number of cells of [`BetaTable`].
 const BETA_TABLE_BITS: u32 = 8;
-/// Cells of [`BetaTable`]: 256 × 32 bytes, 8 KiB per table. Chosen by measurement: 128 cells
+/// Cells of [`BetaTable`]: 256 × 40 bytes, 10 KiB per table. Chosen by measurement: 128 cells
 /// reject twice as often; 512 and 1024 are faster in isolation but no faster in a full run
 /// (33 tables share the cache with the model and statistics), and cost more to build.
 const BETA_CELLS: usize = 1 << BETA_TABLE_BITS;
@@ -409,15 +409,40 @@ const BETA_TABLE_MAX_SHAPE: f64 = 512.0;
 /// 2⁻⁵³: a 53-bit integer times this is uniform on [0, 1).
 const TWO_POW_M53: f64 = 1.0 / (1u64 << 53) as f64;
 
+/// log2 of the parts of a [`Cell`] with a squeeze each.
+const SQUEEZE_BITS: u32 = 2;
+/// Parts of a [`Cell`] with a squeeze each.
+const SQUEEZES: usize = 1 << SQUEEZE_BITS;
+
 /// One cell `[a, a + w]` of a [`BetaTable`], holding probability 1/N, with bounds of the
-/// scaled density g over it: `gmax ≥ g`, and `squeeze · gmax ≤ g`.
+/// scaled density g over it: `gmax ≥ g` over the cell, and `squeeze[j] · gmax ≤ g` over the
+/// j-th of its [`SQUEEZES`] equal parts (the points `a + t·w` with t in [j/S, (j+1)/S)).
+/// A squeeze per part lies closer to g than one for the whole cell, so fewer draws need g.
+/// The squeezes are f32 rounded down, so a cell takes 40 bytes. Measured on 4096 draws of a
+/// PERT: 21.2 µs with one squeeze per cell (2.6 % of draws evaluate g), 20.0 µs with two,
+/// 17.4 µs with four (1.7 %) and with eight.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-#[repr(C, align(32))]
+#[repr(C, align(8))]
 struct Cell {
     a: f64,
     w: f64,
-    squeeze: f64,
     gmax: f64,
+    squeeze: [f32; SQUEEZES],
+}
+
+impl Cell {
+    /// The squeeze for the point at position `t` in [0, 1) of the cell, `t` given as the
+    /// 53-bit integer `m` with t = m·2⁻⁵³.
+    #[inline(always)]
+    fn squeeze_at(&self, m: u64) -> f64 {
+        f64::from(self.squeeze[(m >> (53 - SQUEEZE_BITS)) as usize])
+    }
+}
+
+/// The largest f32 not above `x` (x ≥ 0 and finite).
+fn f32_at_most(x: f64) -> f32 {
+    let r = x as f32;
+    if f64::from(r) > x { r.next_down() } else { r }
 }
 
 /// An exact table sampler for Beta(α, β) with α, β ≥ 1, where the density is bounded and
@@ -463,12 +488,13 @@ impl BetaTable {
             let top = if a <= mode && mode <= b { 1.0 } else { ga.max(gb) };
             // Widen the bounds by far more than g's rounding error, so they hold as computed.
             let gmax = top * (1.0 + 1e-12);
-            *c = Cell {
-                a,
-                w: b - a,
-                squeeze: ga.min(gb) / gmax * (1.0 - 1e-12),
-                gmax,
-            };
+            let w = b - a;
+            // On each part, too, g is least at an end. The ends are computed as the sampler
+            // computes a point, a + t·w, which never decreases with t: every point drawn in
+            // part j lies between them.
+            let end = |j: usize| a + (j as f64 / SQUEEZES as f64) * w;
+            let squeeze = std::array::from_fn(|j| f32_at_most(g(end(j)).min(g(end(j + 1))) / gmax * (1.0 - 1e-12)));
+            *c = Cell { a, w, gmax, squeeze };
         }
         BetaTable {
             cells: Arc::new(cells),
@@ -489,15 +515,32 @@ impl BetaTable {
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let r = rng.next_u64();
         let c = &self.cells[(r >> (64 - BETA_TABLE_BITS)) as usize];
-        let mut t = ((r << BETA_TABLE_BITS) >> 11) as f64 * TWO_POW_M53;
-        loop {
-            let x = c.a + t * c.w;
-            let u = (rng.next_u64() >> 11) as f64 * TWO_POW_M53;
-            if u < c.squeeze || u * c.gmax <= self.g(x) {
-                return x;
-            }
-            t = (rng.next_u64() >> 11) as f64 * TWO_POW_M53;
+        let m = (r << BETA_TABLE_BITS) >> 11;
+        let x = c.a + m as f64 * TWO_POW_M53 * c.w;
+        let u = (rng.next_u64() >> 11) as f64 * TWO_POW_M53;
+        if u < c.squeeze_at(m) {
+            return x;
         }
+        self.sample_beyond_squeeze(c, x, u, rng)
+    }
+
+    /// The rest of [`Self::sample`] when the point `x` (with acceptance uniform `u`) is not
+    /// accepted by the squeeze: the density test, and new points in the same cell until one
+    /// is accepted. Out of line: it runs for a few draws in a hundred, and its calls into
+    /// `ln` and `exp` would otherwise make the common path keep its values on the stack.
+    #[cold]
+    #[inline(never)]
+    fn sample_beyond_squeeze<R: Rng + ?Sized>(&self, c: &Cell, mut x: f64, mut u: f64, rng: &mut R) -> f64 {
+        // The squeeze is only a shortcut: any u below it passes the density test too.
+        while u * c.gmax > self.g(x) {
+            let m = rng.next_u64() >> 11;
+            x = c.a + m as f64 * TWO_POW_M53 * c.w;
+            u = (rng.next_u64() >> 11) as f64 * TWO_POW_M53;
+            if u < c.squeeze_at(m) {
+                break;
+            }
+        }
+        x
     }
 }
 
@@ -1286,25 +1329,33 @@ mod tests {
 
     #[test]
     fn beta_table_bounds_hold_inside_every_cell() {
-        // squeeze·gmax ≤ g(x) ≤ gmax across each cell, ends included: the rejection step is
-        // exact only if gmax bounds g, the squeeze only if it lies below g.
+        // squeeze·gmax ≤ g(x) ≤ gmax across each part of each cell, ends included, at points
+        // computed as the sampler computes them: the rejection step is exact only if gmax
+        // bounds g, the squeezes only if they lie below g.
+        let per_part = 16;
         for spec in table_shapes() {
             let (t, _) = table(&spec);
             for (i, c) in t.cells.iter().enumerate() {
-                for k in 0..=64 {
-                    let x = c.a + c.w * k as f64 / 64.0;
-                    let g = t.g(x);
-                    assert!(g <= c.gmax, "{spec:?}: cell {i}, g({x}) = {g} > gmax {}", c.gmax);
+                for (j, &squeeze) in c.squeeze.iter().enumerate() {
                     assert!(
-                        c.squeeze * c.gmax <= g,
-                        "{spec:?}: cell {i}, g({x}) = {g} under the squeeze"
+                        (0.0..1.0).contains(&squeeze),
+                        "{spec:?}: cell {i} part {j} squeeze {squeeze}"
                     );
+                    for k in 0..=per_part {
+                        // m/2⁵³ runs from j/S to (j+1)/S; the last point is the next part's first.
+                        let m = ((j * per_part + k) as u64) << (53 - SQUEEZE_BITS) >> per_part.ilog2();
+                        let x = c.a + m as f64 * TWO_POW_M53 * c.w;
+                        let g = t.g(x);
+                        assert!(g <= c.gmax, "{spec:?}: cell {i}, g({x}) = {g} > gmax {}", c.gmax);
+                        if k < per_part {
+                            assert_eq!(c.squeeze_at(m), f64::from(squeeze));
+                        }
+                        assert!(
+                            f64::from(squeeze) * c.gmax <= g,
+                            "{spec:?}: cell {i} part {j}, g({x}) = {g} under the squeeze"
+                        );
+                    }
                 }
-                assert!(
-                    (0.0..1.0).contains(&c.squeeze),
-                    "{spec:?}: cell {i} squeeze {}",
-                    c.squeeze
-                );
             }
         }
     }
