@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 use sim::correlation::Scratch as CorrScratch;
-use sim::stats::{Moments, Proportion, Stat};
+use sim::stats::{Moments, Proportion, Scan, Stat, scan};
 use sim::{CHUNK_RUNS, RunPlan, RunPlanError, Sampling};
 
 use crate::model::{Field, Lanes, Model, Outcome};
@@ -196,16 +196,27 @@ impl RunResult {
     /// Take the runs evaluated in `lanes` into the statistics and their sums into `sums`.
     /// A run with a figure out of range is counted in
     /// [`RunResult::out_of_range_runs`] instead. Returns whether every run was recorded.
-    fn record(&mut self, lanes: &Lanes, sums: &mut ChunkSums, cum: &mut Vec<f64>) -> bool {
+    fn record(&mut self, lanes: &Lanes, sums: &mut ChunkSums, cum: &mut Vec<f64>, scans: &mut Vec<Scan>) -> bool {
         let len = lanes.len();
-        if in_range(lanes, self.kommuner.len(), self.years.len(), 0..len) {
-            self.record_runs(lanes, 0..len, sums, cum);
+        let (k_count, n) = (self.kommuner.len(), self.years.len());
+        // One scan per statistic's row: it checks the range here, then the statistic takes
+        // it instead of scanning again.
+        scans.clear();
+        scans.extend(stat_rows(k_count, n).map(|(field, i)| scan(&lanes.row(field, i)[..len])));
+        let max = crate::scenario::MAX_OUTPUT_MSEK;
+        // The rows `in_range` checks: all but the sums over the kommuner.
+        let checked = |field: Field| !matches!(field, Field::NpvSum | Field::NetSum | Field::JointSum);
+        if stat_rows(k_count, n)
+            .zip(scans.iter())
+            .all(|((field, _), s)| !checked(field) || s.bounded(max))
+        {
+            self.record_runs(lanes, 0..len, sums, cum, Some(scans));
             return true;
         }
         // Rare (validation bounds the inputs): take the runs in range one at a time.
         for j in 0..len {
-            if in_range(lanes, self.kommuner.len(), self.years.len(), j..j + 1) {
-                self.record_runs(lanes, j..j + 1, sums, cum);
+            if in_range(lanes, k_count, n, j..j + 1) {
+                self.record_runs(lanes, j..j + 1, sums, cum, None);
             } else {
                 // Never let a NaN, an infinity or an overflowing figure into the statistics.
                 self.out_of_range_runs += 1;
@@ -216,13 +227,23 @@ impl RunResult {
 
     /// Push runs `runs` of `lanes`, one statistic at a time: its buckets stay in cache while
     /// its values go in.
-    fn record_runs(&mut self, lanes: &Lanes, runs: Range<usize>, sums: &mut ChunkSums, cum: &mut Vec<f64>) {
+    fn record_runs(
+        &mut self,
+        lanes: &Lanes,
+        runs: Range<usize>,
+        sums: &mut ChunkSums,
+        cum: &mut Vec<f64>,
+        scans: Option<&[Scan]>,
+    ) {
         let k_count = self.kommuner.len();
         let n = self.years.len();
         let row = |(field, i): (Field, usize)| &lanes.row(field, i)[runs.clone()];
         self.runs += runs.len() as u64;
-        for (stat, r) in self.stats_mut().zip(stat_rows(k_count, n)) {
-            stat.push_slice(row(r));
+        for (i, (stat, r)) in self.stats_mut().zip(stat_rows(k_count, n)).enumerate() {
+            match scans {
+                Some(scans) => stat.push_scanned(row(r), scans[i]),
+                None => stat.push_slice(row(r)),
+            }
         }
         let npv = |k: usize| {
             row(if k < k_count {
@@ -360,6 +381,7 @@ pub(crate) struct Scratch {
     sums: ChunkSums,
     lanes: Lanes,
     cum: Vec<f64>,
+    scans: Vec<Scan>,
 }
 
 impl Scratch {
@@ -372,6 +394,7 @@ impl Scratch {
             sums: ChunkSums::default(),
             lanes: model.new_lanes(BLOCK),
             cum: Vec::new(),
+            scans: Vec::new(),
         }
     }
 
@@ -533,7 +556,7 @@ fn simulate_inner(
             let mut whole = len == CHUNK_RUNS as usize;
             for block in blocks(len) {
                 s.evaluate_block(model, block);
-                whole &= acc.record(&s.lanes, &mut s.sums, &mut s.cum);
+                whole &= acc.record(&s.lanes, &mut s.sums, &mut s.cum, &mut s.scans);
             }
             if whole {
                 acc.record_chunk(&s.sums);
@@ -611,7 +634,7 @@ mod guard_tests {
         let mut r = RunResult::new(&model, 1.0, true);
         let mut sums = ChunkSums::default();
         sums.clear(model.kommuner().len() + 1);
-        assert!(!r.record(&lanes, &mut sums, &mut Vec::new()));
+        assert!(!r.record(&lanes, &mut sums, &mut Vec::new(), &mut Vec::new()));
         assert_eq!((r.runs, r.out_of_range_runs), (2, 4));
         assert_eq!(r.npv[0].moments.count(), 2);
         assert_eq!(r.cum_yearly[3].moments.count(), 2);

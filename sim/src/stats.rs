@@ -248,10 +248,10 @@ impl<'de> Deserialize<'de> for QuantileSketch {
     }
 }
 
-/// One pass over a slice: the smallest and largest of `lo`, `hi` and the values, and whether
-/// every value is finite.
-#[derive(Debug, Clone, Copy)]
-struct Scan {
+/// One pass over a slice ([`scan`]): its smallest and largest value, and whether every value
+/// is finite.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scan {
     lo: f64,
     hi: f64,
     finite: bool,
@@ -263,6 +263,12 @@ impl Scan {
     fn within(&self, limit: f64) -> bool {
         self.finite && -limit < self.lo && self.hi < limit
     }
+
+    /// Every value is finite with |x| ≤ `limit`.
+    #[inline]
+    pub fn bounded(&self, limit: f64) -> bool {
+        self.finite && -limit <= self.lo && self.hi <= limit
+    }
 }
 
 /// [`Scan`] `xs`, with −0 taken as +0 so that the bounds do not depend on the order of the
@@ -271,7 +277,7 @@ impl Scan {
 /// NaN loses every comparison, so finiteness is a third sum per lane: `x · 0` is ±0 for a
 /// finite `x` and NaN otherwise.
 #[inline]
-fn scan(xs: &[f64]) -> Scan {
+pub fn scan(xs: &[f64]) -> Scan {
     const L: usize = 8;
     let (mut l, mut h, mut nan) = ([f64::INFINITY; L], [f64::NEG_INFINITY; L], [0.0; L]);
     let mut lanes = xs.chunks_exact(L);
@@ -745,25 +751,37 @@ impl Stat {
     /// Push many values. Cheaper per value than [`Stat::push`] in a loop over many
     /// statistics, because one statistic's buckets stay in cache while its values go in.
     pub fn push_slice(&mut self, xs: &[f64]) {
+        self.push_slice_with(xs, None);
+    }
+
+    /// [`Stat::push_slice`] given `s`, the [`scan`] of `xs`: for a caller that scanned the
+    /// values already (to check their range), so they are not scanned twice.
+    pub fn push_scanned(&mut self, xs: &[f64], s: Scan) {
+        debug_assert_eq!(s, scan(xs));
+        self.push_slice_with(xs, Some(s));
+    }
+
+    #[inline(always)]
+    fn push_slice_with(&mut self, xs: &[f64], s: Option<Scan>) {
         #[cfg(target_arch = "x86_64")]
         if xs.len() >= 16 && std::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2, checked just above.
-            unsafe { self.push_slice_avx2(xs) };
+            unsafe { self.push_slice_avx2(xs, s) };
             return;
         }
-        self.push_slice_inner(xs);
+        self.push_slice_inner(xs, s);
     }
 
     /// [`Stat::push_slice`] compiled for AVX2: the same integer and comparison operations,
     /// four values at a time where the compiler can, so the same result.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    fn push_slice_avx2(&mut self, xs: &[f64]) {
-        self.push_slice_inner(xs);
+    fn push_slice_avx2(&mut self, xs: &[f64], s: Option<Scan>) {
+        self.push_slice_inner(xs, s);
     }
 
     #[inline(always)]
-    fn push_slice_inner(&mut self, xs: &[f64]) {
+    fn push_slice_inner(&mut self, xs: &[f64], s: Option<Scan>) {
         // A block of one repeated value (an output the model fixes, such as the net benefit
         // before the start year, which is 0) goes in as one count.
         if let Some((&first, rest)) = xs.split_first()
@@ -774,7 +792,7 @@ impl Stat {
             return;
         }
         // One pass for the sketch's bounds, finiteness and the moments' fast-path range.
-        let s = scan(xs);
+        let s = s.unwrap_or_else(|| scan(xs));
         if !s.finite {
             self.moments.push_slice(xs);
             self.sketch.push_slice(xs);
