@@ -90,6 +90,8 @@ pub struct Scratch {
     order: Vec<u64>,
     /// Order keys of one column's values, sorted.
     sorted: Vec<u64>,
+    /// The first score column's permutation: row i holds the `perm[i]`-th smallest score.
+    perm: Vec<u32>,
     buckets: Buckets,
 }
 
@@ -372,6 +374,21 @@ impl RankCorrelation {
         rng: &mut R,
         sc: &mut Scratch,
     ) {
+        self.apply_ranking_first(columns, which, len, rng, sc, true);
+    }
+
+    /// [`Self::apply`]; the first column's ranks come from its score permutation when
+    /// `first_by_permutation`, else from a sort like every other column's (for the test that
+    /// the two agree).
+    fn apply_ranking_first<R: Rng + ?Sized>(
+        &self,
+        columns: &mut [Vec<f64>],
+        which: &[usize],
+        len: usize,
+        rng: &mut R,
+        sc: &mut Scratch,
+        first_by_permutation: bool,
+    ) {
         let k = self.k;
         assert_eq!(which.len(), k, "one column per matrix row");
         if k < 2 || len < k + 2 {
@@ -394,7 +411,15 @@ impl RankCorrelation {
         // bits (a relative difference below 2⁻⁴⁰ for n = 4096) rank by row, a tie-break with
         // no effect on the rank correlation.
         let row_mask = (n as u64).next_power_of_two() - 1;
-        for j in 0..k {
+        // The first column as a permutation of indices: the same draws as shuffling the
+        // scores (a shuffle's draws depend on the length only), and it keeps the ranks.
+        sc.perm.clear();
+        sc.perm.extend(0..n as u32);
+        sc.perm.shuffle(rng);
+        for (x, &p) in sc.m[..n].iter_mut().zip(&sc.perm) {
+            *x = sc.scores[p as usize];
+        }
+        for j in 1..k {
             let col = &mut sc.m[j * n..(j + 1) * n];
             col.copy_from_slice(&sc.scores);
             col.shuffle(rng);
@@ -432,6 +457,11 @@ impl RankCorrelation {
                 }
             }
         }
+        // W is upper triangular (Q⁻ᵀ and Pᵀ are), so the first transformed column is the first
+        // score column times W₀₀ > 0, plus exact zeros: its ranks are the permutation's, as
+        // a sort would find them (adjacent normal scores differ by far more than the low
+        // bits the row index takes).
+        let first_ranked = first_by_permutation && w[(0, 0)] > 0.0 && (1..k).all(|l| w[(l, 0)] == 0.0);
         for (j, &c) in which.iter().enumerate() {
             let s = &sc.s[j * n..(j + 1) * n];
             let col = &mut columns[c][..n];
@@ -439,6 +469,12 @@ impl RankCorrelation {
                 *k = order_key(x);
             }
             sort_keys(&mut sc.sorted, &mut sc.buckets);
+            if j == 0 && first_ranked {
+                for (x, &rank) in col.iter_mut().zip(&sc.perm) {
+                    *x = from_order_key(sc.sorted[rank as usize]);
+                }
+                continue;
+            }
             for (i, (o, &x)) in sc.order.iter_mut().zip(s).enumerate() {
                 *o = (order_key(x) & !row_mask) | i as u64;
             }
@@ -663,6 +699,30 @@ mod tests {
             }
         }
         (before, after)
+    }
+
+    #[test]
+    fn first_column_ranked_by_its_permutation_equals_ranked_by_a_sort() {
+        let rc = RankCorrelation::new(&TARGET.map(|r| r.to_vec()), false).unwrap();
+        let inputs = marginals();
+        let (mut by_perm, mut by_sort) = (Scratch::default(), Scratch::default());
+        // A full chunk, short last chunks and the fewest runs the method takes (k + 2).
+        for (c, len) in [4096, 4095, 1000, 65, 64, 7, 6].into_iter().enumerate() {
+            let mut rng = chunk_rng(5, c as u64);
+            let cols: Vec<Vec<f64>> = inputs
+                .iter()
+                .map(|i| {
+                    let mut v = vec![0.0; len];
+                    i.fill(&mut rng, &mut v);
+                    v
+                })
+                .collect();
+            let (mut a, mut b) = (cols.clone(), cols);
+            let (mut ra, mut rb) = (chunk_rng(6, c as u64), chunk_rng(6, c as u64));
+            rc.apply_ranking_first(&mut a, &[0, 1, 2, 3], len, &mut ra, &mut by_perm, true);
+            rc.apply_ranking_first(&mut b, &[0, 1, 2, 3], len, &mut rb, &mut by_sort, false);
+            assert_eq!(a, b, "{len} runs");
+        }
     }
 
     #[test]
