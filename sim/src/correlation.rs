@@ -92,6 +92,9 @@ pub struct Scratch {
     sorted: Vec<u64>,
     /// The first score column's permutation: row i holds the `perm[i]`-th smallest score.
     perm: Vec<u32>,
+    /// Rank the first column by a sort like the others, not by `perm` (set only by the test
+    /// that the two agree).
+    sort_first: bool,
     buckets: Buckets,
 }
 
@@ -374,21 +377,6 @@ impl RankCorrelation {
         rng: &mut R,
         sc: &mut Scratch,
     ) {
-        self.apply_ranking_first(columns, which, len, rng, sc, true);
-    }
-
-    /// [`Self::apply`]; the first column's ranks come from its score permutation when
-    /// `first_by_permutation`, else from a sort like every other column's (for the test that
-    /// the two agree).
-    fn apply_ranking_first<R: Rng + ?Sized>(
-        &self,
-        columns: &mut [Vec<f64>],
-        which: &[usize],
-        len: usize,
-        rng: &mut R,
-        sc: &mut Scratch,
-        first_by_permutation: bool,
-    ) {
         let k = self.k;
         assert_eq!(which.len(), k, "one column per matrix row");
         if k < 2 || len < k + 2 {
@@ -461,7 +449,7 @@ impl RankCorrelation {
         // score column times W₀₀ > 0, plus exact zeros: its ranks are the permutation's, as
         // a sort would find them (adjacent normal scores differ by far more than the low
         // bits the row index takes).
-        let first_ranked = first_by_permutation && w[(0, 0)] > 0.0 && (1..k).all(|l| w[(l, 0)] == 0.0);
+        let first_ranked = !sc.sort_first && w[(0, 0)] > 0.0 && (1..k).all(|l| w[(l, 0)] == 0.0);
         for (j, &c) in which.iter().enumerate() {
             let s = &sc.s[j * n..(j + 1) * n];
             let col = &mut columns[c][..n];
@@ -705,7 +693,11 @@ mod tests {
     fn first_column_ranked_by_its_permutation_equals_ranked_by_a_sort() {
         let rc = RankCorrelation::new(&TARGET.map(|r| r.to_vec()), false).unwrap();
         let inputs = marginals();
-        let (mut by_perm, mut by_sort) = (Scratch::default(), Scratch::default());
+        let mut by_perm = Scratch::default();
+        let mut by_sort = Scratch {
+            sort_first: true,
+            ..Scratch::default()
+        };
         // A full chunk, short last chunks and the fewest runs the method takes (k + 2).
         for (c, len) in [4096, 4095, 1000, 65, 64, 7, 6].into_iter().enumerate() {
             let mut rng = chunk_rng(5, c as u64);
@@ -719,8 +711,8 @@ mod tests {
                 .collect();
             let (mut a, mut b) = (cols.clone(), cols);
             let (mut ra, mut rb) = (chunk_rng(6, c as u64), chunk_rng(6, c as u64));
-            rc.apply_ranking_first(&mut a, &[0, 1, 2, 3], len, &mut ra, &mut by_perm, true);
-            rc.apply_ranking_first(&mut b, &[0, 1, 2, 3], len, &mut rb, &mut by_sort, false);
+            rc.apply(&mut a, &[0, 1, 2, 3], len, &mut ra, &mut by_perm);
+            rc.apply(&mut b, &[0, 1, 2, 3], len, &mut rb, &mut by_sort);
             assert_eq!(a, b, "{len} runs");
         }
     }
