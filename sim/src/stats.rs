@@ -39,6 +39,9 @@ const MAGIC: f64 = 6_755_399_441_055_744.0;
 /// Values with |x| below this take the fast path of [`Moments::push`] (x · 2³⁰ ≤ 2⁵¹).
 const FAST_LIMIT: f64 = (1u64 << 21) as f64;
 
+/// Values per block of the fast path's sums: they stay in i64, as |fixed(x·2³⁰)| < 2⁵¹.
+const SUM_BLOCK: usize = 1024;
+
 /// `y` (|y| ≤ 2⁵¹) rounded to the nearest integer, ties to even.
 #[inline(always)]
 fn fixed(y: f64) -> i64 {
@@ -72,8 +75,7 @@ impl Moments {
     /// Push many values; the same result as pushing them one by one.
     #[inline(always)]
     pub fn push_slice(&mut self, xs: &[f64]) {
-        // Blocks of 1024 keep the per-block sums in i64: |fixed(x·2³⁰)| < 2⁵¹ on the fast path.
-        for block in xs.chunks(1024) {
+        for block in xs.chunks(SUM_BLOCK) {
             // A fold without early exit, so the compiler compares several values at once.
             if !block.iter().fold(true, |all, x| all & (x.abs() < FAST_LIMIT)) {
                 block.iter().for_each(|&x| self.push(x));
@@ -83,11 +85,11 @@ impl Moments {
         }
     }
 
-    /// Push at most 1024 values, each within ±[`FAST_LIMIT`]: the fast path of
+    /// Push at most [`SUM_BLOCK`] values, each within ±[`FAST_LIMIT`]: the fast path of
     /// [`Self::push_slice`].
     #[inline(always)]
     fn push_small(&mut self, block: &[f64]) {
-        debug_assert!(block.len() <= 1024 && block.iter().all(|x| x.abs() < FAST_LIMIT));
+        debug_assert!(block.len() <= SUM_BLOCK && block.iter().all(|x| x.abs() < FAST_LIMIT));
         // q² is up to 2⁷⁴; with q = h·2²⁰ + l (|h| ≤ 2¹⁷, 0 ≤ l < 2²⁰) its three parts
         // h², h·l and l² are products of 32-bit numbers whose block sums fit in i64, so
         // the loop runs in 64-bit vector lanes and the total is still exact.
@@ -455,13 +457,13 @@ impl QuantileSketch {
         }
     }
 
-    /// The counts of page `e`, made if need be.
+    /// Page `e`, made if need be.
     #[inline(always)]
-    fn page(pages: &mut Vec<Option<Page>>, e: usize) -> &mut PageCounts {
+    fn page(pages: &mut Vec<Option<Page>>, e: usize) -> &mut Page {
         if pages.get(e).is_none_or(|p| p.is_none()) {
             Self::make_page(pages, e);
         }
-        &mut pages[e].as_mut().expect("made just above").0
+        pages[e].as_mut().expect("made just above")
     }
 
     #[cold]
@@ -475,10 +477,7 @@ impl QuantileSketch {
     /// First value in octave `e`: make room for its page.
     #[cold]
     fn bump_new_page(pages: &mut Vec<Option<Page>>, e: usize, s: usize, count: u32) {
-        if pages.len() <= e {
-            pages.resize_with(e + 1, || None);
-        }
-        pages[e].get_or_insert_with(Page::zeroed).0.narrow[s] += count;
+        Self::page(pages, e).0.narrow[s] += count;
     }
 
     /// Add one finite value. Non-finite values are a caller bug and are ignored in release.
@@ -503,10 +502,7 @@ impl QuantileSketch {
             _ if k == 0 => self.zeros += count,
             _ => {
                 let (pages, e, s) = self.pages_of(k);
-                if pages.len() <= e {
-                    pages.resize_with(e + 1, || None);
-                }
-                pages[e].get_or_insert_with(Page::zeroed).add_wide(s, count);
+                Self::page(pages, e).add_wide(s, count);
             }
         }
     }
@@ -584,7 +580,7 @@ impl QuantileSketch {
             // One octave: one page, the bucket from the top mantissa bits alone.
             for block in xs.chunks(256) {
                 self.make_narrow_room(block.len() as u64);
-                let counts = &mut Self::page(&mut self.pages, e0).narrow;
+                let counts = &mut Self::page(&mut self.pages, e0).0.narrow;
                 block.iter().for_each(|&x| counts[sub(x)] += 1);
             }
             return;
@@ -799,7 +795,7 @@ impl Stat {
             return;
         }
         if s.within(FAST_LIMIT) {
-            xs.chunks(1024).for_each(|block| self.moments.push_small(block));
+            xs.chunks(SUM_BLOCK).for_each(|block| self.moments.push_small(block));
         } else {
             self.moments.push_slice(xs);
         }
