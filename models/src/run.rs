@@ -8,6 +8,7 @@ use sim::stats::{Moments, Proportion, Scan, Stat, scan};
 use sim::{CHUNK_RUNS, RunPlan, RunPlanError, Sampling};
 
 use crate::model::{Field, Lanes, Model, Outcome};
+use crate::scenario::MAX_OUTPUT_MSEK;
 
 /// Everything a run keeps: per-kommun NPV, yearly net benefit and joint cost, payback,
 /// establishment cost and overrun. All of it merges exactly.
@@ -203,12 +204,9 @@ impl RunResult {
         // it instead of scanning again.
         scans.clear();
         scans.extend(stat_rows(k_count, n).map(|(field, i)| scan(&lanes.row(field, i)[..len])));
-        let max = crate::scenario::MAX_OUTPUT_MSEK;
-        // The rows `in_range` checks: all but the sums over the kommuner.
-        let checked = |field: Field| !matches!(field, Field::NpvSum | Field::NetSum | Field::JointSum);
         if stat_rows(k_count, n)
             .zip(scans.iter())
-            .all(|((field, _), s)| !checked(field) || s.bounded(max))
+            .all(|((field, _), s)| !range_checked(field) || s.bounded(MAX_OUTPUT_MSEK))
         {
             self.record_runs(lanes, 0..len, sums, cum, Some(scans));
             return true;
@@ -324,17 +322,18 @@ fn stat_rows(k_count: usize, n: usize) -> impl Iterator<Item = (Field, usize)> {
         ])
 }
 
-/// Whether every figure of runs `runs` is finite and within
-/// [`crate::scenario::MAX_OUTPUT_MSEK`] (validation bounds the GGVV totals).
+/// Whether the range check covers the statistic rows of `field`: all but the sums over the
+/// kommuner (validation bounds the GGVV totals).
+fn range_checked(field: Field) -> bool {
+    !matches!(field, Field::NpvSum | Field::NetSum | Field::JointSum)
+}
+
+/// Whether every figure of runs `runs` that [`range_checked`] covers is finite and within
+/// [`MAX_OUTPUT_MSEK`].
 fn in_range(lanes: &Lanes, k_count: usize, n: usize, runs: Range<usize>) -> bool {
-    let ok = |x: f64| x.abs() <= crate::scenario::MAX_OUTPUT_MSEK;
-    // A fold without early exit, so the compiler can compare several values at once.
-    let all = |(field, i): (Field, usize)| lanes.row(field, i)[runs.clone()].iter().fold(true, |a, &x| a & ok(x));
-    (0..k_count * n).all(|i| all((Field::Net, i)) && all((Field::Joint, i)))
-        && (0..k_count).all(|k| all((Field::Npv, k)))
-        && [Field::Establishment, Field::Duration, Field::SavingShareFull]
-            .into_iter()
-            .all(|f| all((f, 0)))
+    stat_rows(k_count, n)
+        .filter(|&(field, _)| range_checked(field))
+        .all(|(field, i)| scan(&lanes.row(field, i)[runs.clone()]).bounded(MAX_OUTPUT_MSEK))
 }
 
 /// The payback slot of `year`: its index in the consecutive `years`, or `years.len()` for
