@@ -433,7 +433,13 @@ impl RankCorrelation {
             .l()
             .tr_solve_lower_triangular(&self.p_t)
             .expect("a Cholesky factor has a non-zero diagonal");
-        for j in 0..k {
+        // W is upper triangular (Q⁻ᵀ and Pᵀ are), so the first transformed column is the first
+        // score column times W₀₀ > 0, plus exact zeros: its ranks are the permutation's, as
+        // a sort would find them (adjacent normal scores differ by far more than the low
+        // bits the row index takes).
+        let first_ranked = !sc.sort_first && w[(0, 0)] > 0.0 && (1..k).all(|l| w[(l, 0)] == 0.0);
+        // Its transformed column is then not needed.
+        for j in usize::from(first_ranked)..k {
             let (m, s) = (&sc.m, &mut sc.s[j * n..(j + 1) * n]);
             s.fill(0.0);
             for l in 0..k {
@@ -445,11 +451,6 @@ impl RankCorrelation {
                 }
             }
         }
-        // W is upper triangular (Q⁻ᵀ and Pᵀ are), so the first transformed column is the first
-        // score column times W₀₀ > 0, plus exact zeros: its ranks are the permutation's, as
-        // a sort would find them (adjacent normal scores differ by far more than the low
-        // bits the row index takes).
-        let first_ranked = !sc.sort_first && w[(0, 0)] > 0.0 && (1..k).all(|l| w[(l, 0)] == 0.0);
         for (j, &c) in which.iter().enumerate() {
             let s = &sc.s[j * n..(j + 1) * n];
             let col = &mut columns[c][..n];
