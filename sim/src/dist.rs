@@ -439,6 +439,13 @@ impl Cell {
     }
 }
 
+/// The point at position m·2⁻⁵³ of the cell `[a, a + w]` (`m` ≤ 2⁵³), as the sampler and the
+/// table's squeezes compute it: a + t·w never decreases as `m` grows.
+#[inline(always)]
+fn cell_point(a: f64, w: f64, m: u64) -> f64 {
+    a + m as f64 * TWO_POW_M53 * w
+}
+
 /// The largest f32 not above `x` (x ≥ 0 and finite).
 fn f32_at_most(x: f64) -> f32 {
     let r = x as f32;
@@ -490,9 +497,9 @@ impl BetaTable {
             let gmax = top * (1.0 + 1e-12);
             let w = b - a;
             // On each part, too, g is least at an end. The ends are computed as the sampler
-            // computes a point, a + t·w, which never decreases with t: every point drawn in
+            // computes a point, which never decreases with its position: every point drawn in
             // part j lies between them.
-            let end = |j: usize| a + (j as f64 / SQUEEZES as f64) * w;
+            let end = |j: usize| cell_point(a, w, (j as u64) << (53 - SQUEEZE_BITS));
             let squeeze = std::array::from_fn(|j| f32_at_most(g(end(j)).min(g(end(j + 1))) / gmax * (1.0 - 1e-12)));
             *c = Cell { a, w, gmax, squeeze };
         }
@@ -516,7 +523,7 @@ impl BetaTable {
         let r = rng.next_u64();
         let c = &self.cells[(r >> (64 - BETA_TABLE_BITS)) as usize];
         let m = (r << BETA_TABLE_BITS) >> 11;
-        let x = c.a + m as f64 * TWO_POW_M53 * c.w;
+        let x = cell_point(c.a, c.w, m);
         let u = (rng.next_u64() >> 11) as f64 * TWO_POW_M53;
         if u < c.squeeze_at(m) {
             return x;
@@ -534,7 +541,7 @@ impl BetaTable {
         // The squeeze is only a shortcut: any u below it passes the density test too.
         while u * c.gmax > self.g(x) {
             let m = rng.next_u64() >> 11;
-            x = c.a + m as f64 * TWO_POW_M53 * c.w;
+            x = cell_point(c.a, c.w, m);
             u = (rng.next_u64() >> 11) as f64 * TWO_POW_M53;
             if u < c.squeeze_at(m) {
                 break;
@@ -1344,7 +1351,7 @@ mod tests {
                     for k in 0..=per_part {
                         // m/2⁵³ runs from j/S to (j+1)/S; the last point is the next part's first.
                         let m = ((j * per_part + k) as u64) << (53 - SQUEEZE_BITS) >> per_part.ilog2();
-                        let x = c.a + m as f64 * TWO_POW_M53 * c.w;
+                        let x = cell_point(c.a, c.w, m);
                         let g = t.g(x);
                         assert!(g <= c.gmax, "{spec:?}: cell {i}, g({x}) = {g} > gmax {}", c.gmax);
                         if k < per_part {
