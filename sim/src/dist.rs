@@ -408,6 +408,14 @@ const BETA_CELLS: usize = 1 << BETA_TABLE_BITS;
 const BETA_TABLE_MAX_SHAPE: f64 = 512.0;
 /// 2⁻⁵³: a 53-bit integer times this is uniform on [0, 1).
 const TWO_POW_M53: f64 = 1.0 / (1u64 << 53) as f64;
+/// Bits of a [`BetaTable`] draw's position within its cell: steps of 2⁻³² of the cell, so
+/// 2⁻⁴⁰ in probability, far finer than any run count resolves.
+const POSITION_BITS: u32 = 32;
+/// Bits of the acceptance uniform taken from the draw's first word: what the cell and the
+/// position leave of it.
+const ACCEPT_BITS: u32 = 64 - BETA_TABLE_BITS - POSITION_BITS;
+/// 2⁻[`ACCEPT_BITS`].
+const TWO_POW_M_ACCEPT: f64 = 1.0 / (1u64 << ACCEPT_BITS) as f64;
 
 /// log2 of the parts of a [`Cell`] with a squeeze each.
 const SQUEEZE_BITS: u32 = 2;
@@ -516,18 +524,24 @@ impl BetaTable {
         (ln_beta_kernel(self.am1, self.bm1, x) - self.ln_fmode).exp()
     }
 
-    /// One draw on [0, 1]: the cell from the top bits of one 64-bit word, the position from the
-    /// next 53 bits, the acceptance uniform from a second word.
+    /// One draw on [0, 1], mostly from one 64-bit word: the cell from its top
+    /// [`BETA_TABLE_BITS`], the position in the cell from the next [`POSITION_BITS`], and the
+    /// first [`ACCEPT_BITS`] of the acceptance uniform u from the rest. Those bits place u in
+    /// an interval of width 2⁻²⁴; the squeeze accepts when all of it lies below the squeeze.
+    /// Otherwise a second word completes u to 53 bits for the density test, so each u is
+    /// still uniform and the law still exact. One word instead of two for 98 % of draws:
+    /// 4 096 PERT draws take 14.5 µs instead of 17.4 (criterion `sample_4096/pert`).
     #[inline]
     fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let r = rng.next_u64();
         let c = &self.cells[(r >> (64 - BETA_TABLE_BITS)) as usize];
-        let m = (r << BETA_TABLE_BITS) >> 11;
+        let m = ((r << BETA_TABLE_BITS) >> (64 - POSITION_BITS)) << (53 - POSITION_BITS);
         let x = cell_point(c.a, c.w, m);
-        let u = (rng.next_u64() >> 11) as f64 * TWO_POW_M53;
-        if u < c.squeeze_at(m) {
+        let head = r & ((1 << ACCEPT_BITS) - 1);
+        if (head + 1) as f64 * TWO_POW_M_ACCEPT <= c.squeeze_at(m) {
             return x;
         }
+        let u = ((head << (53 - ACCEPT_BITS)) | (rng.next_u64() >> (11 + ACCEPT_BITS))) as f64 * TWO_POW_M53;
         self.sample_beyond_squeeze(c, x, u, rng)
     }
 
@@ -1365,6 +1379,61 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Words in a script, then zeros, counting how many were taken.
+    struct Script {
+        words: Vec<u64>,
+        taken: usize,
+    }
+
+    impl rand::TryRng for Script {
+        type Error = std::convert::Infallible;
+        fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+            Ok(self.try_next_u64()? as u32)
+        }
+        fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+            self.taken += 1;
+            Ok(self.words.get(self.taken - 1).copied().unwrap_or(0))
+        }
+        fn try_fill_bytes(&mut self, _: &mut [u8]) -> Result<(), Self::Error> {
+            unimplemented!("the table sampler takes whole words")
+        }
+    }
+
+    #[test]
+    fn beta_table_squeeze_accepts_from_one_word_only_below_the_squeeze() {
+        // The first word's low 24 bits place u in [h, h + 1)·2⁻²⁴. The squeeze may accept from
+        // that word alone only if the whole interval lies below it: h = ⌊s·2²⁴⌋ − 1 is the
+        // last such h, and h = ⌊s·2²⁴⌋ must take a second word to complete u. A zero second
+        // word leaves u = h·2⁻²⁴ < s, which the density test accepts.
+        let (t, _) = table(&table_shapes()[0]);
+        let mut tried = 0;
+        for cell in [0, 1, BETA_CELLS / 2, BETA_CELLS - 1] {
+            let c = &t.cells[cell];
+            // A squeeze below 2⁻²³ (at an end where the density is 0) accepts no h.
+            for (j, &squeeze) in c
+                .squeeze
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| f64::from(**s) >= 2.0 * TWO_POW_M_ACCEPT)
+            {
+                tried += 1;
+                let last = (f64::from(squeeze) / TWO_POW_M_ACCEPT).floor() as u64 - 1;
+                let position = (j as u64) << (POSITION_BITS - SQUEEZE_BITS);
+                let word = |head: u64| ((cell as u64) << (64 - BETA_TABLE_BITS)) | (position << ACCEPT_BITS) | head;
+                let x = cell_point(c.a, c.w, position << (53 - POSITION_BITS));
+                for (head, words) in [(0, 1), (last, 1), (last + 1, 2)] {
+                    let mut rng = Script {
+                        words: vec![word(head)],
+                        taken: 0,
+                    };
+                    assert_eq!(t.sample(&mut rng), x, "cell {cell} part {j} head {head}");
+                    assert_eq!(rng.taken, words, "cell {cell} part {j} head {head}");
+                }
+            }
+        }
+        assert!(tried >= 12, "only {tried} parts tried");
     }
 
     #[test]
