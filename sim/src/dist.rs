@@ -15,7 +15,7 @@ use rand::{Rng, RngExt};
 use rand_distr::{Distribution, LogNormal, Normal, Triangular, Uniform};
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{Beta as SBeta, ContinuousCDF};
-use statrs::function::erf::{erfc, erfc_inv};
+use statrs::function::erf::erfc;
 use std::sync::{Arc, OnceLock};
 
 /// How a triple estimate's `min` and `max` are read.
@@ -249,10 +249,104 @@ pub fn std_normal_cdf(x: f64) -> f64 {
     0.5 * erfc(-x / std::f64::consts::SQRT_2)
 }
 
-/// Φ⁻¹, the standard normal quantile (statrs' erfc_inv); ±∞ at 0 and 1.
+/// Φ⁻¹, the standard normal quantile; ±∞ at 0 and 1, NaN outside [0, 1].
+///
+/// Wichura's PPND16 (M. J. Wichura 1988, "Algorithm AS 241: The percentage points of the
+/// normal distribution", *Applied Statistics* 37(3), 477–484), accurate to about 1 part in
+/// 10¹⁶: a rational function of (u − ½)² for u in [0.075, 0.925], else one of
+/// √(−ln min(u, 1 − u)). It replaces statrs' erfc_inv, which is as accurate but takes a
+/// logarithm for half of all u and was about 5 % of a default run (the migration overrun's
+/// normal body is drawn by inversion). Checked against statrs in the tests.
 #[inline]
+#[allow(
+    clippy::excessive_precision,
+    reason = "the coefficients as AS 241 prints them, so they can be checked against it"
+)]
 pub fn std_normal_quantile(u: f64) -> f64 {
-    -std::f64::consts::SQRT_2 * erfc_inv(2.0 * u)
+    // Horner's scheme from the highest coefficient, as the paper evaluates it.
+    fn ratio(x: f64, num: &[f64; 8], den: &[f64; 8]) -> f64 {
+        num.iter().rev().fold(0.0, |acc, &c| acc * x + c) / den.iter().rev().fold(0.0, |acc, &c| acc * x + c)
+    }
+    const A: [f64; 8] = [
+        3.387_132_872_796_366_608,
+        133.141_667_891_784_377_45,
+        1_971.590_950_306_551_442_7,
+        13_731.693_765_509_461_125,
+        45_921.953_931_549_871_457,
+        67_265.770_927_008_700_853,
+        33_430.575_583_588_128_105,
+        2_509.080_928_730_122_672_7,
+    ];
+    const B: [f64; 8] = [
+        1.0,
+        42.313_330_701_600_911_252,
+        687.187_007_492_057_908_3,
+        5_394.196_021_424_751_107_7,
+        21_213.794_301_586_595_867,
+        39_307.895_800_092_710_61,
+        28_729.085_735_721_942_674,
+        5_226.495_278_852_854_561,
+    ];
+    const C: [f64; 8] = [
+        1.423_437_110_749_683_577_34,
+        4.630_337_846_156_545_295_9,
+        5.769_497_221_460_691_405_5,
+        3.647_848_324_763_204_605_04,
+        1.270_458_252_452_368_382_58,
+        0.241_780_725_177_450_611_77,
+        0.022_723_844_989_269_184_583_3,
+        7.745_450_142_783_414_076_4e-4,
+    ];
+    const D: [f64; 8] = [
+        1.0,
+        2.053_191_626_637_758_821_87,
+        1.676_384_830_183_803_849_4,
+        0.689_767_334_985_100_004_55,
+        0.148_103_976_427_480_074_59,
+        0.015_198_666_563_616_457_196_6,
+        5.475_938_084_995_344_946e-4,
+        1.050_750_071_644_416_843_24e-9,
+    ];
+    const E: [f64; 8] = [
+        6.657_904_643_501_103_777_2,
+        5.463_784_911_164_114_369_9,
+        1.784_826_539_917_291_335_8,
+        0.296_560_571_828_504_891_23,
+        0.026_532_189_526_576_123_093,
+        0.001_242_660_947_388_078_438_6,
+        2.711_555_568_743_487_578_15e-5,
+        2.010_334_399_292_288_132_65e-7,
+    ];
+    const F: [f64; 8] = [
+        1.0,
+        0.599_832_206_555_887_937_69,
+        0.136_929_880_922_735_805_31,
+        0.014_875_361_290_850_614_852_5,
+        7.868_691_311_456_132_591e-4,
+        1.846_318_317_510_054_681_8e-5,
+        1.421_511_758_316_445_888_7e-7,
+        2.044_263_103_389_939_785_64e-15,
+    ];
+    let q = u - 0.5;
+    if q.abs() <= 0.425 {
+        return q * ratio(0.180_625 - q * q, &A, &B);
+    }
+    if !(0.0 < u && u < 1.0) {
+        return if u == 0.0 {
+            f64::NEG_INFINITY
+        } else if u == 1.0 {
+            f64::INFINITY
+        } else {
+            f64::NAN
+        };
+    }
+    let r = (-(if q < 0.0 { u } else { 1.0 - u }).ln()).sqrt();
+    let z = if r <= 5.0 {
+        ratio(r - 1.6, &C, &D)
+    } else {
+        ratio(r - 5.0, &E, &F)
+    };
+    if q < 0.0 { -z } else { z }
 }
 
 /// A normal N(mean, sd) truncated to `[lo, hi]` (bounds may be infinite), drawn by inversion.
@@ -1379,6 +1473,39 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn normal_quantile_agrees_with_statrs() {
+        // statrs' Φ⁻¹ (−√2·erfc⁻¹(2u)) as the independent truth: a digit miscopied from AS 241
+        // moves the result far more than the 4e-15 allowed. u runs over each of the three
+        // approximations and the split points, down to 1e-300 in both tails.
+        let truth = |u: f64| -std::f64::consts::SQRT_2 * statrs::function::erf::erfc_inv(2.0 * u);
+        let mut us: Vec<f64> = (1..1000).map(|i| i as f64 / 1000.0).collect();
+        us.extend([0.075, 0.925, 0.074_999, 0.925_001]);
+        for e in 1..=300 {
+            let tail = 10f64.powi(-e);
+            us.extend(
+                [tail, 1.0 - tail, 3.7 * tail, 1.0 - 3.7 * tail]
+                    .into_iter()
+                    .filter(|u| 0.0 < *u && *u < 1.0),
+            );
+        }
+        for u in us {
+            let (z, t) = (std_normal_quantile(u), truth(u));
+            assert!((z - t).abs() <= 4e-15 * t.abs().max(1.0), "Φ⁻¹({u}) = {z}, statrs {t}");
+        }
+        // Published values: Φ⁻¹(0.975) = 1.959963984540054, Φ⁻¹(10⁻¹⁰) = −6.361340902404056.
+        assert!((std_normal_quantile(0.975) - 1.959_963_984_540_054).abs() < 1e-15);
+        assert!((std_normal_quantile(1e-10) + 6.361_340_902_404_056).abs() < 1e-14);
+        assert_eq!(std_normal_quantile(0.5), 0.0);
+        assert_eq!(std_normal_quantile(0.0), f64::NEG_INFINITY);
+        assert_eq!(std_normal_quantile(1.0), f64::INFINITY);
+        assert!(
+            std_normal_quantile(1.5).is_nan()
+                && std_normal_quantile(-0.1).is_nan()
+                && std_normal_quantile(f64::NAN).is_nan()
+        );
     }
 
     /// Words in a script, then zeros, counting how many were taken.
