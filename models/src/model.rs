@@ -182,7 +182,7 @@ pub struct Lanes {
     /// so that the comparisons with it run in the same vector lanes as the money).
     end_rel: Vec<f64>,
     /// Per-run intermediate figures.
-    tmp: [Vec<f64>; 13],
+    tmp: [Vec<f64>; 14],
     /// Rows `c` per cost category.
     cat_cost: Vec<f64>,
     cat_growth: Vec<f64>,
@@ -312,6 +312,37 @@ pub struct PointTables {
     pub difference: Vec<Vec<f64>>,
     /// The one-off establishment cost at point values, MSEK.
     pub establishment_msek: f64,
+}
+
+/// `out[j] = x[j].powi(n(j))` for every j, bit for bit, in loops the compiler runs across
+/// many runs at once. `f64::powi` with an exponent known only at run time calls
+/// compiler-builtins' `__powidf2` for each value; this is its square-and-multiply from the
+/// lowest bit, with the same multiplications in the same order (the squares past a value's
+/// top bit, which the library skips, never reach its product) and the reciprocal for n < 0.
+#[inline(always)]
+fn powi_each(out: &mut [f64], x: &[f64], n: impl Fn(usize) -> i32) {
+    const L: usize = 64;
+    for (i, (out, x)) in out.chunks_mut(L).zip(x.chunks(L)).enumerate() {
+        let len = out.len();
+        let mut e = [0u32; L];
+        let mut a = [0.0; L];
+        let mut negative = [false; L];
+        for j in 0..len {
+            let n = n(i * L + j);
+            (e[j], negative[j], a[j]) = (n.unsigned_abs(), n < 0, x[j]);
+        }
+        out.fill(1.0);
+        let top = e[..len].iter().fold(0, |m, &v| m | v);
+        for bit in 0..u32::BITS - top.leading_zeros() {
+            for j in 0..len {
+                out[j] = if (e[j] >> bit) & 1 == 1 { out[j] * a[j] } else { out[j] };
+                a[j] *= a[j];
+            }
+        }
+        for j in 0..len {
+            out[j] = if negative[j] { 1.0 / out[j] } else { out[j] };
+        }
+    }
 }
 
 /// Months of `[a, b)` inside year `y` (0-based from the start year) of 12 months.
@@ -749,12 +780,13 @@ impl Model {
             calendar,
             overrun,
             labour,
-            g_par,
+            par_growth,
             m0,
             extra,
             current_total,
             saved_total,
             effect,
+            power,
         ] = tmp.each_mut().map(|v| &mut v[..len]);
         let end_rel = &mut end_rel[..len];
         let d = &mut duration_months[..len];
@@ -795,7 +827,8 @@ impl Model {
             end_rel[j] = (d[j] / 12.0).ceil().max(1.0) - 1.0;
             overrun[j] = 1.0 + x_overrun[j] / 100.0;
             labour[j] = x_labour[j] * stretch[j];
-            g_par[j] = x_g_par[j] / 100.0;
+            // The parallel running's yearly price factor.
+            par_growth[j] = 1.0 + x_g_par[j] / 100.0;
             // The migration overrun shows during migration: it applies to parallel running
             // and migration one-offs from the start of the (first) migration phase on.
             m0[j] = (12.0 * self.migration_offset * calendar[j]).min(d[j]);
@@ -827,9 +860,10 @@ impl Model {
                 }
             }
             let exponent = self.start_year + y as i32 - self.parallel_price_year;
+            powi_each(power, par_growth, |_| exponent);
             for j in 0..len {
                 if d[j] > p0 {
-                    let price = (1.0 + g_par[j]).powi(exponent);
+                    let price = power[j];
                     let months = overlap(p0, m0[j].max(p0), y) + overrun[j] * overlap(m0[j].max(p0), d[j], y);
                     extra[j] += x_parallel[j] / 12.0 * months * price;
                 }
@@ -903,9 +937,9 @@ impl Model {
         saved.fill(0.0);
         for c in 0..cats {
             let (g, s) = (&cat_growth[c * w..c * w + len], &cat_saving[c * w..c * w + len]);
+            powi_each(power, g, |j| (start as f64 + end_rel[j] + 2.0) as i32);
             for j in 0..len {
-                let full_year = (start as f64 + end_rel[j] + 2.0) as i32;
-                let cost = self.cost0_total[c] * g[j].powi(full_year);
+                let cost = self.cost0_total[c] * power[j];
                 cur[j] += cost;
                 saved[j] += cost * s[j];
             }
@@ -1024,6 +1058,39 @@ impl Model {
             joint: rows(&o.joint),
             difference: rows(&o.net),
             establishment_msek: o.establishment_msek,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::powi_each;
+
+    #[test]
+    fn powi_each_gives_the_bits_of_f64_powi() {
+        // std's powi (compiler-builtins' __powidf2 for a run-time exponent) is the truth, bit for
+        // bit: bases around 1 as the growth factors are, and others; exponents of both signs, 0
+        // and large; lengths that leave a partial chunk of 64.
+        let bases: Vec<f64> = (0..203)
+            .map(|i| 0.37 + i as f64 * 0.013_7)
+            .chain([1.0, 0.0, -1.5, 1e-3, 1e3])
+            .collect();
+        let exponent = |j: usize| (j as i32 * 7) % 61 - 30;
+        for len in [1, 63, 64, 65, bases.len()] {
+            let mut out = vec![f64::NAN; len];
+            powi_each(&mut out, &bases[..len], exponent);
+            for j in 0..len {
+                let want = bases[j].powi(std::hint::black_box(exponent(j)));
+                assert_eq!(
+                    out[j].to_bits(),
+                    want.to_bits(),
+                    "{}^{} of {len}",
+                    bases[j],
+                    exponent(j)
+                );
+            }
+            powi_each(&mut out, &bases[..len], |_| 0);
+            assert!(out.iter().all(|&x| x == 1.0));
         }
     }
 }
