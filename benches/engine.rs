@@ -43,6 +43,24 @@ fn sampling(c: &mut Criterion) {
             }
         })
     });
+
+    // The default's rank correlation on one chunk of fresh draws: the score shuffles, the
+    // Cholesky step and the sorts (the draws are made in the untimed setup).
+    let (rc, which) = model.correlation().expect("the default correlates inputs");
+    let (mut scratch, mut shuffles) = (sim::correlation::Scratch::default(), sim::chunk_rng(2, 0));
+    c.bench_function("iman_conover_one_chunk", |b| {
+        b.iter_batched_ref(
+            || {
+                let mut columns = vec![vec![0.0; n]; model.inputs().len()];
+                for (input, column) in model.inputs().iter().zip(&mut columns) {
+                    input.fill(&mut rng, column);
+                }
+                columns
+            },
+            |columns| rc.apply(columns, which, n, &mut shuffles, &mut scratch),
+            BatchSize::LargeInput,
+        )
+    });
 }
 
 fn evaluate(c: &mut Criterion) {

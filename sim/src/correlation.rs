@@ -112,8 +112,9 @@ const MAX_INSERTION: u32 = 48;
 /// Sort [`order_key`]s ascending: the same result as `sort_unstable` (equal keys are equal
 /// bits), in a few linear passes instead of log₂ n comparison rounds.
 ///
-/// The keys go into n buckets of equal width between the smallest and largest value they
-/// stand for. A key's bucket never decreases as the key grows (each rounding in
+/// The keys go into 2n buckets of equal width between the smallest and largest value they
+/// stand for (with n buckets a chunk's insertion pass took 13 % more time: twice as many keys
+/// share a bucket with another). A key's bucket never decreases as the key grows (each rounding in
 /// ⌊(x − lo)·scale⌋ is monotone), so keys only ever need to move within their bucket. The draws
 /// and normal scores of a chunk spread over the buckets with a few keys in each, which one
 /// insertion pass sorts; a sample so skewed that a bucket holds many keys has those buckets
@@ -141,24 +142,25 @@ fn sort_keys_inner(keys: &mut Vec<u64>, b: &mut Buckets) {
     let n = keys.len();
     let (lo, hi) = keys.iter().fold((u64::MAX, 0), |(lo, hi), &k| (lo.min(k), hi.max(k)));
     let (lo, hi) = (from_order_key(lo), from_order_key(hi));
-    let scale = n as f64 / (hi - lo);
-    // Few keys (or more than the u16 bucket numbers), NaN, a constant sample, or a span
+    let buckets = 2 * n;
+    let scale = buckets as f64 / (hi - lo);
+    // Few keys (or more than the u16 bucket numbers take), NaN, a constant sample, or a span
     // beyond f64: no buckets.
     let buckets_work =
-        (64..=1 << 16).contains(&n) && lo.is_finite() && hi.is_finite() && scale.is_finite() && scale > 0.0;
+        (64..=1 << 15).contains(&n) && lo.is_finite() && hi.is_finite() && scale.is_finite() && scale > 0.0;
     if !buckets_work {
         keys.sort_unstable();
         return;
     }
-    let last = (n - 1) as f64;
+    let last = (buckets - 1) as f64;
     b.of_key.clear();
-    // In [0, n − 1] by the min: the cast neither saturates nor truncates a large value.
+    // In [0, 2n − 1] by the min: the cast neither saturates nor truncates a large value.
     b.of_key.extend(
         keys.iter()
             .map(|&k| ((from_order_key(k) - lo) * scale).min(last) as u16),
     );
     b.starts.clear();
-    b.starts.resize(n, 0);
+    b.starts.resize(buckets, 0);
     for &i in &b.of_key {
         b.starts[usize::from(i)] += 1;
     }
@@ -572,7 +574,8 @@ mod tests {
         let mut rng = chunk_rng(7, 0);
         let mut b = Buckets::default();
         let mut samples: Vec<(&str, Vec<f64>)> = Vec::new();
-        for n in [5, 63, 64, 65, 1000, 4096] {
+        // 2¹⁵ keys is the most that take buckets (2n bucket numbers in u16), one more is not.
+        for n in [5, 63, 64, 65, 1000, 4096, 1 << 15, (1 << 15) + 1] {
             samples.push(("normal", (0..n).map(|_| rng.sample(StandardNormal)).collect()));
             samples.push(("uniform", (0..n).map(|_| rng.random::<f64>() * 20.0 + 30.0).collect()));
             // Heavy right tail: most keys crowd the first buckets (the slice-sort path).
