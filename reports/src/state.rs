@@ -149,13 +149,20 @@ impl ShardState {
             path: path.to_path_buf(),
             problem,
         };
-        let v: serde_json::Value = serde_json::from_str(&text).map_err(|e| parse(e.to_string()))?;
-        match v.get("format").and_then(|f| f.as_str()) {
+        // The format first, so a file of another version is named as such. Read straight from
+        // the text, not through serde_json::Value: a Value holds no integer beyond 64 bits, and
+        // the moments' sums of squares pass 2⁶⁴ in runs of a few hundred thousand.
+        #[derive(Deserialize)]
+        struct Header {
+            format: Option<String>,
+        }
+        let header: Header = serde_json::from_str(&text).map_err(|e| parse(e.to_string()))?;
+        match header.format.as_deref() {
             Some(FORMAT) => {}
             Some(other) => return Err(parse(format!("format \"{other}\", this program reads \"{FORMAT}\""))),
             None => return Err(parse("no \"format\" field".into())),
         }
-        serde_json::from_value(v).map_err(|e| parse(e.to_string()))
+        serde_json::from_str(&text).map_err(|e| parse(e.to_string()))
     }
 }
 
@@ -276,6 +283,36 @@ mod tests {
             }
             assert_eq!(next, chunks);
         }
+    }
+
+    #[test]
+    fn a_state_with_sums_beyond_64_bits_reads_back_equal() {
+        // A value of 10⁹ MSEK (the largest a run takes) has q² ≈ 4·10²⁷ in Σq², far beyond
+        // 2⁶⁴; a few hundred thousand runs of GGVV's joint cost pass 2⁶⁴ too.
+        let scenario = Scenario::default_ggvv();
+        let model = models::Model::new(&scenario).unwrap();
+        let plan = sim::RunPlan::new(4096, 1, 1).unwrap();
+        let mut result = models::simulate(&model, &plan, 0..plan.chunks(), 28.7).unwrap();
+        result.npv[0].push(1e9);
+        result.establishment.push(-1e9);
+        let info = RunInfo {
+            scenario: scenario.meta.name.clone(),
+            runs: 4096,
+            seed: 1,
+            horizon_year: scenario.years.horizon_year,
+            npv_base_year: model.npv_base_year(),
+            discount_rate_pct: model.discount_rate_pct(),
+        };
+        let state = ShardState::new(&info, &scenario, 0, 1, 0..plan.chunks(), result);
+        let dir = std::env::temp_dir().join(format!("riskkalkyl-state-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(ShardState::file_name(0, 1));
+        std::fs::write(&path, state.to_json()).unwrap();
+        let back = ShardState::read(&path);
+        std::fs::remove_dir_all(&dir).unwrap();
+        let back = back.unwrap();
+        assert_eq!(back.result.npv[0], state.result.npv[0]);
+        assert_eq!(back.to_json(), state.to_json());
     }
 
     #[test]
