@@ -31,6 +31,11 @@ pub struct Moments {
     /// formula sees one consistent set of numbers.
     sum_q: i128,
     sum_sq: i128,
+    /// Kept for the mean only ([`Moments::mean_only`]): Σq and Σq² are not taken, and the
+    /// variance is NaN. Written to a state file only when set, so full moments read and write
+    /// as before.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    mean_only: bool,
 }
 
 /// 1.5 · 2⁵²: adding it to |y| ≤ 2⁵¹ leaves y rounded to an integer (ties to even) in the
@@ -49,6 +54,15 @@ fn fixed(y: f64) -> i64 {
 }
 
 impl Moments {
+    /// Moments that keep the count and the mean but not the spread: about half the work per
+    /// value, for outputs whose standard deviation nobody reads (the yearly rows of a run).
+    pub fn mean_only() -> Moments {
+        Moments {
+            mean_only: true,
+            ..Moments::default()
+        }
+    }
+
     #[inline]
     pub fn push(&mut self, x: f64) {
         self.push_repeated(x, 1);
@@ -68,8 +82,10 @@ impl Moments {
         let c = i128::from(count);
         self.n += count;
         self.sum += c * s;
-        self.sum_q += c * q;
-        self.sum_sq += c * q * q;
+        if !self.mean_only {
+            self.sum_q += c * q;
+            self.sum_sq += c * q * q;
+        }
     }
 
     /// Push many values; the same result as pushing them one by one.
@@ -90,6 +106,11 @@ impl Moments {
     #[inline(always)]
     fn push_small(&mut self, block: &[f64]) {
         debug_assert!(block.len() <= SUM_BLOCK && block.iter().all(|x| x.abs() < FAST_LIMIT));
+        if self.mean_only {
+            self.n += block.len() as u64;
+            self.sum += i128::from(block.iter().map(|&x| fixed(x * SUM_SCALE)).sum::<i64>());
+            return;
+        }
         // q² is up to 2⁷⁴; with q = h·2²⁰ + l (|h| ≤ 2¹⁷, 0 ≤ l < 2²⁰) its three parts
         // h², h·l and l² are products of 32-bit numbers whose block sums fit in i64, so
         // the loop runs in 64-bit vector lanes and the total is still exact.
@@ -110,11 +131,13 @@ impl Moments {
         self.sum_sq += (i128::from(hh) << 40) + (i128::from(hl) << 21) + i128::from(ll);
     }
 
+    /// Merge `other` in. The result keeps the spread only if both did.
     pub fn merge(&mut self, other: &Moments) {
         self.n += other.n;
         self.sum += other.sum;
         self.sum_q += other.sum_q;
         self.sum_sq += other.sum_sq;
+        self.mean_only |= other.mean_only;
     }
 
     pub fn count(&self) -> u64 {
@@ -128,8 +151,11 @@ impl Moments {
         self.sum as f64 / SUM_SCALE / self.n as f64
     }
 
-    /// Sample variance (n − 1 in the denominator).
+    /// Sample variance (n − 1 in the denominator); NaN for [`Moments::mean_only`].
     pub fn variance(&self) -> f64 {
+        if self.mean_only {
+            return f64::NAN;
+        }
         if self.n < 2 {
             return 0.0;
         }
@@ -738,6 +764,15 @@ pub struct Stat {
 }
 
 impl Stat {
+    /// A statistic with [`Moments::mean_only`]: mean and quantiles, with `sd` and `mean_se`
+    /// of its [`Summary`] NaN.
+    pub fn mean_only() -> Stat {
+        Stat {
+            moments: Moments::mean_only(),
+            sketch: QuantileSketch::default(),
+        }
+    }
+
     #[inline]
     pub fn push(&mut self, x: f64) {
         self.moments.push(x);
@@ -917,6 +952,42 @@ mod tests {
         parts.iter().for_each(|p| merged.merge(p));
         assert_eq!(whole.moments, merged.moments);
         assert_eq!(whole.summary(), merged.summary());
+    }
+
+    #[test]
+    fn mean_only_keeps_the_mean_and_quantiles_and_no_spread() {
+        // Slices through every path of push_slice: the fast range, values beyond it, a
+        // repeated value, and single pushes.
+        let mut rng = chunk_rng(5, 0);
+        let mut slices: Vec<Vec<f64>> = (0..6)
+            .map(|_| (0..700).map(|_| rng.random::<f64>() * 80.0 - 30.0).collect())
+            .collect();
+        slices.push(vec![3.0e6, -2.5e7, 0.125, 4.0e6]);
+        slices.push(vec![-1.75; 300]);
+        let (mut full, mut lean) = (Stat::default(), Stat::mean_only());
+        for xs in &slices {
+            full.push_slice(xs);
+            lean.push_slice(xs);
+        }
+        full.push(2.5);
+        lean.push(2.5);
+        let (f, l) = (full.summary(), lean.summary());
+        assert_eq!(l.mean.to_bits(), f.mean.to_bits());
+        assert!(f.sd > 0.0 && l.sd.is_nan() && l.mean_se.is_nan());
+        let quantiles = |s: Summary| [s.min, s.p5, s.p10, s.p25, s.p50, s.p75, s.p80, s.p90, s.p95, s.max];
+        assert_eq!(quantiles(l), quantiles(f));
+        assert_eq!(lean.moments.count(), full.moments.count());
+
+        // A state file: full moments are written as before (no new field), mean-only ones say
+        // so and read back as they were; merged in, mean-only wins.
+        let full_json = serde_json::to_string(&full.moments).unwrap();
+        assert!(!full_json.contains("mean_only"), "{full_json}");
+        let back: Moments = serde_json::from_str(&serde_json::to_string(&lean.moments).unwrap()).unwrap();
+        assert_eq!(back, lean.moments);
+        let mut merged = Stat::default();
+        merged.merge(&lean);
+        assert_eq!(merged.summary().mean.to_bits(), l.mean.to_bits());
+        assert!(merged.summary().sd.is_nan());
     }
 
     /// The u32 counts sum to at most the values taken since the last carry, which stay within
