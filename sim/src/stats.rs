@@ -698,9 +698,11 @@ impl QuantileSketch {
 
     /// Midpoint of bucket `(e, s)` as a positive value.
     fn bucket_mid(e: usize, s: usize) -> f64 {
-        let lo = f64::from_bits(((e as u64) << 52) | ((s as u64) << (52 - SUB_BITS)));
-        let hi = f64::from_bits(((e as u64) << 52) | (((s as u64) + 1) << (52 - SUB_BITS)));
-        0.5 * (lo + hi)
+        // Added, not or-ed: the last sub-bucket's upper edge carries into the exponent (it is
+        // the next octave's first value). An `|` lost that carry for odd exponents, whose
+        // lowest bit is already set, and put the edge an octave down.
+        let edge = |s: u64| f64::from_bits(((e as u64) << 52) + (s << (52 - SUB_BITS)));
+        0.5 * (edge(s as u64) + edge(s as u64 + 1))
     }
 
     /// The value at rank `k` (0-based) in sorted order, to within the stated accuracy.
@@ -988,6 +990,30 @@ mod tests {
         merged.merge(&lean);
         assert_eq!(merged.summary().mean.to_bits(), l.mean.to_bits());
         assert!(merged.summary().sd.is_nan());
+    }
+
+    #[test]
+    fn quantiles_in_an_octave_s_last_bucket_are_within_the_accuracy() {
+        // The median of three values is the middle one, which lies in the last sub-bucket of
+        // its octave; octaves of both exponent parities and both signs. Values far below and
+        // above keep the clamp to the minimum and maximum from hiding an error.
+        for e in -4..=4 {
+            let top = 2f64.powi(e + 1);
+            let x = top * (1.0 - 1.0 / 4096.0);
+            for sign in [1.0, -1.0] {
+                let mut s = QuantileSketch::new();
+                for v in [top / 8.0, x, top * 8.0] {
+                    s.push(sign * v);
+                }
+                let q = s.quantile(0.5);
+                let err = (q - sign * x).abs() / x;
+                assert!(
+                    err <= QuantileSketch::RELATIVE_ACCURACY,
+                    "median of {} is {q}",
+                    sign * x
+                );
+            }
+        }
     }
 
     /// The u32 counts sum to at most the values taken since the last carry, which stay within
