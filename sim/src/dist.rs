@@ -1523,8 +1523,13 @@ mod tests {
             self.taken += 1;
             Ok(self.words.get(self.taken - 1).copied().unwrap_or(0))
         }
-        fn try_fill_bytes(&mut self, _: &mut [u8]) -> Result<(), Self::Error> {
-            unimplemented!("the table sampler takes whole words")
+        /// Bytes from the next words, little-endian, as rand_core's generators fill them.
+        fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+            for chunk in dst.chunks_mut(8) {
+                let word = self.try_next_u64()?.to_le_bytes();
+                chunk.copy_from_slice(&word[..chunk.len()]);
+            }
+            Ok(())
         }
     }
 
