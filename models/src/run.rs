@@ -209,7 +209,7 @@ impl RunResult {
         scans.extend(stat_rows(k_count, n).map(|(field, i)| scan(&lanes.row(field, i)[..len])));
         if stat_rows(k_count, n)
             .zip(scans.iter())
-            .all(|((field, _), s)| !range_checked(field) || s.bounded(MAX_OUTPUT_MSEK))
+            .all(|((field, _), s)| row_in_range(field, s))
         {
             self.record_runs(lanes, 0..len, sums, cum, Some(scans));
             return true;
@@ -325,18 +325,16 @@ fn stat_rows(k_count: usize, n: usize) -> impl Iterator<Item = (Field, usize)> {
         ])
 }
 
-/// Whether the range check covers the statistic rows of `field`: all but the sums over the
-/// kommuner (validation bounds the GGVV totals).
-fn range_checked(field: Field) -> bool {
-    !matches!(field, Field::NpvSum | Field::NetSum | Field::JointSum)
+/// Whether a statistic row of `field` with [`scan`] `s` may go in: every figure finite and
+/// within [`MAX_OUTPUT_MSEK`], except in the sums over the kommuner, which are not checked
+/// (validation bounds the GGVV totals).
+fn row_in_range(field: Field, s: &Scan) -> bool {
+    matches!(field, Field::NpvSum | Field::NetSum | Field::JointSum) || s.bounded(MAX_OUTPUT_MSEK)
 }
 
-/// Whether every figure of runs `runs` that [`range_checked`] covers is finite and within
-/// [`MAX_OUTPUT_MSEK`].
+/// Whether every statistic row of runs `runs` is [`row_in_range`].
 fn in_range(lanes: &Lanes, k_count: usize, n: usize, runs: Range<usize>) -> bool {
-    stat_rows(k_count, n)
-        .filter(|&(field, _)| range_checked(field))
-        .all(|(field, i)| scan(&lanes.row(field, i)[runs.clone()]).bounded(MAX_OUTPUT_MSEK))
+    stat_rows(k_count, n).all(|(field, i)| row_in_range(field, &scan(&lanes.row(field, i)[runs.clone()])))
 }
 
 /// The payback slot of `year`: its index in the consecutive `years`, or `years.len()` for
