@@ -324,25 +324,26 @@ fn powi_each(out: &mut [f64], x: &[f64], n: impl Fn(usize) -> i32) {
     const L: usize = 64;
     for (i, (out, x)) in out.chunks_mut(L).zip(x.chunks(L)).enumerate() {
         let len = out.len();
-        let mut e = [0u32; L];
-        let mut a = [0.0; L];
-        let mut negative = [false; L];
+        let (mut e, mut a) = ([0i32; L], [0.0; L]);
         for j in 0..len {
-            let n = n(i * L + j);
-            (e[j], negative[j], a[j]) = (n.unsigned_abs(), n < 0, x[j]);
+            (e[j], a[j]) = (n(i * L + j), x[j]);
         }
         out.fill(1.0);
-        let top = e[..len].iter().fold(0, |m, &v| m | v);
+        let top = e[..len].iter().fold(0, |m, &v| m | v.unsigned_abs());
         for bit in 0..u32::BITS - top.leading_zeros() {
             for j in 0..len {
-                out[j] = if (e[j] >> bit) & 1 == 1 { out[j] * a[j] } else { out[j] };
+                out[j] = if (e[j].unsigned_abs() >> bit) & 1 == 1 {
+                    out[j] * a[j]
+                } else {
+                    out[j]
+                };
                 a[j] *= a[j];
             }
         }
         // The division is slow, and a model's exponents are rarely negative.
-        if negative[..len].contains(&true) {
+        if e[..len].iter().any(|&n| n < 0) {
             for j in 0..len {
-                out[j] = if negative[j] { 1.0 / out[j] } else { out[j] };
+                out[j] = if e[j] < 0 { 1.0 / out[j] } else { out[j] };
             }
         }
     }
