@@ -69,7 +69,7 @@ pub enum Command {
     Report(ReportArgs),
     /// What drives the risk: tornado, rank contributions, Sobol indices, EVPPI per input group.
     #[command(
-        mut_arg("runs", |a| a.help(format!("Simulated runs for rank contributions and EVPPI, 1000 to 2 000 000 (every draw is kept); {RUNS_RULE}"))),
+        mut_arg("runs", |a| a.help(format!("Simulated runs for rank contributions and EVPPI, 1000 to 2 000 000 (every draw is kept: the default takes about 0.6 GB); {RUNS_RULE}"))),
         after_help = "Examples:\n  riskkalkyl sensitivity --top 5\n  riskkalkyl sensitivity --runs 50000 --sobol-n 1024 --json --out sens"
     )]
     Sensitivity(SensitivityArgs),
