@@ -308,6 +308,12 @@ impl From<ScenarioError> for Failure {
     }
 }
 
+impl From<models::followup::ActualsError> for Failure {
+    fn from(e: models::followup::ActualsError) -> Failure {
+        Failure::Input(format!("invalid actuals: {e}"))
+    }
+}
+
 impl From<reports::state::StateError> for Failure {
     fn from(e: reports::state::StateError) -> Failure {
         Failure::Input(e.to_string())
@@ -330,7 +336,7 @@ fn load(path: &Option<PathBuf>) -> Result<(Scenario, String), Failure> {
     }
 }
 
-fn decision_setup(s: &Scenario) -> Result<(Model, models::decision::DecisionSettings), Failure> {
+fn decision_setup(s: &Scenario) -> Result<(Model, models::scenario::DecisionSettings), Failure> {
     let model = Model::new(s)?;
     let d = s
         .decision
