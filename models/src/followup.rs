@@ -387,3 +387,31 @@ pub fn followup(
             .collect(),
     })
 }
+
+#[cfg(test)]
+mod loading_tests {
+    use super::*;
+
+    #[test]
+    fn actuals_errors_point_at_the_value() {
+        let s = Scenario::default_ggvv();
+        let text =
+            "[[spend]]\nyear = 2027\nestablishment_msek = 6.5\n\n[[spend]]\nyear = 2028\nestablishment_msek = -1\n";
+        let e = Actuals::from_toml(text, "a.toml", &s).unwrap_err();
+        assert_eq!(e.path, "spend[1].establishment_msek");
+        assert_eq!((e.line, e.column), (7, 22), "{e}");
+        assert!(
+            e.to_string().starts_with("a.toml:7:22: spend[1].establishment_msek: "),
+            "{e}"
+        );
+
+        let e = Actuals::from_toml("[[spend]]\nyear = 2027\nestablishment = 1\n", "a.toml", &s).unwrap_err();
+        assert!(e.problem.contains("unknown field"), "{e}");
+        assert_eq!(e.path, "spend[0].establishment");
+        assert_eq!(e.line, 3, "{e}");
+
+        let e = Actuals::from_toml("[[spend]\n", "a.toml", &s).unwrap_err();
+        assert_eq!((e.path.as_str(), e.line), ("(actuals)", 1), "{e}");
+        assert!(e.problem.starts_with("not valid TOML"), "{e}");
+    }
+}
