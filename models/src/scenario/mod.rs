@@ -35,7 +35,7 @@ pub use establishment::{Establishment, OneOff, Phase};
 pub use inputs::{InputDef, InputGroup, InputId, InputKind, InputLabel, REGISTRY};
 pub use kommuner::{Allocation, Baseline, Category, Key, Kommun};
 pub use risk::{Mitigation, Risk, RiskCase, RiskRegister};
-pub use savings::{Role, SavingPost, Staffing};
+pub use savings::{Role, SavingPost, SavingsRamp, Staffing};
 pub use years::{Finance, Meta, Years};
 
 /// The embedded GGVV default scenario (models/scenarios/ggvv.toml).
@@ -81,6 +81,9 @@ pub struct Scenario {
     pub allocation: Allocation,
     pub establishment: Establishment,
     pub savings: Vec<SavingPost>,
+    /// When the savings take effect; the förstudie's ramp when left out.
+    #[serde(default, skip_serializing_if = "SavingsRamp::is_default")]
+    pub savings_ramp: SavingsRamp,
     pub staffing: Staffing,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation: Option<Correlation>,
@@ -299,6 +302,7 @@ impl Scenario {
             .check(&self.years, &self.growth_pct_per_year, &mut out);
         savings::check_shares(&self.savings, &self.staffing, &ids, &mut out);
         savings::check_capture("savings_capture_pct".into(), self.savings_capture_pct, &mut out);
+        self.savings_ramp.check(&mut out);
         if let Some(reg) = &self.risk_register {
             reg.check(&mut out);
         }
