@@ -3,8 +3,8 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use models::{Model, RunOptions, Scenario};
 use models::run::state::ShardState;
+use models::{Model, RunOptions, Scenario};
 use reports::{OutputSet, RunInfo, Summary};
 use sim::RunPlan;
 
