@@ -66,7 +66,7 @@ fn time_once(scenario: &Scenario, model: &Model, runs: u64, seed: u64, threads: 
         discount_rate_pct: model.discount_rate_pct(),
     };
     let json = Summary::new(&info, &result).to_json();
-    let csv = reports::csv::yearly(&result);
+    let csv = reports::export::csv::yearly(&result);
     std::hint::black_box((json, csv));
     let seconds = started.elapsed().as_secs_f64().max(1e-9);
     Ok(Timing {

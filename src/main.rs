@@ -314,6 +314,12 @@ impl From<reports::state::StateError> for Failure {
     }
 }
 
+impl From<reports::export::ExportError> for Failure {
+    fn from(e: reports::export::ExportError) -> Failure {
+        Failure::Runtime(e.to_string())
+    }
+}
+
 impl From<reports::OutputError> for Failure {
     fn from(e: reports::OutputError) -> Failure {
         Failure::Runtime(e.to_string())
@@ -342,7 +348,7 @@ fn decision_setup(s: &Scenario) -> Result<(Model, models::decision::DecisionSett
 /// Print `value` as JSON, or as the text `text` makes of it.
 fn emit<T: serde::Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) -> Result<(), Failure> {
     print(&if json {
-        reports::json::pretty(value)
+        reports::export::json::pretty(value)
     } else {
         text(value)
     })
@@ -490,7 +496,7 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
         let chunks = cap.div_ceil(sim::CHUNK_RUNS);
         // Streamed into the staged file row by row: memory does not grow with --samples-max.
         files.add_with_at(path, |w| {
-            w.write_all(reports::csv::samples_header(model.input_names(), model.kommuner()).as_bytes())?;
+            w.write_all(reports::export::csv::samples_header(model.input_names(), model.kommuner()).as_bytes())?;
             let mut row = String::new();
             let mut result = Ok(());
             models::run::for_each_run_with(&model, &plan, 0..chunks, opts, |run, x, o| {
@@ -498,7 +504,7 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
                     return false;
                 }
                 row.clear();
-                reports::csv::samples_row(&mut row, run, x, o);
+                reports::export::csv::samples_row(&mut row, run, x, o);
                 result = w.write_all(row.as_bytes());
                 result.is_ok()
             });
@@ -513,7 +519,7 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
     }
     let written = files.commit()?;
     if !args.quiet {
-        print(&reports::console::summary(&summary))?;
+        print(&reports::text::run::summary(&summary))?;
         let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
         eprintln!(
             "wrote {} ({} runs in {:.2} s, {:.0} runs/s)",
@@ -529,8 +535,13 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
 /// Stage summary.json and yearly.csv of a (whole or merged) run.
 fn add_outputs(files: &mut OutputSet, info: &RunInfo, result: &models::RunResult) -> Result<Summary, Failure> {
     let summary = Summary::new(info, result);
-    files.add("summary.json", summary.to_json().as_bytes())?;
-    files.add("yearly.csv", reports::csv::yearly(result).as_bytes())?;
+    reports::export::write_run(
+        files,
+        &reports::export::RunOutput {
+            result,
+            summary: &summary,
+        },
+    )?;
     Ok(summary)
 }
 
@@ -560,7 +571,7 @@ fn merge(args: MergeArgs) -> Result<(), Failure> {
     let summary = add_outputs(&mut files, &info, &result)?;
     let written = files.commit()?;
     if !args.quiet {
-        print(&reports::console::summary(&summary))?;
+        print(&reports::text::run::summary(&summary))?;
         let names: Vec<String> = written.iter().map(|p| p.display().to_string()).collect();
         eprintln!("wrote {} (merged {} runs)", names.join(", "), result.runs);
     }
@@ -574,8 +585,8 @@ fn decision_analyses(
     runs: u64,
     seed: u64,
     budget: f64,
-) -> Result<reports::analyses::Analyses, Failure> {
-    let mut a = reports::analyses::Analyses {
+) -> Result<reports::export::html::analyses::Analyses, Failure> {
+    let mut a = reports::export::html::analyses::Analyses {
         runs,
         ..Default::default()
     };
@@ -617,22 +628,16 @@ fn report(args: ReportArgs, scenario: &Scenario, text: &str) -> Result<(), Failu
     };
     let data = reports::report::ReportData::new(lang, &info, scenario, text, &model, &result);
     let charts = reports::chart::all(&data).map_err(|e| Failure::Runtime(e.to_string()))?;
-    for c in &charts {
-        files.add(&format!("charts/{}.svg", c.name), c.svg.as_bytes())?;
-        files.add(&format!("charts/{}.png", c.name), &c.png)?;
-    }
     let analyses = decision_analyses(scenario, &model, args.analysis_runs, args.seed, budget)?;
-    let extra = reports::analyses::html_sections(&analyses, lang);
-    files.add(
-        "rapport.html",
-        reports::html::page_with(&data, &charts, &extra).as_bytes(),
-    )?;
-    files.add("summary.md", reports::markdown::summary(&data).as_bytes())?;
-    let xlsx = reports::xlsx::workbook(&data).map_err(|e| Failure::Runtime(e.to_string()))?;
-    files.add("riskkalkyl.xlsx", &xlsx)?;
+    let board = reports::export::BoardReport {
+        data: &data,
+        charts: &charts,
+        analyses: &analyses,
+    };
+    reports::export::write_board(&mut files, &board)?;
     let written = files.commit()?;
     if !args.quiet {
-        print(&reports::markdown::summary(&data))?;
+        print(&reports::export::markdown::summary(&data))?;
         eprintln!(
             "wrote {} files to {} (rapport.html, summary.md, riskkalkyl.xlsx, {} charts as SVG and PNG)",
             written.len(),
@@ -670,7 +675,7 @@ fn compare(args: CompareArgs) -> Result<(), Failure> {
     })?;
     let (na, nb) = (args.a.display().to_string(), args.b.display().to_string());
     let summary = models::CompareSummary::new(&na, &nb, args.seed, &r);
-    emit(args.json, &summary, reports::compare::to_text)
+    emit(args.json, &summary, reports::text::compare::to_text)
 }
 
 fn main_inner(cli: Cli) -> Result<(), Failure> {
@@ -697,16 +702,16 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
             let (s, _) = load(&cli.scenario)?;
             let t = Model::new(&s)?.point_tables();
             print(&if json {
-                reports::tables::to_json(&t)
+                reports::text::tables::to_json(&t)
             } else {
-                reports::tables::to_text(&t)
+                reports::text::tables::to_text(&t)
             })
         }
         Command::Sensitivity(a) => {
             let (s, _) = load(&cli.scenario)?;
             let model = Model::new(&s)?;
             let r = models::sensitivity::analyse(&s, &model, a.runs, a.seed, a.sobol_n as usize);
-            emit(a.json, &r, |x| reports::sensitivity::to_text(x, a.top))
+            emit(a.json, &r, |x| reports::text::sensitivity::to_text(x, a.top))
         }
         Command::Followup(a) => {
             let (s, _) = load(&cli.scenario)?;
@@ -723,42 +728,42 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
                 .map_err(|e| Failure::Input(e.to_string()))?;
             if let Some(dir) = &a.out {
                 let mut files = OutputSet::new(dir)?;
-                files.add("followup.json", reports::json::pretty(&f).as_bytes())?;
-                files.add("corridor.csv", reports::followup::corridor_csv(&f).as_bytes())?;
+                files.add("followup.json", reports::export::json::pretty(&f).as_bytes())?;
+                files.add("corridor.csv", reports::export::csv::corridor_csv(&f).as_bytes())?;
                 let chart = reports::chart::corridor(&f, reports::format::Lang::Sv)
                     .map_err(|e| Failure::Runtime(e.to_string()))?;
                 files.add("styrintervall.svg", chart.svg.as_bytes())?;
                 files.add("styrintervall.png", &chart.png)?;
                 files.commit()?;
             }
-            emit(a.json, &f, reports::followup::to_text)
+            emit(a.json, &f, reports::text::followup::to_text)
         }
         Command::Keys(a) => {
             let (s, _) = load(&cli.scenario)?;
             let (model, d) = decision_setup(&s)?;
             let r = models::decision::compare_keys(&s, &model, &d, a.runs, a.seed);
-            emit(a.json, &r, reports::decision::keys_text)
+            emit(a.json, &r, reports::text::decision::keys_text)
         }
         Command::Organisation(a) => {
             let (s, _) = load(&cli.scenario)?;
             let (model, d) = decision_setup(&s)?;
             let budget = model.budget_msek();
             let r = models::decision::compare_organisation(&s, &model, &d, a.runs, a.seed, budget);
-            emit(a.json, &r, reports::decision::org_text)
+            emit(a.json, &r, reports::text::decision::org_text)
         }
         Command::Datacentre(a) => {
             let (s, _) = load(&cli.scenario)?;
             let (model, d) = decision_setup(&s)?;
             let r = models::decision::compare_data_centre(&s, &model, &d, a.runs, a.seed)
                 .ok_or_else(|| missing_section("[decision.data_centre] section"))?;
-            emit(a.json, &r, reports::decision::dc_text)
+            emit(a.json, &r, reports::text::decision::dc_text)
         }
         Command::Membership(a) => {
             let (s, _) = load(&cli.scenario)?;
             let (model, d) = decision_setup(&s)?;
             let r = models::decision::compare_membership(&s, &model, &d, a.runs, a.seed)
                 .ok_or_else(|| missing_section("[decision.membership] section"))?;
-            emit(a.json, &r, reports::decision::membership_text)
+            emit(a.json, &r, reports::text::decision::membership_text)
         }
         Command::Alternatives(a) => {
             let (s, _) = load(&cli.scenario)?;
@@ -766,14 +771,14 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
                 return Err(missing_section("[[alternatives]]"));
             }
             let r = models::alternatives::compare_alternatives(&s, a.runs, a.seed)?;
-            emit(a.json, &r, reports::alternatives::alternatives_text)
+            emit(a.json, &r, reports::text::alternatives::alternatives_text)
         }
         Command::Risks(a) => {
             let (s, _) = load(&cli.scenario)?;
             let budget = Model::new(&s)?.budget_msek();
             let r = models::alternatives::analyse_risks(&s, a.runs, a.seed, budget)?
                 .ok_or_else(|| missing_section("[risk_register]"))?;
-            emit(a.json, &r, reports::alternatives::risks_text)
+            emit(a.json, &r, reports::text::alternatives::risks_text)
         }
         Command::Compare(args) => compare(args),
         Command::Run(args) => {

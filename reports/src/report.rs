@@ -9,7 +9,7 @@ use sim::dist::Input;
 use sim::stats::Stat;
 
 use crate::format::Lang;
-use crate::json::{RunInfo, Summary};
+use crate::summary::{RunInfo, Summary};
 
 /// Draws per input for its P10/P50/P90 in the one-way sensitivity (tornado). 20 000 draws put
 /// the P10 within about ±0.4 percentile points (binomial standard error √(0.1·0.9/20 000)).
@@ -193,12 +193,12 @@ pub fn dist_text(spec: &sim::DistSpec, lang: Lang) -> String {
     let kind = map.get("dist").and_then(Value::as_str).unwrap_or("");
     let name = match kind {
         "pert" => "PERT".to_string(),
-        "uniform" => lang.t("likformig", "uniform").to_string(),
-        "triangular" => lang.t("triangel", "triangular").to_string(),
-        "normal" => lang.t("normal", "normal").to_string(),
+        "uniform" => lang.tr("report.uniform").to_string(),
+        "triangular" => lang.tr("report.triangular").to_string(),
+        "normal" => lang.tr("report.normal").to_string(),
         "lognormal" => "lognormal".to_string(),
-        "fixed" => lang.t("fast", "fixed").to_string(),
-        "ref_class_overrun" => lang.t("referensklass", "reference class").to_string(),
+        "fixed" => lang.tr("report.fixed").to_string(),
+        "ref_class_overrun" => lang.tr("report.reference_class").to_string(),
         other => other.replace('_', " "),
     };
     let num = |k: &str| map.get(k).and_then(Value::as_f64);
@@ -260,36 +260,28 @@ pub fn input_label(path: &str, s: &Scenario, lang: Lang) -> String {
         let what = match cats.as_slice() {
             [] => rate.to_string(),
             [one] => one.to_string(),
-            [first, ..] => format!("{first} {}", lang.t("m.fl.", "etc.")),
+            [first, ..] => format!("{first} {}", lang.tr("report.etc")),
         };
-        return format!(
-            "{}: {what} (%/{})",
-            lang.t("Kostnadsökning", "Cost growth"),
-            lang.t("år", "yr")
-        );
+        return format!("{}: {what} (%/{})", lang.tr("report.cost_growth"), lang.tr("common.yr"));
     }
     match path {
         "establishment.project_labour_msek" => {
-            return format!("{} ({})", lang.t("Projektarbete", "Project labour"), lang.msek_unit());
+            return format!("{} ({})", lang.tr("report.project_labour"), lang.msek_unit());
         }
         "establishment.parallel_running_msek_per_year" => {
             return format!(
                 "{} ({}/{})",
-                lang.t("Parallell drift", "Parallel running"),
+                lang.tr("report.parallel_running"),
                 lang.msek_unit(),
-                lang.t("år", "yr")
+                lang.tr("common.yr")
             );
         }
-        "establishment.schedule_overrun_pct" => return lang.t("Tidsöverdrag (%)", "Schedule overrun (%)").into(),
+        "establishment.schedule_overrun_pct" => return lang.tr("report.schedule_overrun").into(),
         "establishment.migration_overrun_pct" => {
-            return lang
-                .t("Kostnadsöverdrag i migreringen (%)", "Migration cost overrun (%)")
-                .into();
+            return lang.tr("report.migration_cost_overrun").into();
         }
         "staffing.strategic_fte" => {
-            return lang
-                .t("Strategiskt stöd (årsarbetare)", "Strategic support (FTE)")
-                .into();
+            return lang.tr("report.strategic_support_fte").into();
         }
         _ => {}
     }
@@ -297,8 +289,8 @@ pub fn input_label(path: &str, s: &Scenario, lang: Lang) -> String {
         let name = s.establishment.phases.get(i).map_or("?", |p| p.name.as_str());
         return format!(
             "{}: {name} ({})",
-            lang.t("Fasens längd", "Phase length"),
-            lang.t("mån", "months")
+            lang.tr("report.phase_length"),
+            lang.tr("report.months")
         );
     }
     if let Some(i) = index("establishment.one_off[") {
@@ -307,7 +299,7 @@ pub fn input_label(path: &str, s: &Scenario, lang: Lang) -> String {
     }
     if let Some(i) = index("savings[") {
         let name = s.savings.get(i).map_or("?", |p| p.name.as_str());
-        return format!("{}: {name} (%)", lang.t("Besparing", "Saving"));
+        return format!("{}: {name} (%)", lang.tr("report.saving"));
     }
     if let Some(i) = index("staffing.roles[") {
         let name = s.staffing.roles.get(i).map_or("?", |p| p.name.as_str());
@@ -323,8 +315,8 @@ pub fn input_label(path: &str, s: &Scenario, lang: Lang) -> String {
         };
         return format!(
             "{}: {name} ({unit} {})",
-            lang.t("Bemanning", "Staffing"),
-            lang.t("per årsarbetare", "per FTE")
+            lang.tr("report.staffing"),
+            lang.tr("report.per_fte")
         );
     }
     if let Some(i) = index("risk_register.risks[") {
@@ -334,17 +326,11 @@ pub fn input_label(path: &str, s: &Scenario, lang: Lang) -> String {
             .and_then(|r| r.risks.get(i))
             .map_or("?", |r| r.area.as_str());
         let what = if path.ends_with(".occurs") {
-            lang.t("inträffar (slumptal 0–1)", "occurs (uniform draw 0–1)")
-                .to_string()
+            lang.tr("report.occurs_uniform_draw_0_1").to_string()
         } else if path.ends_with("cost_msek") {
-            format!(
-                "{} ({})",
-                lang.t("kostnad om den inträffar", "cost if it occurs"),
-                lang.msek_unit()
-            )
+            format!("{} ({})", lang.tr("report.cost_if_it_occurs"), lang.msek_unit())
         } else if path.ends_with("delay_months") {
-            lang.t("försening om den inträffar (mån)", "delay if it occurs (months)")
-                .to_string()
+            lang.tr("report.delay_if_it_occurs_months").to_string()
         } else {
             path.rsplit('.').next().unwrap_or(path).to_string()
         };
@@ -403,17 +389,14 @@ fn citations(comment: &str, lang: Lang) -> String {
         ("SKR", "SKR"),
     ] {
         if comment.contains(needle) {
-            push(name.replace(" m.fl.", lang.t(" m.fl.", " et al.")));
+            push(name.replace(" m.fl.", lang.tr("report.et_al")));
         }
     }
     if comment.contains("ASSUMPTION") {
-        push(lang.t("antagande", "assumption").into());
+        push(lang.tr("report.assumption").into());
     }
     if comment.contains("FIT") {
-        push(
-            lang.t("anpassat till förstudiens tabeller", "fitted to the förstudie's tables")
-                .into(),
-        );
+        push(lang.tr("report.fitted_to_the_forstudies_tables").into());
     }
     // "seed 000" adds nothing beside "seed 000 §4.2".
     let bare: Vec<String> = found
@@ -529,7 +512,7 @@ impl ReportData {
         let mut names = r.kommuner.clone();
         names.push("GGVV".into());
         let slugs = unique_slugs(&names);
-        let total_name = lang.t("GGVV totalt", "GGVV total");
+        let total_name = lang.tr("report.ggvv_total");
         let kommuner = (0..=k_count)
             .map(|k| {
                 let point_net: Vec<f64> = (0..n)
@@ -677,7 +660,7 @@ impl ReportData {
     }
 
     /// The summary.json entry of kommun `k` (the total last).
-    pub fn kommun_summary(&self, k: usize) -> &crate::json::KommunSummary {
+    pub fn kommun_summary(&self, k: usize) -> &crate::summary::KommunSummary {
         self.summary.kommuner.get(k).unwrap_or(&self.summary.total)
     }
 

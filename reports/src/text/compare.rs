@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use models::CompareSummary;
 
-use crate::tables::round_dp;
+use crate::format::round_dp;
 
 /// A plain-text table: per kommun the NPV difference A − B, P(A better), the CRN standard
 /// error against that of independent draws.

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use models::sensitivity::Sensitivity;
 
-use crate::tables::round_dp;
+use crate::format::round_dp;
 
 fn m(x: f64, dp: u32) -> String {
     format!("{:.*}", dp as usize, round_dp(x, dp))

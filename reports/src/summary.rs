@@ -1,4 +1,4 @@
-//! summary.json: the key figures of a run, MSEK.
+//! The key figures of a run (what summary.json holds), MSEK.
 
 use models::RunResult;
 use serde::Serialize;
@@ -162,14 +162,8 @@ impl Summary {
         }
     }
 
+    /// summary.json's text.
     pub fn to_json(&self) -> String {
-        pretty(self)
+        crate::export::json::pretty(self)
     }
-}
-
-/// Any result as pretty JSON with a final newline (every `--json` output and JSON file).
-pub fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
-    let mut s = serde_json::to_string_pretty(value).expect("results serialise: plain structs of numbers and text");
-    s.push('\n');
-    s
 }

@@ -1,8 +1,12 @@
-//! yearly.csv (percentiles per kommun and year, for fan charts) and the per-run samples file.
+//! yearly.csv (percentiles per kommun and year, for fan charts), the per-run samples file and
+//! the follow-up's corridor.csv.
 
 use std::fmt::Write;
 
+use models::followup::Followup;
 use models::{Outcome, RunResult};
+
+use super::{ExportError, Exporter, RunOutput};
 
 /// Quote a CSV field if it needs it (RFC 4180).
 fn field(s: &str) -> String {
@@ -68,4 +72,35 @@ pub fn samples_row(out: &mut String, run: u64, inputs: &[f64], o: &Outcome) {
         let _ = write!(out, ",{v}");
     }
     let _ = writeln!(out, ",{}", o.npv.iter().sum::<f64>());
+}
+
+/// The control ranges: per year the P10–P90 corridor of cumulative establishment spend.
+pub fn corridor_csv(f: &Followup) -> String {
+    let mut o = String::from("year,p10_msek,p50_msek,p90_msek,actual_msek,status\n");
+    for c in &f.corridor {
+        let _ = writeln!(
+            o,
+            "{},{:.4},{:.4},{:.4},{},{}",
+            c.year,
+            c.p10_msek,
+            c.p50_msek,
+            c.p90_msek,
+            c.actual_msek.map_or(String::new(), |a| format!("{a:.4}")),
+            c.status.unwrap_or("")
+        );
+    }
+    o
+}
+
+/// yearly.csv of a run.
+pub struct YearlyCsv;
+
+impl Exporter<RunOutput<'_>> for YearlyCsv {
+    fn file_name(&self) -> &'static str {
+        "yearly.csv"
+    }
+
+    fn serialize(&self, run: &RunOutput) -> Result<Vec<u8>, ExportError> {
+        Ok(yearly(run.result).into_bytes())
+    }
 }

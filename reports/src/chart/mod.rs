@@ -21,8 +21,8 @@ use crate::report::{GRID, KommunData, ReportData};
 
 /// The bundled font's family name.
 pub const FONT: &str = "Liberation Sans";
-const FONT_REGULAR: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Regular.ttf");
-const FONT_BOLD: &[u8] = include_bytes!("../assets/fonts/LiberationSans-Bold.ttf");
+const FONT_REGULAR: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Regular.ttf");
+const FONT_BOLD: &[u8] = include_bytes!("../../assets/fonts/LiberationSans-Bold.ttf");
 /// What an SVG asks the browser for: the bundled font, then fonts with the same metrics.
 const SVG_FONT_STACK: &str = "Liberation Sans, Arimo, Arial, Helvetica, sans-serif";
 
@@ -316,32 +316,26 @@ impl Drawing for Fan<'_> {
         let mut legend = vec![
             (
                 Key::Fill(BLUE.mix(0.18)),
-                l.t("80 % av utfallen (P10–P90)", "80% of outcomes (P10–P90)")
-                    .to_string(),
+                l.tr("chart.80_of_outcomes_p10_p90").to_string(),
             ),
             (
                 Key::Fill(BLUE.mix(0.42)),
-                l.t("50 % av utfallen (P25–P75)", "50% of outcomes (P25–P75)")
-                    .to_string(),
+                l.tr("chart.50_of_outcomes_p25_p75").to_string(),
             ),
-            (Key::Line(BLUE, false), l.t("Median", "Median").to_string()),
+            (Key::Line(BLUE, false), l.tr("chart.median").to_string()),
             (
                 Key::Line(VERMILLION, true),
-                l.t(
-                    "Förstudiens kalkyl (punktvärden)",
-                    "The förstudie's calculation (point values)",
-                )
-                .to_string(),
+                l.tr("chart.the_forstudies_calculation_point_values").to_string(),
             ),
         ];
         if self.cumulative {
             legend.push((
                 Key::Line(GREEN, false),
                 match self.payback {
-                    Some(y) => format!("{} {y}", l.t("Återbetald (median):", "Paid back (median):")),
+                    Some(y) => format!("{} {y}", l.tr("chart.paid_back_median")),
                     None => format!(
                         "{} {}",
-                        l.t("Ej återbetald i median till", "Not paid back (median) by"),
+                        l.tr("chart.not_paid_back_median_by"),
                         self.years.last().copied().unwrap_or(0)
                     ),
                 },
@@ -376,11 +370,11 @@ impl Drawing for Fan<'_> {
             .y_labels(8)
             .y_label_formatter(&|v| number(*v, 0, l))
             .y_desc(if self.cumulative {
-                format!("{} ({unit})", l.t("Ackumulerad nettonytta", "Cumulative net benefit"))
+                format!("{} ({unit})", l.tr("common.cumulative_net_benefit"))
             } else {
-                format!("{} ({unit}/{})", l.t("Nettonytta", "Net benefit"), l.t("år", "yr"))
+                format!("{} ({unit}/{})", l.tr("common.net_benefit"), l.tr("common.yr"))
             })
-            .x_desc(l.t("År", "Year"))
+            .x_desc(l.tr("common.year"))
             .label_style(font(13.0, s))
             .axis_desc_style(font(14.0, s))
             .light_line_style(TRANSPARENT)
@@ -390,7 +384,7 @@ impl Drawing for Fan<'_> {
             .map_err(e)?;
         chart
             .draw_series(std::iter::once(Text::new(
-                l.t("Etablering", "Establishment").to_string(),
+                l.tr("chart.establishment").to_string(),
                 (e0 as f64 - 0.45, hi),
                 font(12.0, s).color(&GREY).pos(Pos::new(HPos::Left, VPos::Top)),
             )))
@@ -464,12 +458,12 @@ impl Drawing for SCurve<'_> {
                 sum.budget_msek,
                 VERMILLION,
                 true,
-                l.t("Budget", "Budget"),
+                l.tr("chart.budget"),
                 format!(
                     "{} {} ({} {})",
-                    l.t("Budget (förstudiens kalkyl)", "Budget (the förstudie's estimate)"),
+                    l.tr("common.budget_the_forstudies_estimate"),
                     msek(sum.budget_msek, l),
-                    l.t("överskrids i", "overrun in"),
+                    l.tr("chart.overrun_in"),
                     pct(sum.prob_cost_overrun, l)
                 ),
             ),
@@ -478,11 +472,7 @@ impl Drawing for SCurve<'_> {
         ];
         let mut legend = vec![(
             Key::Line(INK, false),
-            l.t(
-                "Sannolikhet att kostnaden blir högst x",
-                "Probability the cost is at most x",
-            )
-            .to_string(),
+            l.tr("chart.probability_the_cost_is_at_most").to_string(),
         )];
         legend.extend(
             marks
@@ -509,11 +499,8 @@ impl Drawing for SCurve<'_> {
             .y_labels(11)
             .x_label_formatter(&|v| number(*v, 0, l))
             .y_label_formatter(&|v| format!("{}{}%", number(*v, 0, l), if l == Lang::Sv { " " } else { "" }))
-            .x_desc(format!(
-                "{} ({unit})",
-                l.t("Engångskostnad för etableringen", "One-off establishment cost")
-            ))
-            .y_desc(l.t("Sannolikhet (%)", "Probability (%)"))
+            .x_desc(format!("{} ({unit})", l.tr("common.one_off_establishment_cost")))
+            .y_desc(l.tr("chart.probability"))
             .label_style(font(13.0, s))
             .axis_desc_style(font(14.0, s))
             .light_line_style(TRANSPARENT)
@@ -604,25 +591,21 @@ impl Drawing for Histogram<'_> {
         let legend = vec![
             (
                 Key::Fill(VERMILLION.mix(0.85)),
-                format!(
-                    "{}: {}",
-                    l.t("Nettoförlust (nuvärde < 0)", "Net loss (NPV < 0)"),
-                    pct(self.prob_loss, l)
-                ),
+                format!("{}: {}", l.tr("chart.net_loss_npv_0"), pct(self.prob_loss, l)),
             ),
             (
                 Key::Fill(BLUE.mix(0.75)),
-                format!("{}: {}", l.t("Nettovinst", "Net gain"), pct(1.0 - self.prob_loss, l)),
+                format!("{}: {}", l.tr("chart.net_gain"), pct(1.0 - self.prob_loss, l)),
             ),
             (
                 Key::Line(INK, false),
-                format!("{} {}", l.t("Median", "Median"), msek(self.p50, l)),
+                format!("{} {}", l.tr("chart.median"), msek(self.p50, l)),
             ),
             (
                 Key::Line(VERMILLION, true),
                 format!(
                     "{} {}",
-                    l.t("Förstudiens kalkyl", "The förstudie's calculation"),
+                    l.tr("chart.the_forstudies_calculation"),
                     msek(self.k.point_npv, l)
                 ),
             ),
@@ -658,11 +641,8 @@ impl Drawing for Histogram<'_> {
             .y_labels(6)
             .x_label_formatter(&|v| number(*v, 0, l))
             .y_label_formatter(&|v| format!("{}{}%", number(*v, 1, l), if l == Lang::Sv { " " } else { "" }))
-            .x_desc(format!(
-                "{} ({unit})",
-                l.t("Nuvärde av nettonyttan", "Net present value of net benefit")
-            ))
-            .y_desc(l.t("Andel av utfallen", "Share of outcomes"))
+            .x_desc(format!("{} ({unit})", l.tr("common.net_present_value_of_net_benefit")))
+            .y_desc(l.tr("chart.share_of_outcomes"))
             .label_style(font(13.0, s))
             .axis_desc_style(font(14.0, s))
             .light_line_style(TRANSPARENT)
@@ -850,26 +830,13 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>, ChartError> {
     let years_text = format!("{}–{}", d.years[0], d.years[d.years.len() - 1]);
     for (i, k) in d.kommuner.iter().enumerate() {
         let ks = d.kommun_summary(i);
-        let title = format!(
-            "{}: {}",
-            k.name,
-            l.t(
-                "vad blir nettonyttan år för år?",
-                "what is the net benefit year by year?"
-            )
-        );
+        let title = format!("{}: {}", k.name, l.tr("chart.what_is_the_net_benefit_year"));
         let fan = Fan {
             lang: l,
             subtitle: format!(
                 "{} {years_text}, {unit}. {}",
-                l.t(
-                    "Nettonytta = kostnad med nuvarande IT-drift − kostnad med gemensam IT-drift,",
-                    "Net benefit = cost of today's IT operations − cost of joint IT operations,"
-                ),
-                l.t(
-                    "Under noll: gemensam drift kostar mer det året.",
-                    "Below zero: joint operations cost more that year."
-                )
+                l.tr("chart.net_benefit_cost_of_todays_it"),
+                l.tr("chart.below_zero_joint_operations_cost_more")
             ),
             title: title.clone(),
             years: &d.years,
@@ -879,24 +846,14 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>, ChartError> {
             establishment: est_years,
         };
         out.push(render(&format!("netto_per_ar_{}", k.slug), &title, &fan)?);
-        let title = format!(
-            "{}: {}",
-            k.name,
-            l.t(
-                "när har etableringen betalat sig?",
-                "when has the establishment paid for itself?"
-            )
-        );
+        let title = format!("{}: {}", k.name, l.tr("chart.when_has_the_establishment_paid_for"));
         let fan = Fan {
             lang: l,
             subtitle: format!(
                 "{} {}, {unit}. {}",
-                l.t("Ackumulerad nettonytta från", "Cumulative net benefit from"),
+                l.tr("chart.cumulative_net_benefit_from"),
                 d.years[0],
-                l.t(
-                    "Satsningen är återbetald när kurvan passerar noll och stannar över.",
-                    "The investment has paid back when the curve crosses zero and stays above."
-                )
+                l.tr("chart.the_investment_has_paid_back_when")
             ),
             title: title.clone(),
             years: &d.years,
@@ -906,25 +863,18 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>, ChartError> {
             establishment: est_years,
         };
         out.push(render(&format!("ackumulerat_{}", k.slug), &title, &fan)?);
-        let title = format!(
-            "{}: {}",
-            k.name,
-            l.t("hur troligt är en nettoförlust?", "how likely is a net loss?")
-        );
+        let title = format!("{}: {}", k.name, l.tr("chart.how_likely_is_a_net_loss"));
         let h = Histogram {
             lang: l,
             subtitle: format!(
                 "{} {npv0}–{npv1} {} {} {} {}{}, {unit}. {}",
-                l.t(
-                    "Fördelning av nuvärdet av nettonyttan",
-                    "Distribution of the net present value of net benefit"
-                ),
-                l.t("diskonterat till", "discounted to"),
+                l.tr("chart.distribution_of_the_net_present_value"),
+                l.tr("common.discounted_to"),
                 d.info.npv_base_year,
-                l.t("med", "at"),
+                l.tr("common.at"),
                 number(d.info.discount_rate_pct, 1, l),
                 pct_sign(l),
-                l.t("Staplarna visar P0,5–P99,5.", "Bars show P0.5–P99.5."),
+                l.tr("chart.bars_show_p0_5_p99_5"),
             ),
             title: title.clone(),
             k,
@@ -933,19 +883,14 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>, ChartError> {
         };
         out.push(render(&format!("nuvarde_{}", k.slug), &title, &h)?);
     }
-    let title = l
-        .t("Vad kostar etableringen?", "What will the establishment cost?")
-        .to_string();
+    let title = l.tr("chart.what_will_the_establishment_cost").to_string();
     let sc = SCurve {
         d,
         subtitle: format!(
             "{} {}; {} {}.",
-            l.t(
-                "Engångskostnad (projektarbete, parallell drift, engångsposter, överdrag). Axeln slutar vid P95,",
-                "One-off cost (project labour, parallel running, one-off items, overruns). The axis ends at P95,"
-            ),
+            l.tr("chart.one_off_cost_project_labour_parallel"),
             msek(d.establishment_quantiles[GRID * 95 / 100], l),
-            l.t("5 % av utfallen är dyrare, upp till", "5% of outcomes cost more, up to"),
+            l.tr("chart.5_of_outcomes_cost_more_up"),
             msek(d.summary.establishment_cost.max, l)
         ),
         title: title.clone(),
@@ -953,12 +898,7 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>, ChartError> {
     out.push(render("etableringskostnad", &title, &sc)?);
 
     // Allocation keys.
-    let title = l
-        .t(
-            "Hur fördelas den gemensamma kostnaden med olika nycklar?",
-            "How do the allocation keys split the joint cost?",
-        )
-        .to_string();
+    let title = l.tr("chart.how_do_the_allocation_keys_split").to_string();
     let mut bars = Vec::new();
     for (ki, _) in d.kommuner_only().iter().enumerate() {
         for (ci, key) in d.keys.iter().enumerate() {
@@ -981,14 +921,11 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>, ChartError> {
         title: title.clone(),
         subtitle: format!(
             "{} {} ({} {}) {}",
-            l.t("Den gemensamma IT-kostnaden", "The joint IT cost in"),
+            l.tr("chart.the_joint_it_cost_in"),
             d.full_effect_year,
-            l.t("median", "median"),
+            l.tr("chart.median_lower"),
             msek(d.full_effect_joint_p50, l),
-            l.t(
-                "fördelad per kommun med varje nyckel i scenariot. Staplarna visar mnkr och andel.",
-                "split per kommun by each key of the scenario. Bars show MSEK and share."
-            )
+            l.tr("chart.split_per_kommun_by_each_key")
         ),
         legend: d
             .keys
@@ -997,7 +934,7 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>, ChartError> {
             .map(|(i, k)| {
                 let colour = [BLUE, ORANGE, GREEN, SKY, PURPLE, VERMILLION][i % 6];
                 let used = if k.in_use {
-                    format!(" ({} {})", l.t("används från", "used from"), d.full_effect_year)
+                    format!(" ({} {})", l.tr("chart.used_from"), d.full_effect_year)
                 } else {
                     String::new()
                 };
@@ -1007,19 +944,14 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>, ChartError> {
         rows: d.kommuner_only().iter().map(|k| k.name.clone()).collect(),
         bars,
         reference: None,
-        x_desc: format!("{} {} ({unit})", l.t("Kostnadsandel", "Cost share"), d.full_effect_year),
+        x_desc: format!("{} {} ({unit})", l.tr("chart.cost_share"), d.full_effect_year),
         lang: l,
         label_width: 110.0,
     };
     out.push(render("fordelningsnycklar", &title, &alloc)?);
 
     // Tornado.
-    let title = l
-        .t(
-            "Vilka osäkerheter påverkar resultatet mest?",
-            "Which uncertainties move the result most?",
-        )
-        .to_string();
+    let title = l.tr("chart.which_uncertainties_move_the_result_most").to_string();
     let mut bars = Vec::new();
     for (row, sw) in d.tornado.iter().enumerate() {
         bars.push((row, d.tornado_base, sw.npv_at_p10, 0, number(sw.npv_at_p10, 1, l)));
@@ -1029,33 +961,20 @@ pub fn all(d: &ReportData) -> Result<Vec<Chart>, ChartError> {
         title: title.clone(),
         subtitle: format!(
             "{} {npv0}–{npv1}, {unit}) {}",
-            l.t("GGVV:s totala nuvärde (nettonytta", "GGVV's total NPV (net benefit"),
-            l.t(
-                "när en indata i taget sätts till sin P10 eller P90 och övriga till sin median.",
-                "when one input at a time is set to its P10 or P90 and the others to their median."
-            )
+            l.tr("chart.ggvvs_total_npv_net_benefit"),
+            l.tr("chart.when_one_input_at_a_time")
         ),
         legend: vec![
-            (
-                BLUE,
-                l.t("Indata på sin P10 (låg)", "Input at its P10 (low)").to_string(),
-            ),
-            (
-                ORANGE,
-                l.t("Indata på sin P90 (hög)", "Input at its P90 (high)").to_string(),
-            ),
+            (BLUE, l.tr("chart.input_at_its_p10_low").to_string()),
+            (ORANGE, l.tr("chart.input_at_its_p90_high").to_string()),
         ],
         rows: d.tornado.iter().map(|sw| d.inputs[sw.input].label.clone()).collect(),
         bars,
         reference: Some((
             d.tornado_base,
-            format!(
-                "{} {}",
-                l.t("Alla på median:", "All at median:"),
-                msek(d.tornado_base, l)
-            ),
+            format!("{} {}", l.tr("chart.all_at_median"), msek(d.tornado_base, l)),
         )),
-        x_desc: format!("{} ({unit})", l.t("Nuvärde för GGVV totalt", "NPV for GGVV in total")),
+        x_desc: format!("{} ({unit})", l.tr("chart.npv_for_ggvv_in_total")),
         lang: l,
         label_width: 300.0,
     };
@@ -1081,30 +1000,20 @@ impl Drawing for CorridorChart<'_> {
         let legend = vec![
             (
                 Key::Fill(BLUE.mix(0.18)),
-                l.t("Styrintervall (P10–P90)", "Control range (P10–P90)").to_string(),
+                l.tr("chart.control_range_p10_p90").to_string(),
             ),
-            (Key::Line(BLUE, false), l.t("Median", "Median").to_string()),
-            (
-                Key::Line(INK, false),
-                l.t("Utfall hittills", "Actuals to date").to_string(),
-            ),
+            (Key::Line(BLUE, false), l.tr("chart.median").to_string()),
+            (Key::Line(INK, false), l.tr("chart.actuals_to_date").to_string()),
             (
                 Key::Line(VERMILLION, false),
-                l.t("Utfall utanför intervallet", "Actual outside the range")
-                    .to_string(),
+                l.tr("chart.actual_outside_the_range").to_string(),
             ),
         ];
         let area = header(
             root,
             s,
-            l.t(
-                "Följer etableringen sin plan?",
-                "Is the establishment on track?",
-            ),
-            l.t(
-                "Upparbetad etableringskostnad från start, mnkr. Ligger utfallet utanför det blå intervallet är det dags att agera.",
-                "Cumulative establishment spend from the start, MSEK. An actual outside the blue range calls for action.",
-            ),
+            l.tr("chart.is_the_establishment_on_track"),
+            l.tr("chart.cumulative_establishment_spend_from_the_start"),
             &legend,
         )?;
         let xs: Vec<f64> = c.iter().map(|x| x.year as f64).collect();
@@ -1131,12 +1040,8 @@ impl Drawing for CorridorChart<'_> {
             .x_label_formatter(&year_label)
             .y_labels(8)
             .y_label_formatter(&|v| number(*v, 0, l))
-            .y_desc(format!(
-                "{} ({})",
-                l.t("Upparbetad kostnad", "Cumulative spend"),
-                l.msek_unit()
-            ))
-            .x_desc(l.t("År", "Year"))
+            .y_desc(format!("{} ({})", l.tr("chart.cumulative_spend"), l.msek_unit()))
+            .x_desc(l.tr("common.year"))
             .label_style(font(13.0, s))
             .axis_desc_style(font(14.0, s))
             .light_line_style(TRANSPARENT)
@@ -1180,10 +1085,7 @@ pub fn corridor(f: &models::followup::Followup, lang: Lang) -> Result<Chart, Cha
     let d = CorridorChart { lang, f };
     render(
         "styrintervall",
-        lang.t(
-            "Styrintervall för etableringskostnaden",
-            "Control range of the establishment cost",
-        ),
+        lang.tr("chart.control_range_of_the_establishment_cost"),
         &d,
     )
 }

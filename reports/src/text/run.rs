@@ -2,17 +2,15 @@
 
 use std::fmt::Write;
 
-use crate::json::Summary;
-use crate::tables::round_dp;
-
-fn pct(p: f64) -> String {
-    format!("{} %", round_dp(100.0 * p, 1))
-}
+use super::pct;
+use crate::format::round_dp;
+use crate::summary::Summary;
 
 fn pct2(p: f64) -> String {
     format!("{} %", round_dp(100.0 * p, 2))
 }
 
+/// MSEK rounded to one decimal, trailing zeros dropped.
 fn m(x: f64) -> String {
     round_dp(x, 1).to_string()
 }
