@@ -59,6 +59,7 @@ fn time_once(scenario: &Scenario, model: &Model, runs: u64, seed: u64, threads: 
     let result = models::simulate(model, &plan, 0..plan.chunks(), budget)?;
     let info = RunInfo {
         scenario: scenario.meta.name.clone(),
+        total_label: scenario.meta.total_label.clone(),
         runs,
         seed,
         horizon_year: scenario.years.horizon_year,
@@ -66,7 +67,7 @@ fn time_once(scenario: &Scenario, model: &Model, runs: u64, seed: u64, threads: 
         discount_rate_pct: model.discount_rate_pct(),
     };
     let json = Summary::new(&info, &result).to_json();
-    let csv = reports::export::csv::yearly(&result);
+    let csv = reports::export::csv::yearly(&result, &info.total_label);
     std::hint::black_box((json, csv));
     let seconds = started.elapsed().as_secs_f64().max(1e-9);
     Ok(Timing {

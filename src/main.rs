@@ -462,6 +462,7 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
     }
     let info = RunInfo {
         scenario: scenario.meta.name.clone(),
+        total_label: scenario.meta.total_label.clone(),
         // A shard records the whole run's count (merge checks the shards against it); with
         // --until-se the run may stop early, so record what was run.
         runs: if args.shard.is_some() { args.runs } else { result.runs },
@@ -496,7 +497,10 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
         let chunks = cap.div_ceil(sim::CHUNK_RUNS);
         // Streamed into the staged file row by row: memory does not grow with --samples-max.
         files.add_with_at(path, |w| {
-            w.write_all(reports::export::csv::samples_header(model.input_names(), model.kommuner()).as_bytes())?;
+            w.write_all(
+                reports::export::csv::samples_header(model.input_names(), model.kommuner(), &info.total_label)
+                    .as_bytes(),
+            )?;
             let mut row = String::new();
             let mut result = Ok(());
             models::run::for_each_run_with(&model, &plan, 0..chunks, opts, |run, x, o| {
@@ -616,6 +620,7 @@ fn report(args: ReportArgs, scenario: &Scenario, text: &str) -> Result<(), Failu
         .map_err(|e| Failure::Runtime(e.to_string()))?;
     let info = RunInfo {
         scenario: scenario.meta.name.clone(),
+        total_label: scenario.meta.total_label.clone(),
         runs: args.runs,
         seed: args.seed,
         horizon_year: scenario.years.horizon_year,

@@ -510,9 +510,9 @@ impl ReportData {
         let mut point = model.new_outcome();
         model.evaluate(&model.point_values(), &mut point);
         let mut names = r.kommuner.clone();
-        names.push("GGVV".into());
+        names.push(info.total_label.clone());
         let slugs = unique_slugs(&names);
-        let total_name = lang.tr("report.ggvv_total");
+        let total_name = format!("{} {}", info.total_label, lang.tr("report.total"));
         let kommuner = (0..=k_count)
             .map(|k| {
                 let point_net: Vec<f64> = (0..n)
@@ -540,7 +540,7 @@ impl ReportData {
                     name: if k < k_count {
                         names[k].clone()
                     } else {
-                        total_name.into()
+                        total_name.clone()
                     },
                     slug: slugs[k].clone(),
                     yearly: Bands::from_stats(&r.net_yearly[k * n..(k + 1) * n]),

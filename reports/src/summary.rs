@@ -66,6 +66,8 @@ pub struct KommunSummary {
 #[derive(Debug, Clone, Serialize)]
 pub struct RunInfo {
     pub scenario: String,
+    /// The label of the total over the kommuner (the scenario's `meta.total_label`).
+    pub total_label: String,
     pub runs: u64,
     pub seed: u64,
     pub horizon_year: i32,
@@ -157,7 +159,7 @@ impl Summary {
             establishment_duration_months: r.duration_months.summary().into(),
             saving_share_full_effect: r.saving_share_full.summary().into(),
             kommuner: r.kommuner.iter().enumerate().map(|(i, n)| kommun(i, n)).collect(),
-            total: kommun(r.kommuner.len(), "GGVV"),
+            total: kommun(r.kommuner.len(), &info.total_label),
             quantile_relative_accuracy: QuantileSketch::RELATIVE_ACCURACY,
         }
     }

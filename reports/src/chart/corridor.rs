@@ -2,9 +2,9 @@
 
 use plotters::prelude::*;
 
-use super::theme::{BLUE, INK, Key, Themed, VERMILLION, axes, header};
-use super::{Chart, ChartError, Draw, Drawing, R, e, range_with_zero, render, year_label};
-use crate::format::{Lang, number};
+use super::theme::{BLUE, INK, Key, VERMILLION, axes, header, year_mesh};
+use super::{Chart, ChartError, Draw, Drawing, R, e, range_with_zero, render};
+use crate::format::Lang;
 
 /// The follow-up's control range: the P10–P90 corridor of cumulative establishment spend per
 /// year, its median, and the actuals against it (marked where they leave the corridor).
@@ -50,18 +50,8 @@ impl Drawing for CorridorChart<'_> {
         let (lo, hi) = range_with_zero(values);
         let (x0, x1) = (xs[0] - 0.4, xs[xs.len() - 1] + 0.4);
         let mut chart = axes(&area, s, 70.0, x0..x1, lo.min(0.0)..hi)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(xs.len() + 2)
-            .x_label_formatter(&year_label)
-            .y_labels(8)
-            .y_label_formatter(&|v| number(*v, 0, l))
-            .y_desc(format!("{} ({})", l.tr("chart.cumulative_spend"), l.msek_unit()))
-            .x_desc(l.tr("common.year"))
-            .themed(s)
-            .draw()
-            .map_err(e)?;
+        let y_desc = format!("{} ({})", l.tr("chart.cumulative_spend"), l.msek_unit());
+        year_mesh(&mut chart, s, xs.len(), y_desc, l)?;
         let mut poly: Vec<(f64, f64)> = c.iter().map(|x| (x.year as f64, x.p90_msek)).collect();
         poly.extend(c.iter().rev().map(|x| (x.year as f64, x.p10_msek)));
         chart

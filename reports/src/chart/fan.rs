@@ -3,9 +3,9 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::theme::{BLUE, GREEN, GREY, INK, Key, Themed, VERMILLION, axes, font, header};
-use super::{Chart, ChartError, Draw, Drawing, R, e, range_with_zero, render, year_label};
-use crate::format::{Lang, number};
+use super::theme::{BLUE, GREEN, GREY, INK, Key, VERMILLION, axes, font, header, year_mesh};
+use super::{Chart, ChartError, Draw, Drawing, R, e, range_with_zero, render};
+use crate::format::Lang;
 use crate::report::{KommunData, ReportData};
 
 /// Fan chart of yearly or cumulative net benefit for one kommun.
@@ -81,22 +81,12 @@ impl Drawing for Fan<'_> {
                 RGBColor(240, 240, 240).filled(),
             )))
             .map_err(e)?;
-        chart
-            .configure_mesh()
-            .disable_x_mesh()
-            .x_labels(xs.len() + 2)
-            .x_label_formatter(&year_label)
-            .y_labels(8)
-            .y_label_formatter(&|v| number(*v, 0, l))
-            .y_desc(if self.cumulative {
-                format!("{} ({unit})", l.tr("common.cumulative_net_benefit"))
-            } else {
-                format!("{} ({unit}/{})", l.tr("common.net_benefit"), l.tr("common.yr"))
-            })
-            .x_desc(l.tr("common.year"))
-            .themed(s)
-            .draw()
-            .map_err(e)?;
+        let y_desc = if self.cumulative {
+            format!("{} ({unit})", l.tr("common.cumulative_net_benefit"))
+        } else {
+            format!("{} ({unit}/{})", l.tr("common.net_benefit"), l.tr("common.yr"))
+        };
+        year_mesh(&mut chart, s, xs.len(), y_desc, l)?;
         chart
             .draw_series(std::iter::once(Text::new(
                 l.tr("chart.establishment").to_string(),
@@ -154,46 +144,52 @@ impl Drawing for Fan<'_> {
 /// The yearly net benefit of kommun `k` (of `d.kommuner`).
 pub(super) fn yearly(d: &ReportData, k: &KommunData) -> Result<Chart, ChartError> {
     let l = d.lang;
-    let unit = l.msek_unit();
-    let years_text = format!("{}–{}", d.years[0], d.years[d.years.len() - 1]);
-    let title = format!("{}: {}", k.name, l.tr("chart.what_is_the_net_benefit_year"));
-    let fan = Fan {
-        lang: l,
-        subtitle: format!(
-            "{} {years_text}, {unit}. {}",
-            l.tr("chart.net_benefit_cost_of_todays_it"),
-            l.tr("chart.below_zero_joint_operations_cost_more")
-        ),
-        title: title.clone(),
-        years: &d.years,
-        k,
-        cumulative: false,
-        payback: None,
-        establishment: d.establishment_years,
-    };
-    render(&format!("netto_per_ar_{}", k.slug), &title, &fan)
+    let subtitle = format!(
+        "{} {}–{}, {}. {}",
+        l.tr("chart.net_benefit_cost_of_todays_it"),
+        d.years[0],
+        d.years[d.years.len() - 1],
+        l.msek_unit(),
+        l.tr("chart.below_zero_joint_operations_cost_more")
+    );
+    let question = l.tr("chart.what_is_the_net_benefit_year");
+    fan(d, k, "netto_per_ar", question, subtitle, false, None)
 }
 
 /// The cumulative net benefit of kommun `i` and its median payback year.
 pub(super) fn cumulative(d: &ReportData, i: usize, k: &KommunData) -> Result<Chart, ChartError> {
     let l = d.lang;
-    let unit = l.msek_unit();
-    let ks = d.kommun_summary(i);
-    let title = format!("{}: {}", k.name, l.tr("chart.when_has_the_establishment_paid_for"));
+    let subtitle = format!(
+        "{} {}, {}. {}",
+        l.tr("chart.cumulative_net_benefit_from"),
+        d.years[0],
+        l.msek_unit(),
+        l.tr("chart.the_investment_has_paid_back_when")
+    );
+    let question = l.tr("chart.when_has_the_establishment_paid_for");
+    let payback = d.kommun_summary(i).payback_year.p50;
+    fan(d, k, "ackumulerat", question, subtitle, true, payback)
+}
+
+fn fan(
+    d: &ReportData,
+    k: &KommunData,
+    stem: &str,
+    question: &str,
+    subtitle: String,
+    cumulative: bool,
+    payback: Option<i32>,
+) -> Result<Chart, ChartError> {
+    let title = format!("{}: {question}", k.name);
     let fan = Fan {
-        lang: l,
-        subtitle: format!(
-            "{} {}, {unit}. {}",
-            l.tr("chart.cumulative_net_benefit_from"),
-            d.years[0],
-            l.tr("chart.the_investment_has_paid_back_when")
-        ),
+        lang: d.lang,
+        subtitle,
         title: title.clone(),
         years: &d.years,
         k,
-        cumulative: true,
-        payback: ks.payback_year.p50,
+        cumulative,
+        payback,
         establishment: d.establishment_years,
     };
-    render(&format!("ackumulerat_{}", k.slug), &title, &fan)
+    render(&format!("{stem}_{}", k.slug), &title, &fan)
 }

@@ -106,15 +106,6 @@ fn svg_font_sizes(svg: &str) -> String {
     out
 }
 
-/// Year labels only on whole years.
-pub(super) fn year_label(x: &f64) -> String {
-    if (x - x.round()).abs() < 1e-6 {
-        format!("{:.0}", x)
-    } else {
-        String::new()
-    }
-}
-
 pub(super) type Draw<'a, DB> = &'a DrawingArea<DB, Shift>;
 pub(super) type R = Result<(), String>;
 

@@ -20,6 +20,7 @@ use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
 
 use super::{Draw, e};
+use crate::format::{Lang, number};
 
 /// The bundled font's family name.
 pub const FONT: &str = "Liberation Sans";
@@ -194,5 +195,37 @@ impl<X: Ranged, Y: Ranged, DB: DrawingBackend> Themed for MeshStyle<'_, '_, X, Y
             .light_line_style(TRANSPARENT)
             .bold_line_style(LIGHT.stroke_width(1))
             .axis_style(GREY.stroke_width(s as u32))
+    }
+}
+
+/// Draw the mesh of a chart over years: a label on every whole year, the value on the y axis
+/// in whole units of `y_desc`.
+pub(super) fn year_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>,
+    s: f64,
+    years: usize,
+    y_desc: String,
+    l: Lang,
+) -> Result<(), String> {
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(years + 2)
+        .x_label_formatter(&year_label)
+        .y_labels(8)
+        .y_label_formatter(&|v| number(*v, 0, l))
+        .y_desc(y_desc)
+        .x_desc(l.tr("common.year"))
+        .themed(s)
+        .draw()
+        .map_err(e)
+}
+
+/// Year labels only on whole years.
+fn year_label(x: &f64) -> String {
+    if (x - x.round()).abs() < 1e-6 {
+        format!("{:.0}", x)
+    } else {
+        String::new()
     }
 }

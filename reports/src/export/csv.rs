@@ -17,8 +17,8 @@ fn field(s: &str) -> String {
     }
 }
 
-/// One row per kommun (and "GGVV" for the total) and year, MSEK.
-pub fn yearly(r: &RunResult) -> String {
+/// One row per kommun (and `total_label` for the total) and year, MSEK.
+pub fn yearly(r: &RunResult, total_label: &str) -> String {
     let mut out = String::from("kommun,year");
     for what in ["net_benefit", "joint_cost"] {
         for stat in ["mean", "p5", "p10", "p25", "p50", "p75", "p90", "p95"] {
@@ -27,7 +27,7 @@ pub fn yearly(r: &RunResult) -> String {
     }
     out.push('\n');
     let n = r.years.len();
-    let names = r.kommuner.iter().map(String::as_str).chain(["GGVV"]);
+    let names = r.kommuner.iter().map(String::as_str).chain([total_label]);
     for (k, name) in names.enumerate() {
         for (t, year) in r.years.iter().enumerate() {
             let _ = write!(out, "{},{year}", field(name));
@@ -44,16 +44,16 @@ pub fn yearly(r: &RunResult) -> String {
 }
 
 /// Header of the samples file: run index, every input by field path, then outputs.
-pub fn samples_header(input_names: &[String], kommuner: &[String]) -> String {
+pub fn samples_header(input_names: &[String], kommuner: &[String], total_label: &str) -> String {
     let mut h = String::from("run");
     for n in input_names {
         let _ = write!(h, ",{}", field(n));
     }
     h.push_str(",establishment_cost_msek,establishment_duration_months,staff_saving_rate");
-    for k in kommuner {
+    for k in kommuner.iter().map(String::as_str).chain([total_label]) {
         let _ = write!(h, ",{}", field(&format!("npv_msek_{k}")));
     }
-    h.push_str(",npv_msek_GGVV\n");
+    h.push('\n');
     h
 }
 
@@ -101,6 +101,6 @@ impl Exporter<RunOutput<'_>> for YearlyCsv {
     }
 
     fn serialize(&self, run: &RunOutput) -> Result<Vec<u8>, ExportError> {
-        Ok(yearly(run.result).into_bytes())
+        Ok(yearly(run.result, &run.summary.total.name).into_bytes())
     }
 }

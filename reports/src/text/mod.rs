@@ -20,3 +20,8 @@ fn m(x: f64) -> String {
 fn pct(p: f64) -> String {
     format!("{} %", round_dp(100.0 * p, 1))
 }
+
+/// The width of a first column holding `names`: the longest, at least `min`, plus two spaces.
+fn column_width<'a>(names: impl Iterator<Item = &'a str>, min: usize) -> usize {
+    names.map(|n| n.chars().count()).max().unwrap_or(min).max(min) + 2
+}

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::pct;
+use super::{column_width, pct};
 use crate::format::round_dp;
 use crate::summary::Summary;
 
@@ -27,14 +27,7 @@ pub fn summary(s: &Summary) -> String {
         s.npv_base_year,
         s.discount_rate_pct
     );
-    let width = s
-        .kommuner
-        .iter()
-        .map(|k| k.name.chars().count())
-        .max()
-        .unwrap_or(8)
-        .max(8)
-        + 2;
+    let width = column_width(s.kommuner.iter().map(|k| k.name.as_str()), 8);
     let _ = writeln!(
         o,
         "{:<width$}{:>9}{:>8}{:>9}{:>9}{:>9}{:>13}{:>10}",
