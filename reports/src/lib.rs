@@ -12,7 +12,6 @@ pub mod format;
 pub mod i18n;
 pub mod output;
 pub mod report;
-pub mod state;
 pub mod summary;
 pub mod text;
 
