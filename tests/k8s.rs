@@ -92,15 +92,7 @@ fn manifests_are_valid_against_the_kubernetes_schemas() {
 fn count(text: &str, key: &str) -> u64 {
     let values: Vec<u64> = text
         .lines()
-        .filter_map(|l| {
-            l.trim()
-                .strip_prefix(key)?
-                .trim()
-                .split_whitespace()
-                .next()?
-                .parse()
-                .ok()
-        })
+        .filter_map(|l| l.trim().strip_prefix(key)?.split_whitespace().next()?.parse().ok())
         .collect();
     assert_eq!(
         values.len(),
