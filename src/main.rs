@@ -11,8 +11,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use models::run::state::ShardState;
 use models::{Model, RunOptions, Scenario, ScenarioError, SeTarget};
-use reports::state::ShardState;
 use reports::{OutputSet, RunInfo, Summary};
 use sim::{RunPlan, Sampling};
 
@@ -308,8 +308,8 @@ impl From<ScenarioError> for Failure {
     }
 }
 
-impl From<reports::state::StateError> for Failure {
-    fn from(e: reports::state::StateError) -> Failure {
+impl From<models::run::state::StateError> for Failure {
+    fn from(e: models::run::state::StateError) -> Failure {
         Failure::Input(e.to_string())
     }
 }
@@ -400,7 +400,7 @@ fn run(args: RunArgs, scenario: &Scenario) -> Result<(), Failure> {
         ));
     }
     let chunks = match args.shard {
-        Some(sh) => reports::state::shard_chunks(plan.chunks(), sh.index, sh.count),
+        Some(sh) => models::run::state::shard_chunks(plan.chunks(), sh.index, sh.count),
         None => 0..plan.chunks(),
     };
     if target.is_some() && args.shard.is_some() {
@@ -551,11 +551,11 @@ fn progress_bar(chunks: u64, quiet: bool) -> indicatif::ProgressBar {
 
 fn merge(args: MergeArgs) -> Result<(), Failure> {
     let mut states = Vec::new();
-    for path in reports::state::state_files(&args.inputs)? {
+    for path in models::run::state::state_files(&args.inputs)? {
         let state = ShardState::read(&path)?;
         states.push((path, state));
     }
-    let (info, result) = reports::state::merge(states)?;
+    let (info, result) = models::run::state::merge(states)?;
     let mut files = OutputSet::new(&args.out)?;
     let summary = add_outputs(&mut files, &info, &result)?;
     let written = files.commit()?;

@@ -191,6 +191,66 @@ pub struct SavingPost {
     pub applies_to_pct: BTreeMap<String, f64>,
 }
 
+/// When the savings take effect after migration ends. Left out of a file, the förstudie's
+/// ramp (seed 000 4.4: half effect 2030 and full effect from 2031, migration ending 2029).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SavingsRamp {
+    /// Share of the full saving realised in the months right after migration ends, percent.
+    pub half_effect_pct: f64,
+    /// How long that share holds, months from the end of migration; the full saving after.
+    pub half_effect_months: f64,
+    /// Years after the year migration ends in from which the full-effect allocation key applies
+    /// and the saving share at full effect is measured; the years between take the transition
+    /// key. At least 1.
+    pub full_effect_years_after_migration: u32,
+}
+
+impl Default for SavingsRamp {
+    fn default() -> Self {
+        SavingsRamp {
+            half_effect_pct: 50.0,
+            half_effect_months: 12.0,
+            full_effect_years_after_migration: 2,
+        }
+    }
+}
+
+impl SavingsRamp {
+    fn is_default(&self) -> bool {
+        *self == SavingsRamp::default()
+    }
+
+    /// Report each value out of range to `bad(path, problem, hint)`.
+    fn check(&self, bad: &mut impl FnMut(String, String, &str)) {
+        if !(0.0..=100.0).contains(&self.half_effect_pct) {
+            bad(
+                "savings_ramp.half_effect_pct".into(),
+                format!("{} % lies outside 0..100", self.half_effect_pct),
+                "give the share of the full saving realised during the ramp, 0..100 (the förstudie: 50)",
+            );
+        }
+        if !(0.0..=MAX_ESTABLISHMENT_MONTHS).contains(&self.half_effect_months) {
+            bad(
+                "savings_ramp.half_effect_months".into(),
+                format!(
+                    "{} months lies outside 0..{MAX_ESTABLISHMENT_MONTHS}",
+                    self.half_effect_months
+                ),
+                "give the months at half effect after migration ends (the förstudie: 12)",
+            );
+        }
+        let years = self.full_effect_years_after_migration;
+        if !(1..=MAX_YEARS as u32).contains(&years) {
+            bad(
+                "savings_ramp.full_effect_years_after_migration".into(),
+                format!("{years} lies outside 1..{MAX_YEARS}"),
+                "give the years after the migration-end year from which full effect counts (the förstudie: 2)",
+            );
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Role {
@@ -330,6 +390,9 @@ pub struct Scenario {
     pub allocation: Allocation,
     pub establishment: Establishment,
     pub savings: Vec<SavingPost>,
+    /// When the savings take effect; the förstudie's ramp when left out.
+    #[serde(default, skip_serializing_if = "SavingsRamp::is_default")]
+    pub savings_ramp: SavingsRamp,
     pub staffing: Staffing,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation: Option<Correlation>,
@@ -1573,6 +1636,7 @@ impl Scenario {
                 "give the share of the savings potential captured, 0..150",
             );
         }
+        self.savings_ramp.check(&mut bad);
         if let Some(reg) = &self.risk_register {
             if reg.data_centre != "existing" && reg.data_centre != "new" {
                 bad(
