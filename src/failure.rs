@@ -44,6 +44,12 @@ impl From<models::run::state::StateError> for Failure {
     }
 }
 
+impl From<reports::export::ExportError> for Failure {
+    fn from(e: reports::export::ExportError) -> Failure {
+        Failure::Runtime(e.to_string())
+    }
+}
+
 impl From<reports::OutputError> for Failure {
     fn from(e: reports::OutputError) -> Failure {
         Failure::Runtime(e.to_string())

@@ -9,7 +9,7 @@ use sim::dist::Input;
 use sim::stats::Stat;
 
 use crate::format::Lang;
-use crate::json::{RunInfo, Summary};
+use crate::summary::{RunInfo, Summary};
 
 /// Draws per input for its P10/P50/P90 in the one-way sensitivity (tornado). 20 000 draws put
 /// the P10 within about ±0.4 percentile points (binomial standard error √(0.1·0.9/20 000)).
@@ -193,12 +193,12 @@ pub fn dist_text(spec: &sim::DistSpec, lang: Lang) -> String {
     let kind = map.get("dist").and_then(Value::as_str).unwrap_or("");
     let name = match kind {
         "pert" => "PERT".to_string(),
-        "uniform" => lang.t("likformig", "uniform").to_string(),
-        "triangular" => lang.t("triangel", "triangular").to_string(),
-        "normal" => lang.t("normal", "normal").to_string(),
+        "uniform" => lang.tr("report.uniform").to_string(),
+        "triangular" => lang.tr("report.triangular").to_string(),
+        "normal" => lang.tr("report.normal").to_string(),
         "lognormal" => "lognormal".to_string(),
-        "fixed" => lang.t("fast", "fixed").to_string(),
-        "ref_class_overrun" => lang.t("referensklass", "reference class").to_string(),
+        "fixed" => lang.tr("report.fixed").to_string(),
+        "ref_class_overrun" => lang.tr("report.reference_class").to_string(),
         other => other.replace('_', " "),
     };
     let num = |k: &str| map.get(k).and_then(Value::as_f64);
@@ -252,7 +252,10 @@ pub fn input_label(path: &str, s: &Scenario, lang: Lang) -> String {
     match s.input_id(path) {
         Some(id) => {
             let l = id.label(s);
-            lang.t(&l.sv, &l.en).to_string()
+            match lang {
+                Lang::Sv => l.sv,
+                Lang::En => l.en,
+            }
         }
         None => path.to_string(),
     }
@@ -308,17 +311,14 @@ fn citations(comment: &str, lang: Lang) -> String {
         ("SKR", "SKR"),
     ] {
         if comment.contains(needle) {
-            push(name.replace(" m.fl.", lang.t(" m.fl.", " et al.")));
+            push(name.replace(" m.fl.", lang.tr("report.et_al")));
         }
     }
     if comment.contains("ASSUMPTION") {
-        push(lang.t("antagande", "assumption").into());
+        push(lang.tr("report.assumption").into());
     }
     if comment.contains("FIT") {
-        push(
-            lang.t("anpassat till förstudiens tabeller", "fitted to the förstudie's tables")
-                .into(),
-        );
+        push(lang.tr("report.fitted_to_the_forstudies_tables").into());
     }
     // "seed 000" adds nothing beside "seed 000 §4.2".
     let bare: Vec<String> = found
@@ -432,9 +432,9 @@ impl ReportData {
         let mut point = model.new_outcome();
         model.evaluate(&model.point_values(), &mut point);
         let mut names = r.kommuner.clone();
-        names.push("GGVV".into());
+        names.push(info.total_label.clone());
         let slugs = unique_slugs(&names);
-        let total_name = lang.t("GGVV totalt", "GGVV total");
+        let total_name = format!("{} {}", info.total_label, lang.tr("report.total"));
         let kommuner = (0..=k_count)
             .map(|k| {
                 let point_net: Vec<f64> = (0..n)
@@ -462,7 +462,7 @@ impl ReportData {
                     name: if k < k_count {
                         names[k].clone()
                     } else {
-                        total_name.into()
+                        total_name.clone()
                     },
                     slug: slugs[k].clone(),
                     yearly: Bands::from_stats(&r.net_yearly[k * n..(k + 1) * n]),
@@ -582,7 +582,7 @@ impl ReportData {
     }
 
     /// The summary.json entry of kommun `k` (the total last).
-    pub fn kommun_summary(&self, k: usize) -> &crate::json::KommunSummary {
+    pub fn kommun_summary(&self, k: usize) -> &crate::summary::KommunSummary {
         self.summary.kommuner.get(k).unwrap_or(&self.summary.total)
     }
 

@@ -11,7 +11,9 @@ use crate::failure::Failure;
 pub fn sensitivity(s: &Scenario, d: Draws, output: &Output, sobol_n: usize, top: usize) -> Result<(), Failure> {
     let model = Model::new(s)?;
     let r = models::sensitivity::analyse(s, &model, d.runs, d.seed, sobol_n);
-    deliver(output, "sensitivity", &r, |x| reports::sensitivity::to_text(x, top))
+    deliver(output, "sensitivity", &r, |x| {
+        reports::text::sensitivity::to_text(x, top)
+    })
 }
 
 /// The model and the `[decision]` section the decision analyses need.
@@ -30,37 +32,37 @@ pub fn decision(s: &Scenario, kind: Analysis, d: Draws, output: &Output) -> Resu
         Analysis::Keys => {
             let (model, dec) = decision_setup(s)?;
             let r = models::decision::compare_keys(s, &model, &dec, runs, seed);
-            deliver(output, name, &r, reports::decision::keys_text)
+            deliver(output, name, &r, reports::text::decision::keys_text)
         }
         Analysis::Organisation => {
             let (model, dec) = decision_setup(s)?;
             let r = models::decision::compare_organisation(s, &model, &dec, runs, seed, model.budget_msek());
-            deliver(output, name, &r, reports::decision::org_text)
+            deliver(output, name, &r, reports::text::decision::org_text)
         }
         Analysis::Datacentre => {
             let (model, dec) = decision_setup(s)?;
             let r = models::decision::compare_data_centre(s, &model, &dec, runs, seed)
                 .ok_or_else(|| missing_section("[decision.data_centre] section"))?;
-            deliver(output, name, &r, reports::decision::dc_text)
+            deliver(output, name, &r, reports::text::decision::dc_text)
         }
         Analysis::Membership => {
             let (model, dec) = decision_setup(s)?;
             let r = models::decision::compare_membership(s, &model, &dec, runs, seed)
                 .ok_or_else(|| missing_section("[decision.membership] section"))?;
-            deliver(output, name, &r, reports::decision::membership_text)
+            deliver(output, name, &r, reports::text::decision::membership_text)
         }
         Analysis::Alternatives => {
             if s.alternatives.is_empty() {
                 return Err(missing_section("[[alternatives]]"));
             }
             let r = models::alternatives::compare_alternatives(s, runs, seed)?;
-            deliver(output, name, &r, reports::alternatives::alternatives_text)
+            deliver(output, name, &r, reports::text::alternatives::alternatives_text)
         }
         Analysis::Risks => {
             let budget = Model::new(s)?.budget_msek();
             let r = models::alternatives::analyse_risks(s, runs, seed, budget)?
                 .ok_or_else(|| missing_section("[risk_register]"))?;
-            deliver(output, name, &r, reports::alternatives::risks_text)
+            deliver(output, name, &r, reports::text::alternatives::risks_text)
         }
     }
 }

@@ -58,6 +58,7 @@ fn time_once(scenario: &Scenario, model: &Model, d: Draws, threads: usize) -> Re
     let result = models::simulate_with(model, &plan, 0..plan.chunks(), budget, opts)?;
     let info = RunInfo {
         scenario: scenario.meta.name.clone(),
+        total_label: scenario.meta.total_label.clone(),
         runs,
         seed,
         horizon_year: scenario.years.horizon_year,
@@ -65,7 +66,7 @@ fn time_once(scenario: &Scenario, model: &Model, d: Draws, threads: usize) -> Re
         discount_rate_pct: model.discount_rate_pct(),
     };
     let json = Summary::new(&info, &result).to_json();
-    let csv = reports::csv::yearly(&result);
+    let csv = reports::export::csv::yearly(&result, &info.total_label);
     std::hint::black_box((json, csv));
     let seconds = started.elapsed().as_secs_f64().max(1e-9);
     Ok(Timing {

@@ -23,5 +23,5 @@ pub fn compare(a: &Path, b: &Path, d: Draws, output: &Output) -> Result<(), Fail
     })?;
     let (na, nb) = (a.display().to_string(), b.display().to_string());
     let summary = models::CompareSummary::new(&na, &nb, d.seed, &r);
-    deliver(output, "compare", &summary, reports::compare::to_text)
+    deliver(output, "compare", &summary, reports::text::compare::to_text)
 }

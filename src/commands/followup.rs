@@ -29,8 +29,8 @@ pub fn followup(
         .map_err(|e| Failure::Input(e.to_string()))?;
     if let Some(dir) = &output.out {
         let mut files = OutputSet::new(dir)?;
-        files.add("followup.json", reports::json::pretty(&f).as_bytes())?;
-        files.add("corridor.csv", reports::followup::corridor_csv(&f).as_bytes())?;
+        files.add("followup.json", reports::export::json::pretty(&f).as_bytes())?;
+        files.add("corridor.csv", reports::export::csv::corridor_csv(&f).as_bytes())?;
         let chart =
             reports::chart::corridor(&f, reports::format::Lang::Sv).map_err(|e| Failure::Runtime(e.to_string()))?;
         files.add("styrintervall.svg", chart.svg.as_bytes())?;
@@ -41,8 +41,8 @@ pub fn followup(
         return Ok(());
     }
     print(&if output.json {
-        reports::json::pretty(&f)
+        reports::export::json::pretty(&f)
     } else {
-        reports::followup::to_text(&f)
+        reports::text::followup::to_text(&f)
     })
 }

@@ -104,14 +104,14 @@ fn deliver<T: serde::Serialize>(
 ) -> Result<(), Failure> {
     if let Some(dir) = &output.out {
         let mut files = OutputSet::new(dir)?;
-        files.add(&format!("{name}.json"), reports::json::pretty(value).as_bytes())?;
+        files.add(&format!("{name}.json"), reports::export::json::pretty(value).as_bytes())?;
         files.commit()?;
     }
     if output.quiet {
         return Ok(());
     }
     print(&if output.json {
-        reports::json::pretty(value)
+        reports::export::json::pretty(value)
     } else {
         text(value)
     })

@@ -27,6 +27,7 @@ pub fn report(
         .map_err(|e| Failure::Runtime(e.to_string()))?;
     let info = RunInfo {
         scenario: scenario.meta.name.clone(),
+        total_label: scenario.meta.total_label.clone(),
         runs: d.runs,
         seed: d.seed,
         horizon_year: scenario.years.horizon_year,
@@ -35,25 +36,19 @@ pub fn report(
     };
     let data = reports::report::ReportData::new(lang, &info, scenario, text, &model, &result);
     let charts = reports::chart::all(&data).map_err(|e| Failure::Runtime(e.to_string()))?;
-    for c in &charts {
-        files.add(&format!("charts/{}.svg", c.name), c.svg.as_bytes())?;
-        files.add(&format!("charts/{}.png", c.name), &c.png)?;
-    }
     let analyses = decision_analyses(scenario, &model, analysis_runs, d.seed, budget)?;
-    let extra = reports::analyses::html_sections(&analyses, lang);
-    files.add(
-        "rapport.html",
-        reports::html::page_with(&data, &charts, &extra).as_bytes(),
-    )?;
-    files.add("summary.md", reports::markdown::summary(&data).as_bytes())?;
-    let xlsx = reports::xlsx::workbook(&data).map_err(|e| Failure::Runtime(e.to_string()))?;
-    files.add("riskkalkyl.xlsx", &xlsx)?;
+    let board = reports::export::BoardReport {
+        data: &data,
+        charts: &charts,
+        analyses: &analyses,
+    };
+    reports::export::write_board(&mut files, &board)?;
     let written = files.commit()?;
     if !output.quiet {
         print(&if output.json {
             Summary::new(&info, &result).to_json()
         } else {
-            reports::markdown::summary(&data)
+            reports::export::markdown::summary(&data)
         })?;
         eprintln!(
             "wrote {} files to {} (rapport.html, summary.md, riskkalkyl.xlsx, {} charts as SVG and PNG)",
@@ -72,8 +67,8 @@ fn decision_analyses(
     runs: u64,
     seed: u64,
     budget: f64,
-) -> Result<reports::analyses::Analyses, Failure> {
-    let mut a = reports::analyses::Analyses {
+) -> Result<reports::export::html::analyses::Analyses, Failure> {
+    let mut a = reports::export::html::analyses::Analyses {
         runs,
         ..Default::default()
     };

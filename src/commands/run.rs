@@ -70,6 +70,7 @@ pub fn run(t: RunTask, scenario: &Scenario) -> Result<(), Failure> {
     }
     let info = RunInfo {
         scenario: scenario.meta.name.clone(),
+        total_label: scenario.meta.total_label.clone(),
         // A shard records the whole run's count (merge checks the shards against it); with
         // --until-se the run may stop early, so record what was run.
         runs: if t.shard.is_some() { d.runs } else { result.runs },
@@ -104,7 +105,10 @@ pub fn run(t: RunTask, scenario: &Scenario) -> Result<(), Failure> {
         let chunks = cap.div_ceil(sim::CHUNK_RUNS);
         // Streamed into the staged file row by row: memory does not grow with --samples-max.
         files.add_with_at(path, |w| {
-            w.write_all(reports::csv::samples_header(model.input_names(), model.kommuner()).as_bytes())?;
+            w.write_all(
+                reports::export::csv::samples_header(model.input_names(), model.kommuner(), &info.total_label)
+                    .as_bytes(),
+            )?;
             let mut row = String::new();
             let mut result = Ok(());
             models::run::for_each_run_with(&model, &plan, 0..chunks, opts, |run, x, o| {
@@ -112,7 +116,7 @@ pub fn run(t: RunTask, scenario: &Scenario) -> Result<(), Failure> {
                     return false;
                 }
                 row.clear();
-                reports::csv::samples_row(&mut row, run, x, o);
+                reports::export::csv::samples_row(&mut row, run, x, o);
                 result = w.write_all(row.as_bytes());
                 result.is_ok()
             });
@@ -130,7 +134,7 @@ pub fn run(t: RunTask, scenario: &Scenario) -> Result<(), Failure> {
         print(&if t.output.json {
             summary.to_json()
         } else {
-            reports::console::summary(&summary)
+            reports::text::run::summary(&summary)
         })?;
         eprintln!(
             "wrote {} ({} runs in {:.2} s, {:.0} runs/s)",
@@ -151,8 +155,13 @@ fn names(written: &[PathBuf]) -> String {
 /// Stage summary.json and yearly.csv of a (whole or merged) run.
 fn add_outputs(files: &mut OutputSet, info: &RunInfo, result: &models::RunResult) -> Result<Summary, Failure> {
     let summary = Summary::new(info, result);
-    files.add("summary.json", summary.to_json().as_bytes())?;
-    files.add("yearly.csv", reports::csv::yearly(result).as_bytes())?;
+    reports::export::write_run(
+        files,
+        &reports::export::RunOutput {
+            result,
+            summary: &summary,
+        },
+    )?;
     Ok(summary)
 }
 
@@ -183,7 +192,7 @@ pub fn merge(inputs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure>
     let summary = add_outputs(&mut files, &info, &result)?;
     let written = files.commit()?;
     if !quiet {
-        print(&reports::console::summary(&summary))?;
+        print(&reports::text::run::summary(&summary))?;
         eprintln!("wrote {} (merged {} runs)", names(&written), result.runs);
     }
     Ok(())

@@ -23,8 +23,8 @@ pub fn check(file: &Path) -> Result<(), Failure> {
 pub fn tables(s: &Scenario, json: bool) -> Result<(), Failure> {
     let t = Model::new(s)?.point_tables();
     print(&if json {
-        reports::tables::to_json(&t)
+        reports::text::tables::to_json(&t)
     } else {
-        reports::tables::to_text(&t)
+        reports::text::tables::to_text(&t)
     })
 }

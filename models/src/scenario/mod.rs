@@ -36,7 +36,7 @@ pub use inputs::{InputDef, InputGroup, InputId, InputKind, InputLabel, REGISTRY}
 pub use kommuner::{Allocation, Baseline, Category, Key, Kommun};
 pub use risk::{Mitigation, Risk, RiskCase, RiskRegister};
 pub use savings::{Role, SavingPost, SavingsRamp, Staffing};
-pub use years::{Finance, Meta, Years};
+pub use years::{DEFAULT_TOTAL_LABEL, Finance, Meta, Years};
 
 /// The embedded GGVV default scenario (models/scenarios/ggvv.toml).
 pub const DEFAULT_SCENARIO: &str = include_str!("../../scenarios/ggvv.toml");

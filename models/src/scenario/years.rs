@@ -11,6 +11,20 @@ pub struct Meta {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The label of the sum over the kommuner in every output ("GGVV" when not given).
+    #[serde(default = "default_total_label", skip_serializing_if = "is_default_total_label")]
+    pub total_label: String,
+}
+
+/// The total's label when the scenario names none.
+pub const DEFAULT_TOTAL_LABEL: &str = "GGVV";
+
+fn default_total_label() -> String {
+    DEFAULT_TOTAL_LABEL.to_string()
+}
+
+fn is_default_total_label(label: &str) -> bool {
+    label == DEFAULT_TOTAL_LABEL
 }
 
 impl Meta {
