@@ -16,6 +16,8 @@ pub mod state;
 #[derive(Debug, Clone, Serialize)]
 pub struct RunInfo {
     pub scenario: String,
+    /// The label of the total over the kommuner (the scenario's `meta.total_label`).
+    pub total_label: String,
     pub runs: u64,
     pub seed: u64,
     pub horizon_year: i32,

@@ -31,6 +31,9 @@ pub struct ShardState {
     /// never merge (comments and layout of the TOML file do not count).
     pub scenario_sha256: String,
     pub scenario: String,
+    /// The scenario's `meta.total_label`; absent when it is the default.
+    #[serde(default = "default_total_label", skip_serializing_if = "is_default_total_label")]
+    pub total_label: String,
     /// Total runs of the whole (unsharded) run.
     pub runs: u64,
     pub seed: u64,
@@ -80,6 +83,14 @@ pub enum StateError {
     Missing { missing: Vec<u64>, shards: u64 },
 }
 
+fn default_total_label() -> String {
+    crate::scenario::DEFAULT_TOTAL_LABEL.to_string()
+}
+
+fn is_default_total_label(label: &str) -> bool {
+    label == crate::scenario::DEFAULT_TOTAL_LABEL
+}
+
 /// SHA-256 (hex) of the scenario's canonical JSON form.
 pub fn scenario_fingerprint(s: &Scenario) -> String {
     let canonical = serde_json::to_vec(s).expect("a scenario serialises");
@@ -106,6 +117,7 @@ impl ShardState {
             format: FORMAT.into(),
             scenario_sha256: scenario_fingerprint(scenario),
             scenario: info.scenario.clone(),
+            total_label: info.total_label.clone(),
             runs: info.runs,
             seed: info.seed,
             horizon_year: info.horizon_year,
@@ -132,6 +144,7 @@ impl ShardState {
     pub fn info(&self) -> RunInfo {
         RunInfo {
             scenario: self.scenario.clone(),
+            total_label: self.total_label.clone(),
             runs: self.runs,
             seed: self.seed,
             horizon_year: self.horizon_year,
@@ -297,6 +310,7 @@ mod tests {
         result.establishment.push(-1e9);
         let info = RunInfo {
             scenario: scenario.meta.name.clone(),
+            total_label: "GGVV".into(),
             runs: 4096,
             seed: 1,
             horizon_year: scenario.years.horizon_year,

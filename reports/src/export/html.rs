@@ -10,6 +10,10 @@ use crate::chart::Chart;
 use crate::format::{Lang, NBSP, html_escape as esc, msek, number, pct, pct_sign};
 use crate::report::ReportData;
 
+use super::{BoardReport, ExportError, Exporter};
+
+pub mod analyses;
+
 const CSS: &str = r#"
 @page { size: A4; margin: 15mm 14mm 16mm 14mm; }
 * { box-sizing: border-box; }
@@ -121,7 +125,7 @@ pub fn key_sentences(d: &ReportData) -> Vec<String> {
             ),
         },
     ];
-    let mut by_risk: Vec<&crate::json::KommunSummary> = s.kommuner.iter().collect();
+    let mut by_risk: Vec<&crate::summary::KommunSummary> = s.kommuner.iter().collect();
     by_risk.sort_by(|a, b| b.prob_net_loss.total_cmp(&a.prob_net_loss));
     let parts: Vec<String> = by_risk
         .iter()
@@ -184,11 +188,11 @@ fn kommun_table(d: &ReportData) -> String {
     let _ = write!(
         o,
         "<table class=\"kommuner\"><thead><tr><th>{}</th><th>{} ({u})</th><th>P10</th><th>P90</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
-        l.t("Kommun", "Kommun"),
-        l.t("Nuvärde, median", "NPV, median"),
-        l.t("Medelvärde", "Mean"),
-        l.t("Sannolikhet för nettoförlust", "Probability of a net loss"),
-        l.t("Återbetald år (median)", "Paid back in (median)"),
+        l.tr("common.kommun"),
+        l.tr("common.npv_median"),
+        l.tr("common.mean"),
+        l.tr("common.probability_of_a_net_loss"),
+        l.tr("html.paid_back_in_median"),
     );
     let n = d.summary.kommuner.len();
     for i in 0..=n {
@@ -204,7 +208,7 @@ fn kommun_table(d: &ReportData) -> String {
             Some(y) => format!("<td data-key=\"{key}.payback_year.p50\" data-value=\"{y}\">{y}</td>"),
             None => format!(
                 "<td data-key=\"{key}.payback_year.p50\" data-value=\"null\">{} {}</td>",
-                l.t("efter", "after"),
+                l.tr("common.after"),
                 d.info.horizon_year
             ),
         };
@@ -240,23 +244,23 @@ fn establishment_table(d: &ReportData) -> String {
     let e = &s.establishment_cost;
     let rows = [
         (
-            l.t("Förstudiens kalkyl (budget)", "The förstudie's estimate (budget)"),
+            l.tr("html.the_forstudies_estimate_budget"),
             "budget_msek",
             s.budget_msek,
         ),
-        (l.t("Median (P50)", "Median (P50)"), "establishment_cost.p50", e.p50),
-        (l.t("Medelvärde", "Mean"), "establishment_cost.mean", e.mean),
+        (l.tr("html.median_p50"), "establishment_cost.p50", e.p50),
+        (l.tr("common.mean"), "establishment_cost.mean", e.mean),
         ("P80", "establishment_cost.p80", e.p80),
         ("P95", "establishment_cost.p95", e.p95),
         (
-            l.t("Reserv för P80-budget", "Contingency for a P80 budget"),
+            l.tr("common.contingency_for_a_p80_budget"),
             "p80_contingency_msek",
             s.p80_contingency_msek,
         ),
     ];
     let mut o = format!(
         "<table class=\"establishment\"><thead><tr><th>{}</th><th>{}</th></tr></thead><tbody>",
-        l.t("Engångskostnad", "One-off cost"),
+        l.tr("html.one_off_cost"),
         l.msek_unit()
     );
     for (label, key, v) in rows {
@@ -265,20 +269,14 @@ fn establishment_table(d: &ReportData) -> String {
     let _ = write!(
         o,
         "<tr><td>{}</td>{}</tr>",
-        l.t(
-            "Sannolikhet att budgeten överskrids",
-            "Probability of overrunning the budget"
-        ),
+        l.tr("html.probability_of_overrunning_the_budget"),
         cell("prob_cost_overrun", s.prob_cost_overrun, &pct(s.prob_cost_overrun, l))
     );
     let dm = &s.establishment_duration_months;
     let _ = write!(
         o,
         "<tr><td>{}</td>{}</tr>",
-        l.t(
-            "Etableringens längd, median (månader)",
-            "Establishment duration, median (months)"
-        ),
+        l.tr("html.establishment_duration_median_months"),
         cell("establishment_duration_months.p50", dm.p50, &number(dm.p50, 0, l))
     );
     o.push_str("</tbody></table>");
@@ -289,10 +287,10 @@ fn inputs_table(d: &ReportData) -> String {
     let l = d.lang;
     let mut o = format!(
         "<table class=\"inputs\"><thead><tr><th>{}</th><th class=\"text\">{}</th><th>{}</th><th>P10</th><th>P50</th><th>P90</th><th class=\"text\">{}</th></tr></thead><tbody>",
-        l.t("Indata", "Input"),
-        l.t("Fördelning", "Distribution"),
-        l.t("Förstudien", "Förstudie"),
-        l.t("Källa", "Source"),
+        l.tr("common.input"),
+        l.tr("common.distribution"),
+        l.tr("html.forstudie"),
+        l.tr("common.source"),
     );
     let dp = |x: f64| if x.abs() >= 100.0 { 0 } else { 1 };
     for r in &d.inputs {
@@ -323,47 +321,37 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
     let s = &d.summary;
     let (y0, y1) = d.npv_years();
     let mut o = String::new();
-    let title = format!(
-        "{} – {}",
-        esc(&d.info.scenario),
-        l.t("risk och nytta", "risk and benefit")
-    );
+    let title = format!("{} – {}", esc(&d.info.scenario), l.tr("common.risk_and_benefit"));
     let _ = write!(
         o,
         "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        l.t("sv", "en")
+        l.tr("html.lang_code")
     );
     let _ = writeln!(
         o,
         "<header><h1>{title}</h1><p class=\"meta\">{} {}{} · {} <span data-key=\"runs\" data-value=\"{}\">{}</span> · {} <span data-key=\"seed\" data-value=\"{}\">{}</span> · {} {}{} {} {}. {}</p></header>",
-        l.t(
-            "Monte Carlo-analys av förstudiens kalkyl, år",
-            "Monte Carlo analysis of the förstudie's calculation, years"
-        ),
+        l.tr("html.monte_carlo_analysis_of_the_forstudies"),
         d.years[0],
         format_args!("–{}", d.info.horizon_year),
-        l.t("simulerade utfall:", "simulated outcomes:"),
+        l.tr("html.simulated_outcomes"),
         s.runs,
         number(s.runs as f64, 0, l),
-        l.t("slumpfrö", "seed"),
+        l.tr("common.seed"),
         s.seed,
         s.seed,
-        l.t(
-            "nuvärden med diskonteringsränta",
-            "present values at a discount rate of"
-        ),
+        l.tr("html.present_values_at_a_discount_rate"),
         number(d.info.discount_rate_pct, 1, l),
         pct_sign(l),
-        l.t("till år", "to"),
+        l.tr("html.to"),
         d.info.npv_base_year,
-        l.t("Belopp i miljoner kronor (mnkr).", "Amounts in million SEK (MSEK).")
+        l.tr("html.amounts_in_million_sek_msek")
     );
 
     // 1. Summary.
     let _ = write!(
         o,
         "<section id=\"sammanfattning\"><h2>{}</h2><div class=\"lead\"><ul>",
-        l.t("Sammanfattning", "Summary")
+        l.tr("common.summary")
     );
     for sentence in key_sentences(d) {
         let _ = write!(o, "<li>{}</li>", esc(&sentence));
@@ -386,11 +374,8 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
     let _ = write!(
         o,
         "<section id=\"kommuner\"><h2 class=\"newpage\">{}</h2><p>{}</p>",
-        l.t("Resultat per kommun", "Results per kommun"),
-        esc(l.t(
-            "För varje kommun: nettonyttan år för år och när etableringen har betalat sig. De blå banden visar osäkerheten; den streckade röda linjen är förstudiens egen kalkyl.",
-            "For each kommun: the net benefit year by year and when the establishment has paid for itself. The blue bands show the uncertainty; the dashed red line is the förstudie's own calculation."
-        ))
+        l.tr("html.results_per_kommun"),
+        esc(l.tr("html.for_each_kommun_the_net_benefit"))
     );
     for (i, k) in d.kommuner.iter().enumerate() {
         let ks = d.kommun_summary(i);
@@ -400,13 +385,13 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
                 c,
                 &esc(&format!(
                     "{} {}: {} {}; {} {} ({} {} – {}).",
-                    l.t("Nettonytta år", "Net benefit in"),
+                    l.tr("html.net_benefit_in"),
                     d.years.last().copied().unwrap_or(0),
-                    l.t("förstudiens kalkyl", "the förstudie's calculation"),
+                    l.tr("html.the_forstudies_calculation"),
                     msek(k.point_net.last().copied().unwrap_or(f64::NAN), l),
-                    l.t("simuleringens median", "the simulation's median"),
+                    l.tr("html.the_simulations_median"),
                     msek(k.yearly.p50.last().copied().unwrap_or(f64::NAN), l),
-                    l.t("80 % av utfallen", "80% of outcomes"),
+                    l.tr("html.80_of_outcomes"),
                     number(k.yearly.p10.last().copied().unwrap_or(f64::NAN), 1, l),
                     msek(k.yearly.p90.last().copied().unwrap_or(f64::NAN), l),
                 )),
@@ -416,19 +401,12 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
             let cap = match ks.payback_year.p50 {
                 Some(y) => format!(
                     "{} {y}; {} {}: {}.",
-                    l.t("Återbetald i median år", "Paid back at the median in"),
-                    l.t(
-                        "sannolikhet att vara återbetald senast",
-                        "probability of having paid back by"
-                    ),
+                    l.tr("html.paid_back_at_the_median_in"),
+                    l.tr("html.probability_of_having_paid_back_by"),
                     d.info.horizon_year,
                     pct(ks.payback_year.prob_by_horizon, l)
                 ),
-                None => format!(
-                    "{} {}.",
-                    l.t("Inte återbetald i median till", "Not paid back at the median by"),
-                    d.info.horizon_year
-                ),
+                None => format!("{} {}.", l.tr("html.not_paid_back_at_the_median"), d.info.horizon_year),
             };
             o.push_str(&figure(c, &esc(&cap)));
         }
@@ -440,11 +418,8 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
     let _ = write!(
         o,
         "<section id=\"forlust\"><h2 class=\"newpage\">{}</h2><p>{}</p>",
-        l.t("Hur troligt är en nettoförlust?", "How likely is a net loss?"),
-        esc(l.t(
-            "Fördelningen av nuvärdet för varje kommun. Staplar till vänster om noll (orange) är utfall där kommunen förlorar på den gemensamma driften; andelen står i diagrammets förklaring.",
-            "The distribution of each kommun's NPV. Bars left of zero (orange) are outcomes in which the kommun loses from joint operations; their share is in the chart's legend."
-        ))
+        l.tr("html.how_likely_is_a_net_loss"),
+        esc(l.tr("html.the_distribution_of_each_kommuns_npv"))
     );
     for (i, k) in d.kommuner.iter().enumerate() {
         let ks = d.kommun_summary(i);
@@ -453,9 +428,9 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
                 c,
                 &esc(&format!(
                     "{}: {} ({} {} – {}).",
-                    l.t("Nuvärde i median", "Median NPV"),
+                    l.tr("html.median_npv"),
                     msek(ks.net_benefit_npv.p50, l),
-                    l.t("80 % av utfallen", "80% of outcomes"),
+                    l.tr("html.80_of_outcomes"),
                     number(ks.net_benefit_npv.p10, 1, l),
                     msek(ks.net_benefit_npv.p90, l)
                 )),
@@ -468,7 +443,7 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
     let _ = write!(
         o,
         "<section id=\"etablering\"><h2 class=\"newpage\">{}</h2><p>{}</p>{}",
-        l.t("Etableringskostnad och budget", "Establishment cost and budget"),
+        l.tr("html.establishment_cost_and_budget"),
         esc(&match l {
             Lang::Sv => format!(
                 "Engångskostnaden omfattar projektarbete, dubbla kostnader under parallell drift, engångsposter som förstudien nämner men inte prissätter (migrering, infrastruktur, avveckling, indirekta kostnader) samt tids- och kostnadsöverdrag. Förstudiens egen kalkyl motsvarar {}. Migreringen kan bli betydligt dyrare än beräknat; därför har fördelningen en lång högersvans.",
@@ -482,13 +457,7 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
         establishment_table(d)
     );
     if let Some(c) = chart(charts, "etableringskostnad") {
-        o.push_str(&figure(
-            c,
-            &esc(l.t(
-                "Läs kurvan så här: gå upp från en kostnad på x-axeln till kurvan och läs av sannolikheten att kostnaden blir högst så stor.",
-                "Read the curve: go up from a cost on the x axis to the curve and read the probability that the cost is at most that.",
-            )),
-        ));
+        o.push_str(&figure(c, &esc(l.tr("html.read_the_curve_go_up_from"))));
     }
     o.push_str("</section>\n");
 
@@ -496,11 +465,8 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
     let _ = write!(
         o,
         "<section id=\"fordelning\"><h2 class=\"newpage\">{}</h2><p>{}</p>",
-        l.t("Hur kostnaden fördelas mellan kommunerna", "How the cost is split between the kommuner"),
-        esc(l.t(
-            "Fördelningsnyckeln avgör hur vinst och risk fördelas mellan kommunerna, framför allt från det år full effekt nås. Under etableringen betalar varje kommun sina egna kostnader plus sin andel av de gemensamma extrakostnaderna.",
-            "The allocation key decides how gain and risk are shared between the kommuner, above all from the year of full effect. During the establishment each kommun pays its own costs plus its share of the joint extra costs."
-        ))
+        l.tr("html.how_the_cost_is_split_between"),
+        esc(l.tr("html.the_allocation_key_decides_how_gain"))
     );
     if let Some(c) = chart(charts, "fordelningsnycklar") {
         o.push_str(&figure(c, ""));
@@ -511,11 +477,8 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
     let _ = write!(
         o,
         "<section id=\"drivare\"><h2 class=\"newpage\">{}</h2><p>{}</p>",
-        l.t("Vad driver risken?", "What drives the risk?"),
-        esc(l.t(
-            "Diagrammet visar hur mycket GGVV:s totala nuvärde ändras när en osäker indata i taget flyttas från sin median till sin P10 respektive P90, medan övriga ligger kvar på sin median. Långa staplar: osäkerheter som är värda att minska eller styra, till exempel med styrintervall och handlingsplaner.",
-            "The chart shows how much GGVV's total NPV changes when one uncertain input at a time moves from its median to its P10 and its P90, the others staying at their median. Long bars: uncertainties worth reducing or managing, for example with control ranges and action plans."
-        ))
+        l.tr("html.what_drives_the_risk"),
+        esc(l.tr("html.the_chart_shows_how_much_ggvvs"))
     );
     if let Some(c) = chart(charts, "tornado") {
         o.push_str(&figure(c, ""));
@@ -528,11 +491,8 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
     let _ = writeln!(
         o,
         "<section id=\"antaganden\"><h2 class=\"newpage\">{}</h2><p>{}</p>{}</section>",
-        l.t("Antaganden", "Assumptions"),
-        esc(l.t(
-            "Varje osäker indata med sin fördelning, förstudiens värde (punktvärde) och percentiler. Källor enligt scenariofilen: seed 000 är förstudiens ekonomirapport, seed 002 förstudiens sammanfattning, seed 004 Ateas presentation. ”Antagande” betyder att intervallet är vårt val, inte en källas.",
-            "Each uncertain input with its distribution, the förstudie's value (point value) and percentiles. Sources as cited in the scenario file: seed 000 is the förstudie's economics report, seed 002 its summary, seed 004 Atea's slides. \"Assumption\" means the range is our choice, not a source's."
-        )),
+        l.tr("html.assumptions"),
+        esc(l.tr("html.each_uncertain_input_with_its_distribution")),
         inputs_table(d)
     );
 
@@ -540,7 +500,7 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
     let _ = writeln!(
         o,
         "<section id=\"metod\"><h2>{}</h2><p>{}</p><p class=\"note\">{}</p></section>",
-        l.t("Metod", "Method"),
+        l.tr("html.method"),
         esc(&match l {
             Lang::Sv => format!(
                 "Modellen räknar som förstudien: dagens IT-kostnad per kategori räknas upp med sin kostnadsökning och fördelas per kommun; den gemensamma driften kostar dagens kostnad minus realiserade besparingar plus etableringens extrakostnader, och fördelas med fördelningsnycklarna. Med alla indata på förstudiens värden återger modellen förstudiens tabeller. I stället för ett enda värde dras varje osäker indata slumpmässigt ur sin fördelning, {} gånger (Monte Carlo-simulering). Resultatet är en fördelning för varje kommun och år; percentilerna i rapporten (P10, P50, P90) läses ur den. Nuvärden diskonteras till {} med {}{NBSP}% per år. {}",
@@ -565,12 +525,25 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
         }),
         esc(&format!(
             "{} {} {}. {}",
-            l.t("Samma scenario, slumpfrö och antal utfall ger exakt samma siffror. Percentilerna har en relativ noggrannhet på", "The same scenario, seed and run count give exactly the same numbers. Percentiles have a relative accuracy of"),
+            l.tr("html.the_same_scenario_seed_and_run"),
             number(s.quantile_relative_accuracy * 100.0, 2, l),
             "%",
-            l.t("Skapad av riskkalkyl.", "Made by riskkalkyl.")
+            l.tr("html.made_by_riskkalkyl")
         ))
     );
     o.push_str("</body>\n</html>\n");
     o
+}
+
+/// rapport.html of the board report.
+pub struct RapportHtml;
+
+impl Exporter<BoardReport<'_>> for RapportHtml {
+    fn file_name(&self) -> &'static str {
+        "rapport.html"
+    }
+
+    fn serialize(&self, r: &BoardReport) -> Result<Vec<u8>, ExportError> {
+        Ok(page_with(r.data, r.charts, &analyses::html_sections(r.analyses, r.data.lang)).into_bytes())
+    }
 }

@@ -6,22 +6,19 @@
 
 use std::time::Instant;
 
-use models::{Model, Scenario};
+use models::{Model, RunOptions, Scenario};
 use reports::{RunInfo, Summary};
 use serde::Serialize;
 use sim::{RunPlan, RunPlanError};
 
-#[derive(clap::Args)]
-pub struct BenchArgs {
-    /// Runs per measurement.
-    #[arg(long, default_value_t = 1_000_000, value_parser = clap::value_parser!(u64).range(1..))]
-    runs: u64,
-    /// Master seed of the measured runs.
-    #[arg(long, default_value_t = 20270101)]
-    seed: u64,
-    /// Print JSON (for a CI record) instead of text.
-    #[arg(long)]
-    pub json: bool,
+use super::deliver;
+use crate::config::{Draws, Output};
+use crate::failure::Failure;
+
+/// Measure, then print or write the report as `output` says.
+pub fn bench(scenario: &Scenario, model: &Model, d: Draws, output: &Output) -> Result<(), Failure> {
+    let report = run(scenario, model, d)?;
+    deliver(output, "bench", &report, BenchReport::to_text)
 }
 
 /// One timed run.
@@ -44,7 +41,7 @@ pub struct BenchReport {
     pub cpu_model: Option<String>,
     /// The 1-minute load average when the bench ended: a busy machine slows every figure.
     pub load_average_1m: Option<f64>,
-    /// First on one thread, then on `cpus` threads.
+    /// First on one thread, then on `--threads` threads (0: `cpus`).
     pub timings: Vec<Timing>,
     /// Runs/s on all threads over runs/s on one thread, divided by the thread count.
     pub parallel_efficiency: Option<f64>,
@@ -52,13 +49,16 @@ pub struct BenchReport {
     pub peak_rss_mb: Option<f64>,
 }
 
-fn time_once(scenario: &Scenario, model: &Model, runs: u64, seed: u64, threads: usize) -> Result<Timing, RunPlanError> {
+fn time_once(scenario: &Scenario, model: &Model, d: Draws, threads: usize) -> Result<Timing, RunPlanError> {
+    let (runs, seed) = (d.runs, d.seed);
     let plan = RunPlan::new(runs, seed, threads)?;
     let budget = model.budget_msek();
+    let opts = RunOptions { sampling: d.sampling };
     let started = Instant::now();
-    let result = models::simulate(model, &plan, 0..plan.chunks(), budget)?;
+    let result = models::simulate_with(model, &plan, 0..plan.chunks(), budget, opts)?;
     let info = RunInfo {
         scenario: scenario.meta.name.clone(),
+        total_label: scenario.meta.total_label.clone(),
         runs,
         seed,
         horizon_year: scenario.years.horizon_year,
@@ -66,7 +66,7 @@ fn time_once(scenario: &Scenario, model: &Model, runs: u64, seed: u64, threads: 
         discount_rate_pct: model.discount_rate_pct(),
     };
     let json = Summary::new(&info, &result).to_json();
-    let csv = reports::csv::yearly(&result);
+    let csv = reports::export::csv::yearly(&result, &info.total_label);
     std::hint::black_box((json, csv));
     let seconds = started.elapsed().as_secs_f64().max(1e-9);
     Ok(Timing {
@@ -99,17 +99,19 @@ fn load_average() -> Option<f64> {
         .ok()
 }
 
-pub fn run(args: &BenchArgs, scenario: &Scenario, model: &Model) -> Result<BenchReport, RunPlanError> {
+/// Time one run on one thread, then on `d.threads` (0: one per core) if that is more.
+fn run(scenario: &Scenario, model: &Model, d: Draws) -> Result<BenchReport, RunPlanError> {
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut timings = vec![time_once(scenario, model, args.runs, args.seed, 1)?];
-    if cpus > 1 {
-        timings.push(time_once(scenario, model, args.runs, args.seed, cpus)?);
+    let many = if d.threads == 0 { cpus } else { d.threads };
+    let mut timings = vec![time_once(scenario, model, d, 1)?];
+    if many > 1 {
+        timings.push(time_once(scenario, model, d, many)?);
     }
-    let parallel_efficiency = (cpus > 1).then(|| timings[1].runs_per_s / timings[0].runs_per_s / cpus as f64);
+    let parallel_efficiency = (many > 1).then(|| timings[1].runs_per_s / timings[0].runs_per_s / many as f64);
     Ok(BenchReport {
         riskkalkyl_version: env!("CARGO_PKG_VERSION"),
         scenario: scenario.meta.name.clone(),
-        runs: args.runs,
+        runs: d.runs,
         kommuner: model.kommuner().len(),
         years: model.years().len(),
         cpus,
@@ -122,13 +124,7 @@ pub fn run(args: &BenchArgs, scenario: &Scenario, model: &Model) -> Result<Bench
 }
 
 impl BenchReport {
-    pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).expect("a bench report serialises");
-        s.push('\n');
-        s
-    }
-
-    pub fn to_text(&self) -> String {
+    fn to_text(&self) -> String {
         let mut s = format!(
             "riskkalkyl bench: {} runs of \"{}\" ({} kommuner, {} years) on {} CPU(s){}\n",
             self.runs,

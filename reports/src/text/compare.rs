@@ -4,7 +4,8 @@ use std::fmt::Write;
 
 use models::CompareSummary;
 
-use crate::tables::round_dp;
+use super::column_width;
+use crate::format::round_dp;
 
 /// A plain-text table: per kommun the NPV difference A − B, P(A better), the CRN standard
 /// error against that of independent draws.
@@ -17,14 +18,7 @@ pub fn to_text(s: &CompareSummary) -> String {
         s.runs, s.seed, s.sampling
     );
     let _ = writeln!(o, "NPV of net benefit, A − B, MSEK");
-    let width = s
-        .kommuner
-        .iter()
-        .map(|k| k.name.chars().count())
-        .max()
-        .unwrap_or(8)
-        .max(8)
-        + 2;
+    let width = column_width(s.kommuner.iter().map(|k| k.name.as_str()), 8);
     let _ = writeln!(
         o,
         "{:<width$}{:>9}{:>9}{:>9}{:>9}{:>9}{:>9}{:>12}{:>10}{:>11}",

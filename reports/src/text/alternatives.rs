@@ -4,15 +4,7 @@ use std::fmt::Write;
 
 use models::alternatives::{AlternativesReport, RiskReport};
 
-use crate::tables::round_dp;
-
-fn m(x: f64) -> String {
-    format!("{:.1}", round_dp(x, 1))
-}
-
-fn pct(p: f64) -> String {
-    format!("{} %", round_dp(100.0 * p, 1))
-}
+use super::{m, pct};
 
 pub fn alternatives_text(r: &AlternativesReport) -> String {
     let mut o = String::new();

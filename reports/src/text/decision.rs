@@ -4,15 +4,7 @@ use std::fmt::Write;
 
 use models::decision::{DcReport, KeysReport, MembershipReport, OrgReport};
 
-use crate::tables::round_dp;
-
-fn m(x: f64) -> String {
-    format!("{:.1}", round_dp(x, 1))
-}
-
-fn pct(p: f64) -> String {
-    format!("{} %", round_dp(100.0 * p, 1))
-}
+use super::{m, pct};
 
 /// Options side by side: per kommun P10/P50/P90, P(loss), mean change and P(better) against
 /// the first option.

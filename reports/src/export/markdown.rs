@@ -5,6 +5,8 @@ use std::fmt::Write;
 use crate::format::{Lang, number_plain as num, pct};
 use crate::report::ReportData;
 
+use super::{BoardReport, ExportError, Exporter};
+
 /// The Markdown summary. Non-breaking spaces become plain spaces: Markdown viewers wrap badly
 /// on them in tables.
 pub fn summary(d: &ReportData) -> String {
@@ -13,36 +15,31 @@ pub fn summary(d: &ReportData) -> String {
     let u = l.msek_unit();
     let (y0, y1) = d.npv_years();
     let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "# {} – {}\n",
-        d.info.scenario,
-        l.t("risk och nytta", "risk and benefit")
-    );
+    let _ = writeln!(o, "# {} – {}\n", d.info.scenario, l.tr("common.risk_and_benefit"));
     let _ = writeln!(
         o,
         "{} {}, {} {}. {} {}–{}, {} {} {} %.\n",
         num(s.runs as f64, 0, l),
-        l.t("simulerade utfall", "simulated outcomes"),
-        l.t("slumpfrö", "seed"),
+        l.tr("markdown.simulated_outcomes"),
+        l.tr("common.seed"),
         s.seed,
-        l.t("Nuvärde av nettonyttan", "Net present value of net benefit"),
+        l.tr("common.net_present_value_of_net_benefit"),
         y0,
         y1,
-        l.t("diskonterat till", "discounted to"),
+        l.tr("common.discounted_to"),
         d.info.npv_base_year,
-        format_args!("{} {}", l.t("med", "at"), num(d.info.discount_rate_pct, 1, l)),
+        format_args!("{} {}", l.tr("common.at"), num(d.info.discount_rate_pct, 1, l)),
     );
-    for sentence in crate::html::key_sentences(d) {
+    for sentence in super::html::key_sentences(d) {
         let _ = writeln!(o, "- {sentence}");
     }
     let _ = writeln!(
         o,
         "\n| {} | {} ({u}) | P10 | P90 | {} | {} |\n|---|---:|---:|---:|---:|---:|",
-        l.t("Kommun", "Kommun"),
-        l.t("Nuvärde, median", "NPV, median"),
-        l.t("P(nettoförlust)", "P(net loss)"),
-        l.t("Återbetald (median)", "Paid back (median)"),
+        l.tr("common.kommun"),
+        l.tr("common.npv_median"),
+        l.tr("common.p_net_loss"),
+        l.tr("markdown.paid_back_median"),
     );
     let n = s.kommuner.len();
     for i in 0..=n {
@@ -55,7 +52,7 @@ pub fn summary(d: &ReportData) -> String {
         let npv = &k.net_benefit_npv;
         let payback = match k.payback_year.p50 {
             Some(y) => y.to_string(),
-            None => format!("{} {}", l.t("efter", "after"), d.info.horizon_year),
+            None => format!("{} {}", l.tr("common.after"), d.info.horizon_year),
         };
         let _ = writeln!(
             o,
@@ -70,28 +67,38 @@ pub fn summary(d: &ReportData) -> String {
     let _ = writeln!(
         o,
         "\n| {} | {u} |\n|---|---:|\n| {} | {} |\n| P50 | {} |\n| P80 | {} |\n| P95 | {} |\n| {} | {} |\n| {} | {} |",
-        l.t("Engångskostnad för etableringen", "One-off establishment cost"),
-        l.t("Budget (förstudiens kalkyl)", "Budget (the förstudie's estimate)"),
+        l.tr("common.one_off_establishment_cost"),
+        l.tr("common.budget_the_forstudies_estimate"),
         num(s.budget_msek, 1, l),
         num(e.p50, 1, l),
         num(e.p80, 1, l),
         num(e.p95, 1, l),
-        l.t("Reserv för P80-budget", "Contingency for a P80 budget"),
+        l.tr("common.contingency_for_a_p80_budget"),
         num(s.p80_contingency_msek, 1, l),
-        l.t("P(budgeten överskrids)", "P(budget overrun)"),
+        l.tr("common.p_budget_overrun"),
         pct(s.prob_cost_overrun, l),
     );
     let _ = writeln!(
         o,
         "\n{} {}.",
-        l.t(
-            "Fullständig rapport med diagram: rapport.html. Alla belopp i",
-            "Full report with charts: rapport.html. All amounts in"
-        ),
+        l.tr("markdown.full_report_with_charts_rapport_html"),
         match l {
             Lang::Sv => "miljoner kronor (mnkr)",
             Lang::En => "million SEK (MSEK)",
         }
     );
     o.replace(crate::format::NBSP, " ")
+}
+
+/// summary.md of the board report.
+pub struct SummaryMd;
+
+impl Exporter<BoardReport<'_>> for SummaryMd {
+    fn file_name(&self) -> &'static str {
+        "summary.md"
+    }
+
+    fn serialize(&self, r: &BoardReport) -> Result<Vec<u8>, ExportError> {
+        Ok(summary(r.data).into_bytes())
+    }
 }

@@ -6,13 +6,7 @@ use models::PointTables;
 use rust_decimal::prelude::*;
 use serde_json::{Map, Value, json};
 
-/// Round half away from zero to `dp` decimals, exactly as a reader rounds a printed table
-/// (f64 formatting rounds the binary value, so 2.25 may print as 2.2).
-pub fn round_dp(x: f64, dp: u32) -> Decimal {
-    Decimal::from_f64(x)
-        .unwrap_or_default()
-        .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
-}
+use crate::format::round_dp;
 
 fn rows(t: &PointTables, m: &[Vec<f64>]) -> Value {
     let mut map = Map::new();

@@ -63,14 +63,14 @@ fn section(o: &mut String, id: &str, title: &str, intro: &str, new_page: bool) {
 
 /// Options side by side: per kommun the mean change of NPV against the first option.
 fn options_table(o: &mut String, kommuner: &[String], options: &[OptionResult], l: Lang) {
-    let mut cols = vec![l.t("Alternativ", "Option").to_string()];
-    cols.extend(kommuner.iter().map(|k| format!("{k}: {}", l.t("ändring", "change"))));
-    cols.push(l.t("GGVV, medel", "GGVV, mean").to_string());
+    let mut cols = vec![l.tr("analyses.option").to_string()];
+    cols.extend(kommuner.iter().map(|k| format!("{k}: {}", l.tr("analyses.change"))));
+    cols.push(l.tr("analyses.ggvv_mean").to_string());
     head(o, &cols);
     for opt in options {
         let mut cells = vec![opt.name.clone()];
         for (c, p) in opt.change.iter().zip(&opt.prob_net_loss) {
-            cells.push(format!("{} ({} {})", m(c.mean, l), l.t("förlust", "loss"), pct(*p, l)));
+            cells.push(format!("{} ({} {})", m(c.mean, l), l.tr("analyses.loss"), pct(*p, l)));
         }
         cells.push(m(opt.total_npv_mean, l));
         row(o, &cells);
@@ -86,14 +86,11 @@ pub fn html_sections(a: &Analyses, l: Lang) -> String {
         section(
             &mut o,
             "vardeavinformation",
-            l.t("Vilka osäkerheter är värda att utreda?", "Which uncertainties are worth studying?"),
-            l.t(
-                "Förväntat värde av perfekt information (EVPPI) för beslutet ”gå med eller stå utanför”, per kommun och grupp av osäkerheter: hur mycket bättre beslutet blir i genomsnitt om gruppens rätta värden vore kända före beslutet. Beräknat med regressionsmetoden (Strong, Oakley & Brennan 2014). Nära noll: ingen utredning av den gruppen kan ändra beslutet.",
-                "Expected value of partial perfect information (EVPPI) for the decision \"join or stay alone\", per kommun and group of uncertainties: how much better the decision is on average if the group's true values were known before deciding. Regression method (Strong, Oakley & Brennan 2014). Near zero: no study of that group can change the decision.",
-            ),
+            l.tr("analyses.which_uncertainties_are_worth_studying"),
+            l.tr("analyses.expected_value_of_partial_perfect_information"),
             true,
         );
-        let mut cols = vec![format!("{} ({u})", l.t("Grupp", "Group"))];
+        let mut cols = vec![format!("{} ({u})", l.tr("analyses.group"))];
         cols.extend(s.kommuner.iter().cloned());
         head(&mut o, &cols);
         let mut rows: Vec<_> = s.evppi.iter().collect();
@@ -108,24 +105,14 @@ pub fn html_sections(a: &Analyses, l: Lang) -> String {
             cells.extend(r.per_kommun_msek.iter().map(|v| number(*v, 2, l)));
             row(&mut o, &cells);
         }
-        let mut cells = vec![l.t("All osäkerhet (EVPI)", "All uncertainty (EVPI)").to_string()];
+        let mut cells = vec![l.tr("analyses.all_uncertainty_evpi").to_string()];
         cells.extend(s.evpi_msek.iter().map(|v| number(*v, 2, l)));
         row(&mut o, &cells);
-        let mut cells = vec![
-            l.t("Sannolikhet för nettoförlust", "Probability of a net loss")
-                .to_string(),
-        ];
+        let mut cells = vec![l.tr("common.probability_of_a_net_loss").to_string()];
         cells.extend(s.prob_net_loss.iter().map(|p| pct(*p, l)));
         row(&mut o, &cells);
         o.push_str("</tbody></table>");
-        let _ = write!(
-            o,
-            "<p>{}</p>",
-            esc(l.t(
-                "Störst bidrag till variansen i GGVV:s nuvärde (Sobol, totalindex):",
-                "Largest shares of the variance of GGVV's NPV (Sobol, total index):"
-            ))
-        );
+        let _ = write!(o, "<p>{}</p>", esc(l.tr("analyses.largest_shares_of_the_variance_of")));
         let mut sob: Vec<_> = s.sobol_npv_total.iter().collect();
         sob.sort_by(|x, y| y.total.estimate.total_cmp(&x.total.estimate));
         o.push_str("<ul>");
@@ -138,11 +125,8 @@ pub fn html_sections(a: &Analyses, l: Lang) -> String {
         section(
             &mut o,
             "nycklar",
-            l.t("Fördelningsnycklar och finansieringsmodeller", "Allocation keys and financing models"),
-            l.t(
-                "Samma slumpdragningar under varje alternativ. Ändring = medelvärdet av kommunens nuvärde minus med förstudiens fördelning (mnkr), inom parentes sannolikheten för nettoförlust. Nycklarna flyttar bara pengar mellan kommunerna: GGVV:s summa är densamma.",
-                "The same random draws under each option. Change = the kommun's mean NPV minus under the förstudie's allocation (MSEK), in brackets the probability of a net loss. Keys only move money between kommuner: the GGVV total is the same.",
-            ),
+            l.tr("analyses.allocation_keys_and_financing_models"),
+            l.tr("analyses.the_same_random_draws_under_each"),
             true,
         );
         options_table(&mut o, &k.kommuner, &k.options, l);
@@ -152,14 +136,11 @@ pub fn html_sections(a: &Analyses, l: Lang) -> String {
         section(
             &mut o,
             "organisationsform",
-            l.t("Aktiebolag eller kommunalförbund", "Limited company or kommunalförbund"),
-            l.t(
-                "Ett aktiebolag betalar bolagsskatt på överskott, ett kommunalförbund inte; momsen hanteras lika (seed 000). Tabellen visar skattens nuvärde per kommun beroende på bolagets prissättning. Ansvar: i ett förbund svarar medlemmarna solidariskt för skulderna, i ett bolag bara med insatt kapital.",
-                "A limited company pays corporate tax on any surplus, a kommunalförbund does not; VAT is alike (seed 000). The table shows the tax's present value per kommun by the company's pricing. Liability: in a förbund the members answer jointly for its debts, in a company only with the capital put in.",
-            ),
+            l.tr("analyses.limited_company_or_kommunalforbund"),
+            l.tr("analyses.a_limited_company_pays_corporate_tax"),
             false,
         );
-        let mut cols = vec![l.t("Påslag i bolaget", "Company markup").to_string()];
+        let mut cols = vec![l.tr("analyses.company_markup").to_string()];
         cols.extend(r.kommuner.iter().map(|k| format!("{k} ({u})")));
         head(&mut o, &cols);
         for rr in &r.rows {
@@ -189,11 +170,8 @@ pub fn html_sections(a: &Analyses, l: Lang) -> String {
         section(
             &mut o,
             "datacenter",
-            l.t("Datacenter: bygga vidare eller nytt", "Data centre: build on or new"),
-            l.t(
-                "Ändring av nuvärdet per kommun mot försäljning till värdering (mnkr). Alla belopp för datacentret är antaganden i scenariot: underlagen anger inga.",
-                "Change of NPV per kommun against sale at valuation (MSEK). All data-centre amounts are assumptions in the scenario: the seeds give none.",
-            ),
+            l.tr("analyses.data_centre_build_on_or_new"),
+            l.tr("analyses.change_of_npv_per_kommun_against"),
             false,
         );
         options_table(&mut o, &r.kommuner, &r.options, l);
@@ -203,20 +181,17 @@ pub fn html_sections(a: &Analyses, l: Lang) -> String {
         section(
             &mut o,
             "medlemskap",
-            l.t("Om en kommun lämnar eller en ny går med", "If a kommun leaves or a new one joins"),
-            l.t(
-                "Ändring av nuvärdet per kommun mot att alla fyra stannar (mnkr, median). Villkoren är antaganden i scenariot.",
-                "Change of NPV per kommun against all four staying (MSEK, median). The terms are assumptions in the scenario.",
-            ),
+            l.tr("analyses.if_a_kommun_leaves_or_a"),
+            l.tr("analyses.change_of_npv_per_kommun_against_2"),
             false,
         );
         let mut cols = vec![String::new()];
         cols.extend(r.kommuner.iter().cloned());
         head(&mut o, &cols);
-        let mut cells = vec![format!("{} {} {}", r.exit_kommun, l.t("lämnar", "leaves"), r.exit_year)];
+        let mut cells = vec![format!("{} {} {}", r.exit_kommun, l.tr("analyses.leaves"), r.exit_year)];
         cells.extend(r.exit_change.iter().map(|c| m(c.p50, l)));
         row(&mut o, &cells);
-        let mut cells = vec![format!("{} {}", r.entrant, l.t("går med", "joins"))];
+        let mut cells = vec![format!("{} {}", r.entrant, l.tr("analyses.joins"))];
         cells.extend(r.entry_change.iter().map(|c| m(c.p50, l)));
         row(&mut o, &cells);
         o.push_str("</tbody></table></section>\n");
@@ -225,24 +200,20 @@ pub fn html_sections(a: &Analyses, l: Lang) -> String {
         section(
             &mut o,
             "handlingsalternativ",
-            l.t("Den första utredningens handlingsalternativ", "The first study's alternatives"),
-            l.t(
-                "Varje alternativ mot att fortsätta som i dag, på samma dragningar. Andel av besparingspotentialen, etableringsinsats och tid är antaganden (underlaget värderar dem bara i ord).",
-                "Each alternative against carrying on as today, on the same draws. Share of the savings potential, establishment effort and time are assumptions (the seed rates them in words only).",
-            ),
+            l.tr("analyses.the_first_studys_alternatives"),
+            l.tr("analyses.each_alternative_against_carrying_on_as"),
             true,
         );
         let mut cols = vec![
-            l.t("Alternativ", "Alternative").to_string(),
-            format!("{} ({u})", l.t("GGVV nuvärde, median", "GGVV NPV, median")),
-            l.t("Sannolikhet att vara bäst", "Probability of being best")
-                .to_string(),
-            format!("{} ({u})", l.t("Etablering P50 / P80", "Establishment P50 / P80")),
+            l.tr("analyses.alternative").to_string(),
+            format!("{} ({u})", l.tr("analyses.ggvv_npv_median")),
+            l.tr("analyses.probability_of_being_best").to_string(),
+            format!("{} ({u})", l.tr("analyses.establishment_p50_p80")),
         ];
         cols.extend(
             r.kommuner
                 .iter()
-                .map(|k| format!("{k}: {}", l.t("bättre än i dag", "better than today"))),
+                .map(|k| format!("{k}: {}", l.tr("analyses.better_than_today"))),
         );
         head(&mut o, &cols);
         for alt in &r.alternatives {
@@ -261,23 +232,19 @@ pub fn html_sections(a: &Analyses, l: Lang) -> String {
         section(
             &mut o,
             "riskregister",
-            l.t("Riskregister", "Risk register"),
-            l.t(
-                "Ateas nio riskområden (seed 004) som händelser med sannolikhet, kostnad och försening; siffrorna är antaganden utifrån underlagets ord. Förväntad kostnad och andel av P80-bufferten: med risken minus utan den. Åtgärden lönar sig om GGVV:s nuvärde stiger trots åtgärdens kostnad.",
-                "Atea's nine risk areas (seed 004) as events with a probability, a cost and a delay; the numbers are assumptions from the seed's wording. Expected cost and share of the P80 contingency: with the risk minus without it. The mitigation pays if GGVV's NPV rises despite its cost.",
-            ),
+            l.tr("analyses.risk_register"),
+            l.tr("analyses.ateas_nine_risk_areas_seed_004"),
             true,
         );
         let cols = vec![
-            l.t("Område", "Area").to_string(),
-            l.t("Sannolikhet", "Probability").to_string(),
-            format!("{} ({u})", l.t("Förväntad kostnad", "Expected cost")),
-            l.t("Andel av P80-bufferten", "Share of the P80 contingency")
-                .to_string(),
-            l.t("Åtgärd", "Mitigation").to_string(),
-            format!("{} ({u})", l.t("Åtgärdens kostnad", "Its cost")),
-            format!("{} ({u})", l.t("Effekt på GGVV:s nuvärde", "Effect on GGVV NPV")),
-            l.t("Lönar sig?", "Pays?").to_string(),
+            l.tr("analyses.area").to_string(),
+            l.tr("analyses.probability").to_string(),
+            format!("{} ({u})", l.tr("analyses.expected_cost")),
+            l.tr("analyses.share_of_the_p80_contingency").to_string(),
+            l.tr("analyses.mitigation").to_string(),
+            format!("{} ({u})", l.tr("analyses.its_cost")),
+            format!("{} ({u})", l.tr("analyses.effect_on_ggvv_npv")),
+            l.tr("analyses.pays").to_string(),
         ];
         head(&mut o, &cols);
         for x in &r.risks {
@@ -292,9 +259,9 @@ pub fn html_sections(a: &Analyses, l: Lang) -> String {
                     m(x.mitigation_cost_msek, l),
                     number(x.mitigation_npv_change_msek, 2, l),
                     (if x.mitigation_pays {
-                        l.t("ja", "yes")
+                        l.tr("analyses.yes")
                     } else {
-                        l.t("nej", "no")
+                        l.tr("analyses.no")
                     })
                     .to_string(),
                 ],

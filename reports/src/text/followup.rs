@@ -1,32 +1,10 @@
-//! Console, JSON and CSV output of `riskkalkyl followup`.
+//! Console output of `riskkalkyl followup`.
 
 use std::fmt::Write;
 
 use models::followup::Followup;
 
-use crate::tables::round_dp;
-
-fn m(x: f64) -> String {
-    format!("{:.1}", round_dp(x, 1))
-}
-
-/// The control ranges: per year the P10–P90 corridor of cumulative establishment spend.
-pub fn corridor_csv(f: &Followup) -> String {
-    let mut o = String::from("year,p10_msek,p50_msek,p90_msek,actual_msek,status\n");
-    for c in &f.corridor {
-        let _ = writeln!(
-            o,
-            "{},{:.4},{:.4},{:.4},{},{}",
-            c.year,
-            c.p10_msek,
-            c.p50_msek,
-            c.p90_msek,
-            c.actual_msek.map_or(String::new(), |a| format!("{a:.4}")),
-            c.status.unwrap_or("")
-        );
-    }
-    o
-}
+use super::{m, round_dp};
 
 pub fn to_text(f: &Followup) -> String {
     let mut o = String::new();

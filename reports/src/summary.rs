@@ -1,4 +1,4 @@
-//! summary.json: the key figures of a run, MSEK.
+//! The key figures of a run (what summary.json holds), MSEK.
 
 use models::RunResult;
 use serde::Serialize;
@@ -149,19 +149,13 @@ impl Summary {
             establishment_duration_months: r.duration_months.summary().into(),
             saving_share_full_effect: r.saving_share_full.summary().into(),
             kommuner: r.kommuner.iter().enumerate().map(|(i, n)| kommun(i, n)).collect(),
-            total: kommun(r.kommuner.len(), "GGVV"),
+            total: kommun(r.kommuner.len(), &info.total_label),
             quantile_relative_accuracy: QuantileSketch::RELATIVE_ACCURACY,
         }
     }
 
+    /// summary.json's text.
     pub fn to_json(&self) -> String {
-        pretty(self)
+        crate::export::json::pretty(self)
     }
-}
-
-/// Any result as pretty JSON with a final newline (every `--json` output and JSON file).
-pub fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
-    let mut s = serde_json::to_string_pretty(value).expect("results serialise: plain structs of numbers and text");
-    s.push('\n');
-    s
 }

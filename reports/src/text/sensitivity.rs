@@ -4,7 +4,8 @@ use std::fmt::Write;
 
 use models::sensitivity::Sensitivity;
 
-use crate::tables::round_dp;
+use super::column_width;
+use crate::format::round_dp;
 
 fn m(x: f64, dp: u32) -> String {
     format!("{:.*}", dp as usize, round_dp(x, dp))
@@ -13,14 +14,7 @@ fn m(x: f64, dp: u32) -> String {
 /// Tables: tornado, rank contributions, Sobol indices, EVPPI.
 pub fn to_text(s: &Sensitivity, top: usize) -> String {
     let mut o = String::new();
-    let w = s
-        .tornado
-        .iter()
-        .map(|r| r.input.chars().count())
-        .max()
-        .unwrap_or(10)
-        .max(10)
-        + 2;
+    let w = column_width(s.tornado.iter().map(|r| r.input.as_str()), 10);
     let _ = writeln!(
         o,
         "What moves the total NPV (MSEK): one-way swings P10 → P90, other inputs at their medians"
@@ -84,14 +78,7 @@ pub fn to_text(s: &Sensitivity, top: usize) -> String {
             let _ = writeln!(o, "  {:<w$}{:>22}{:>22}", r.input, ci(&r.first), ci(&r.total));
         }
     }
-    let gw = s
-        .evppi
-        .iter()
-        .map(|r| r.group.chars().count())
-        .max()
-        .unwrap_or(10)
-        .max(10)
-        + 2;
+    let gw = column_width(s.evppi.iter().map(|r| r.group.as_str()), 10);
     let _ = writeln!(
         o,
         "\nValue of information for \"join versus stay alone\", EVPPI per input group, MSEK"

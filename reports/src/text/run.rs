@@ -2,17 +2,15 @@
 
 use std::fmt::Write;
 
-use crate::json::Summary;
-use crate::tables::round_dp;
-
-fn pct(p: f64) -> String {
-    format!("{} %", round_dp(100.0 * p, 1))
-}
+use super::{column_width, pct};
+use crate::format::round_dp;
+use crate::summary::Summary;
 
 fn pct2(p: f64) -> String {
     format!("{} %", round_dp(100.0 * p, 2))
 }
 
+/// MSEK rounded to one decimal, trailing zeros dropped.
 fn m(x: f64) -> String {
     round_dp(x, 1).to_string()
 }
@@ -29,14 +27,7 @@ pub fn summary(s: &Summary) -> String {
         s.npv_base_year,
         s.discount_rate_pct
     );
-    let width = s
-        .kommuner
-        .iter()
-        .map(|k| k.name.chars().count())
-        .max()
-        .unwrap_or(8)
-        .max(8)
-        + 2;
+    let width = column_width(s.kommuner.iter().map(|k| k.name.as_str()), 8);
     let _ = writeln!(
         o,
         "{:<width$}{:>9}{:>8}{:>9}{:>9}{:>9}{:>13}{:>10}",

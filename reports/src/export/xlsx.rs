@@ -8,6 +8,8 @@ use rust_xlsxwriter::{Format, FormatBorder, Workbook, Worksheet, XlsxError};
 use crate::format::Lang;
 use crate::report::ReportData;
 
+use super::{BoardReport, ExportError, Exporter};
+
 #[derive(Debug, thiserror::Error)]
 #[error("cannot build riskkalkyl.xlsx: {0}")]
 pub struct XlsxExportError(#[from] XlsxError);
@@ -56,13 +58,13 @@ pub fn workbook(d: &ReportData) -> Result<Vec<u8>, XlsxExportError> {
 
     // Summary per kommun.
     let ws = wb.add_worksheet();
-    ws.set_name(l.t("Sammanfattning", "Summary"))?;
+    ws.set_name(l.tr("common.summary"))?;
     headers(
         ws,
         &f,
         &[
-            l.t("Kommun", "Kommun"),
-            l.t("Nuvärde medel", "NPV mean"),
+            l.tr("common.kommun"),
+            l.tr("xlsx.npv_mean"),
             "P5",
             "P10",
             "P25",
@@ -70,9 +72,9 @@ pub fn workbook(d: &ReportData) -> Result<Vec<u8>, XlsxExportError> {
             "P75",
             "P90",
             "P95",
-            l.t("P(nettoförlust)", "P(net loss)"),
-            l.t("Återbetald P50 (år)", "Paid back P50 (year)"),
-            l.t("P(återbetald till horisonten)", "P(paid back by horizon)"),
+            l.tr("common.p_net_loss"),
+            l.tr("xlsx.paid_back_p50_year"),
+            l.tr("xlsx.p_paid_back_by_horizon"),
         ],
         &[18.0],
     )?;
@@ -97,38 +99,22 @@ pub fn workbook(d: &ReportData) -> Result<Vec<u8>, XlsxExportError> {
         ws.write_number_with_format(r, 11, k.payback_year.prob_by_horizon, &f.prob)?;
     }
     let mut r = n as u32 + 3;
-    ws.write_string_with_format(
-        r,
-        0,
-        l.t("Engångskostnad för etableringen", "One-off establishment cost"),
-        &f.head,
-    )?;
+    ws.write_string_with_format(r, 0, l.tr("common.one_off_establishment_cost"), &f.head)?;
     let e = &s.establishment_cost;
     for (label, v, fmt) in [
-        (
-            l.t("Budget (förstudiens kalkyl)", "Budget (the förstudie's estimate)"),
-            s.budget_msek,
-            &f.money,
-        ),
-        (l.t("Medelvärde", "Mean"), e.mean, &f.money),
+        (l.tr("common.budget_the_forstudies_estimate"), s.budget_msek, &f.money),
+        (l.tr("common.mean"), e.mean, &f.money),
         ("P50", e.p50, &f.money),
         ("P80", e.p80, &f.money),
         ("P95", e.p95, &f.money),
         (
-            l.t("Reserv för P80-budget", "Contingency for a P80 budget"),
+            l.tr("common.contingency_for_a_p80_budget"),
             s.p80_contingency_msek,
             &f.money,
         ),
+        (l.tr("common.p_budget_overrun"), s.prob_cost_overrun, &f.prob),
         (
-            l.t("P(budgeten överskrids)", "P(budget overrun)"),
-            s.prob_cost_overrun,
-            &f.prob,
-        ),
-        (
-            l.t(
-                "Etableringens längd P50 (månader)",
-                "Establishment duration P50 (months)",
-            ),
+            l.tr("xlsx.establishment_duration_p50_months"),
             s.establishment_duration_months.p50,
             &f.num,
         ),
@@ -139,14 +125,11 @@ pub fn workbook(d: &ReportData) -> Result<Vec<u8>, XlsxExportError> {
     }
     r += 2;
     for (label, v) in [
-        (l.t("Scenario", "Scenario"), s.scenario.clone()),
-        (l.t("Antal utfall", "Runs"), s.runs.to_string()),
-        (l.t("Slumpfrö", "Seed"), s.seed.to_string()),
-        (
-            l.t("Diskonteringsränta (%)", "Discount rate (%)"),
-            format!("{}", d.info.discount_rate_pct),
-        ),
-        (l.t("Nuvärde per år", "NPV base year"), d.info.npv_base_year.to_string()),
+        (l.tr("xlsx.scenario"), s.scenario.clone()),
+        (l.tr("xlsx.runs"), s.runs.to_string()),
+        (l.tr("xlsx.seed"), s.seed.to_string()),
+        (l.tr("xlsx.discount_rate"), format!("{}", d.info.discount_rate_pct)),
+        (l.tr("xlsx.npv_base_year"), d.info.npv_base_year.to_string()),
     ] {
         ws.write_string(r, 0, label)?;
         ws.write_string(r, 1, v)?;
@@ -155,17 +138,17 @@ pub fn workbook(d: &ReportData) -> Result<Vec<u8>, XlsxExportError> {
 
     // Yearly percentiles.
     let ws = wb.add_worksheet();
-    ws.set_name(l.t("Årliga percentiler", "Yearly percentiles"))?;
-    let mut cols = vec![l.t("Kommun", "Kommun"), l.t("År", "Year")];
+    ws.set_name(l.tr("xlsx.yearly_percentiles"))?;
+    let mut cols = vec![l.tr("common.kommun"), l.tr("common.year")];
     let groups = [
-        l.t("Nettonytta", "Net benefit"),
-        l.t("Ackumulerad nettonytta", "Cumulative net benefit"),
-        l.t("Gemensam kostnad", "Joint cost"),
+        l.tr("common.net_benefit"),
+        l.tr("common.cumulative_net_benefit"),
+        l.tr("xlsx.joint_cost"),
     ];
     let names: Vec<String> = groups
         .iter()
         .flat_map(|g| ["P10", "P25", "P50", "P75", "P90"].map(|p| format!("{g} {p}")))
-        .chain([l.t("Förstudiens nettonytta", "The förstudie's net benefit").to_string()])
+        .chain([l.tr("xlsx.the_forstudies_net_benefit").to_string()])
         .collect();
     cols.extend(names.iter().map(String::as_str));
     headers(ws, &f, &cols, &[18.0, 7.0])?;
@@ -190,20 +173,20 @@ pub fn workbook(d: &ReportData) -> Result<Vec<u8>, XlsxExportError> {
 
     // The förstudie's tables beside the simulated P50.
     let ws = wb.add_worksheet();
-    ws.set_name(l.t("Förstudien mot simulering", "Förstudie vs simulation"))?;
+    ws.set_name(l.tr("xlsx.forstudie_vs_simulation"))?;
     headers(
         ws,
         &f,
         &[
-            l.t("Kommun", "Kommun"),
-            l.t("År", "Year"),
-            l.t("Förstudien: nuvarande IT-drift", "Förstudie: today's IT operations"),
-            l.t("Förstudien: gemensam IT-drift", "Förstudie: joint IT operations"),
-            l.t("Förstudien: skillnad", "Förstudie: difference"),
-            l.t("Simulerad gemensam kostnad P50", "Simulated joint cost P50"),
-            l.t("Simulerad nettonytta P50", "Simulated net benefit P50"),
-            l.t("Simulerad nettonytta P10", "Simulated net benefit P10"),
-            l.t("Simulerad nettonytta P90", "Simulated net benefit P90"),
+            l.tr("common.kommun"),
+            l.tr("common.year"),
+            l.tr("xlsx.forstudie_todays_it_operations"),
+            l.tr("xlsx.forstudie_joint_it_operations"),
+            l.tr("xlsx.forstudie_difference"),
+            l.tr("xlsx.simulated_joint_cost_p50"),
+            l.tr("xlsx.simulated_net_benefit_p50"),
+            l.tr("xlsx.simulated_net_benefit_p10"),
+            l.tr("xlsx.simulated_net_benefit_p90"),
         ],
         &[18.0, 7.0, 16.0, 16.0, 16.0, 16.0, 16.0, 16.0, 16.0],
     )?;
@@ -233,19 +216,19 @@ pub fn workbook(d: &ReportData) -> Result<Vec<u8>, XlsxExportError> {
 
     // Inputs.
     let ws = wb.add_worksheet();
-    ws.set_name(l.t("Indata", "Inputs"))?;
+    ws.set_name(l.tr("xlsx.inputs"))?;
     headers(
         ws,
         &f,
         &[
-            l.t("Indata", "Input"),
-            l.t("Fält i scenariofilen", "Field in the scenario file"),
-            l.t("Fördelning", "Distribution"),
-            l.t("Förstudiens värde", "Förstudie value"),
+            l.tr("common.input"),
+            l.tr("xlsx.field_in_the_scenario_file"),
+            l.tr("common.distribution"),
+            l.tr("xlsx.forstudie_value"),
             "P10",
             "P50",
             "P90",
-            l.t("Källa", "Source"),
+            l.tr("common.source"),
         ],
         &[44.0, 40.0, 30.0, 12.0, 10.0, 10.0, 10.0, 50.0],
     )?;
@@ -260,4 +243,17 @@ pub fn workbook(d: &ReportData) -> Result<Vec<u8>, XlsxExportError> {
         ws.write_string_with_format(r, 7, &inp.source, &f.text)?;
     }
     Ok(wb.save_to_buffer()?)
+}
+
+/// riskkalkyl.xlsx of the board report.
+pub struct Xlsx;
+
+impl Exporter<BoardReport<'_>> for Xlsx {
+    fn file_name(&self) -> &'static str {
+        "riskkalkyl.xlsx"
+    }
+
+    fn serialize(&self, r: &BoardReport) -> Result<Vec<u8>, ExportError> {
+        Ok(workbook(r.data)?)
+    }
 }
