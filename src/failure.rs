@@ -32,8 +32,14 @@ impl From<ScenarioError> for Failure {
     }
 }
 
-impl From<reports::state::StateError> for Failure {
-    fn from(e: reports::state::StateError) -> Failure {
+impl From<models::followup::ActualsError> for Failure {
+    fn from(e: models::followup::ActualsError) -> Failure {
+        Failure::Input(format!("invalid actuals: {e}"))
+    }
+}
+
+impl From<models::run::state::StateError> for Failure {
+    fn from(e: models::run::state::StateError) -> Failure {
         Failure::Input(e.to_string())
     }
 }

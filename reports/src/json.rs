@@ -62,16 +62,8 @@ pub struct KommunSummary {
     pub payback_year: Payback,
 }
 
-/// What the run was: for the record in summary.json.
-#[derive(Debug, Clone, Serialize)]
-pub struct RunInfo {
-    pub scenario: String,
-    pub runs: u64,
-    pub seed: u64,
-    pub horizon_year: i32,
-    pub npv_base_year: i32,
-    pub discount_rate_pct: f64,
-}
+/// What the run was: for the record in summary.json (defined with the run, in `models`).
+pub use models::RunInfo;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {

@@ -10,7 +10,6 @@ pub mod followup;
 pub mod json;
 pub mod output;
 pub mod sensitivity;
-pub mod state;
 pub mod tables;
 
 pub use json::{RunInfo, Summary};

@@ -3,8 +3,8 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
+use models::run::state::ShardState;
 use models::{Model, RunOptions, Scenario};
-use reports::state::ShardState;
 use reports::{OutputSet, RunInfo, Summary};
 use sim::RunPlan;
 
@@ -19,7 +19,7 @@ pub fn run(t: RunTask, scenario: &Scenario) -> Result<(), Failure> {
     let opts = RunOptions { sampling: d.sampling };
     let plan = RunPlan::new(d.runs, d.seed, d.threads)?;
     let chunks = match t.shard {
-        Some(sh) => reports::state::shard_chunks(plan.chunks(), sh.index, sh.count),
+        Some(sh) => models::run::state::shard_chunks(plan.chunks(), sh.index, sh.count),
         None => 0..plan.chunks(),
     };
     note_repair(&model, quiet);
@@ -174,11 +174,11 @@ fn progress_bar(chunks: u64, quiet: bool) -> indicatif::ProgressBar {
 /// Combine the shard state files under `inputs` into the unsharded run's outputs in `out`.
 pub fn merge(inputs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
     let mut states = Vec::new();
-    for path in reports::state::state_files(inputs)? {
+    for path in models::run::state::state_files(inputs)? {
         let state = ShardState::read(&path)?;
         states.push((path, state));
     }
-    let (info, result) = reports::state::merge(states)?;
+    let (info, result) = models::run::state::merge(states)?;
     let mut files = OutputSet::new(out)?;
     let summary = add_outputs(&mut files, &info, &result)?;
     let written = files.commit()?;

@@ -14,11 +14,11 @@
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use models::{RunResult, Scenario};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::RunInfo;
+use super::{RunInfo, RunResult};
+use crate::scenario::Scenario;
 
 /// The `format` tag of a state file; a reader refuses any other.
 pub const FORMAT: &str = "riskkalkyl-shard-state/1";
@@ -290,9 +290,9 @@ mod tests {
         // A value of 10⁹ MSEK (the largest a run takes) has q² ≈ 4·10²⁷ in Σq², far beyond
         // 2⁶⁴; a few hundred thousand runs of GGVV's joint cost pass 2⁶⁴ too.
         let scenario = Scenario::default_ggvv();
-        let model = models::Model::new(&scenario).unwrap();
+        let model = crate::Model::new(&scenario).unwrap();
         let plan = sim::RunPlan::new(4096, 1, 1).unwrap();
-        let mut result = models::simulate(&model, &plan, 0..plan.chunks(), 28.7).unwrap();
+        let mut result = crate::simulate(&model, &plan, 0..plan.chunks(), 28.7).unwrap();
         result.npv[0].push(1e9);
         result.establishment.push(-1e9);
         let info = RunInfo {
