@@ -8,6 +8,8 @@
 
 // Checks are written `!(x is good)` on purpose: the negation also rejects NaN (STYLE 6).
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
+// Code compiled for a CPU feature goes through `sim::kernels`, which keeps the only `unsafe`.
+#![forbid(unsafe_code)]
 
 pub mod alternatives;
 pub mod compare;
