@@ -32,6 +32,12 @@ impl From<ScenarioError> for Failure {
     }
 }
 
+impl From<models::followup::ActualsError> for Failure {
+    fn from(e: models::followup::ActualsError) -> Failure {
+        Failure::Input(format!("invalid actuals: {e}"))
+    }
+}
+
 impl From<models::run::state::StateError> for Failure {
     fn from(e: models::run::state::StateError) -> Failure {
         Failure::Input(e.to_string())

@@ -7,8 +7,8 @@
 //! - the joint organisation carries today's cost less the savings realised so far, plus the
 //!   establishment's extra costs (project labour, parallel running, one-off items, migration
 //!   overrun), laid out month by month over the drawn establishment duration;
-//! - savings reach half effect in the 12 months after migration ends and full effect after
-//!   (the scenario's `[savings_ramp]`);
+//! - savings take effect after migration ends: a share of the full saving for some months
+//!   (the förstudie's half for 12 months), then all of it (the scenario's `[savings_ramp]`);
 //! - the joint cost is split per kommun by the allocation keys of the phase a year belongs to.
 //!
 //! [`reference`] is the model written plainly for one run, one small module per step; the run
@@ -20,7 +20,7 @@
 use sim::correlation::RankCorrelation;
 use sim::dist::Input;
 
-use crate::scenario::{Scenario, ScenarioError};
+use crate::scenario::{InputId, InputKind as K, Scenario, ScenarioError};
 
 mod lanes;
 pub mod reference;
@@ -263,10 +263,7 @@ impl Model {
         let mut input_names = Vec::with_capacity(specs.len());
         for (name, spec) in &specs {
             // Validated at load; a Scenario built in code may still be wrong.
-            let input = Input::new(spec).map_err(|e| ScenarioError {
-                file: "(scenario)".into(),
-                line: 0,
-                column: 0,
+            let input = Input::new(spec).map_err(|e| ScenarioError::Built {
                 path: format!("{name}.{}", e.param),
                 problem: e.problem,
                 hint: e.hint,
@@ -280,14 +277,11 @@ impl Model {
                 .position(|n| n == path)
                 .expect("input listed by Scenario::inputs")
         };
-        let growth_slot = |name: &str| slot(&format!("growth_pct_per_year.{name}"));
+        let growth_slot = |name: &str| slot(&InputId::growth(name).path());
         let correlation = match &s.correlation {
             None => None,
             Some(c) => {
-                let located = |path: String, problem: String| ScenarioError {
-                    file: "(scenario)".into(),
-                    line: 0,
-                    column: 0,
+                let located = |path: String, problem: String| ScenarioError::Built {
                     path,
                     problem,
                     hint: "correct the [correlation] section".into(),
@@ -331,7 +325,7 @@ impl Model {
             .map(|(i, p)| PhaseC {
                 hours_share: (p.internal_hours + p.external_hours) / total_hours,
                 plan_offset: (p.planned_year - s.years.start_year) as f64,
-                duration: slot(&format!("establishment.phases[{i}].duration_months")),
+                duration: slot(&InputId::at(K::PhaseDuration, i).path()),
                 migration: p.migration,
             })
             .collect();
@@ -341,11 +335,11 @@ impl Model {
         Ok(Model {
             names: s.kommun_names(),
             slots: Slots {
-                labour: slot("establishment.project_labour_msek"),
-                parallel: slot("establishment.parallel_running_msek_per_year"),
-                schedule: slot("establishment.schedule_overrun_pct"),
-                overrun: slot("establishment.migration_overrun_pct"),
-                strategic: slot("staffing.strategic_fte"),
+                labour: slot(&InputId::single(K::ProjectLabour).path()),
+                parallel: slot(&InputId::single(K::ParallelRunning).path()),
+                schedule: slot(&InputId::single(K::ScheduleOverrun).path()),
+                overrun: slot(&InputId::single(K::MigrationOverrun).path()),
+                strategic: slot(&InputId::single(K::StrategicFte).path()),
             },
             base_year: s.years.base_year,
             start_year: s.years.start_year,
@@ -377,16 +371,11 @@ impl Model {
             parallel_growth: growth_slot(&e.parallel_growth),
             parallel_start_month: e.parallel_start_month,
             one_offs: (0..e.one_off.len())
-                .map(|i| {
-                    (
-                        slot(&format!("establishment.one_off[{i}].amount_msek")),
-                        e.one_off[i].migration,
-                    )
-                })
+                .map(|i| (slot(&InputId::at(K::OneOffAmount, i).path()), e.one_off[i].migration))
                 .collect(),
             savings: (0..s.savings.len())
                 .map(|i| SavingC {
-                    rate: slot(&format!("savings[{i}].rate_pct")),
+                    rate: slot(&InputId::at(K::SavingRate, i).path()),
                     applies: applies(&s.savings[i].applies_to_pct),
                 })
                 .collect(),
@@ -413,9 +402,9 @@ impl Model {
                         (1.0, 1.0)
                     };
                     RiskC {
-                        occurs: slot(&format!("risk_register.risks[{i}].occurs")),
-                        cost: slot(&format!("risk_register.risks[{i}].{case}.cost_msek")),
-                        delay: slot(&format!("risk_register.risks[{i}].{case}.delay_months")),
+                        occurs: slot(&InputId::at(K::RiskOccurs, i).path()),
+                        cost: slot(&InputId::risk(K::RiskCost, i, case).path()),
+                        delay: slot(&InputId::risk(K::RiskDelay, i, case).path()),
                         probability: c.probability_pct / 100.0 * pf,
                         impact: imf,
                     }
@@ -435,7 +424,7 @@ impl Model {
                 .map(|i| {
                     (
                         volume(&s.staffing.roles[i].volume),
-                        slot(&format!("staffing.roles[{i}].per_fte")),
+                        slot(&InputId::at(K::RolePerFte, i).path()),
                     )
                 })
                 .collect(),

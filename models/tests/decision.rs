@@ -4,7 +4,7 @@ use models::decision::{KeyPath, compare_keys, compare_organisation, key_paths, n
 use models::{Model, Scenario};
 use sim::RunPlan;
 
-fn setup() -> (Scenario, Model, models::decision::DecisionSettings) {
+fn setup() -> (Scenario, Model, models::scenario::DecisionSettings) {
     let s = Scenario::default_ggvv();
     let m = Model::new(&s).unwrap();
     let d = s.decision.clone().unwrap();

@@ -247,96 +247,18 @@ pub(crate) fn dist_text(spec: &sim::DistSpec, lang: Lang) -> String {
     format!("{name} ({})", params.join(", "))
 }
 
-/// A reader's name for an input, from its field path and the scenario's own names.
+/// A reader's name for an input, from the input registry and the scenario's own names.
 pub(crate) fn input_label(path: &str, s: &Scenario, lang: Lang) -> String {
-    let index = |prefix: &str| -> Option<usize> { path.strip_prefix(prefix)?.split(']').next()?.parse().ok() };
-    if let Some(rate) = path.strip_prefix("growth_pct_per_year.") {
-        let cats: Vec<&str> = s
-            .categories
-            .iter()
-            .filter(|c| c.growth == rate)
-            .map(|c| c.name.as_str())
-            .collect();
-        let what = match cats.as_slice() {
-            [] => rate.to_string(),
-            [one] => one.to_string(),
-            [first, ..] => format!("{first} {}", lang.tr("report.etc")),
-        };
-        return format!("{}: {what} (%/{})", lang.tr("report.cost_growth"), lang.tr("common.yr"));
-    }
-    match path {
-        "establishment.project_labour_msek" => {
-            return format!("{} ({})", lang.tr("report.project_labour"), lang.msek_unit());
+    match s.input_id(path) {
+        Some(id) => {
+            let l = id.label(s);
+            match lang {
+                Lang::Sv => l.sv,
+                Lang::En => l.en,
+            }
         }
-        "establishment.parallel_running_msek_per_year" => {
-            return format!(
-                "{} ({}/{})",
-                lang.tr("report.parallel_running"),
-                lang.msek_unit(),
-                lang.tr("common.yr")
-            );
-        }
-        "establishment.schedule_overrun_pct" => return lang.tr("report.schedule_overrun").into(),
-        "establishment.migration_overrun_pct" => {
-            return lang.tr("report.migration_cost_overrun").into();
-        }
-        "staffing.strategic_fte" => {
-            return lang.tr("report.strategic_support_fte").into();
-        }
-        _ => {}
+        None => path.to_string(),
     }
-    if let Some(i) = index("establishment.phases[") {
-        let name = s.establishment.phases.get(i).map_or("?", |p| p.name.as_str());
-        return format!(
-            "{}: {name} ({})",
-            lang.tr("report.phase_length"),
-            lang.tr("report.months")
-        );
-    }
-    if let Some(i) = index("establishment.one_off[") {
-        let name = s.establishment.one_off.get(i).map_or("?", |p| p.name.as_str());
-        return format!("{name} ({})", lang.msek_unit());
-    }
-    if let Some(i) = index("savings[") {
-        let name = s.savings.get(i).map_or("?", |p| p.name.as_str());
-        return format!("{}: {name} (%)", lang.tr("report.saving"));
-    }
-    if let Some(i) = index("staffing.roles[") {
-        let name = s.staffing.roles.get(i).map_or("?", |p| p.name.as_str());
-        let unit = s.staffing.roles.get(i).map_or("", |r| r.volume.as_str());
-        let unit = match (lang, unit) {
-            (Lang::Sv, "employees") => "anställda",
-            (Lang::Sv, "servers") => "servrar",
-            (Lang::Sv, "pcs") => "datorer",
-            (Lang::Sv, "users") => "användare",
-            (Lang::Sv, "inhabitants") => "invånare",
-            (Lang::Sv, "network_units") => "nätverksenheter",
-            (_, u) => u,
-        };
-        return format!(
-            "{}: {name} ({unit} {})",
-            lang.tr("report.staffing"),
-            lang.tr("report.per_fte")
-        );
-    }
-    if let Some(i) = index("risk_register.risks[") {
-        let area = s
-            .risk_register
-            .as_ref()
-            .and_then(|r| r.risks.get(i))
-            .map_or("?", |r| r.area.as_str());
-        let what = if path.ends_with(".occurs") {
-            lang.tr("report.occurs_uniform_draw_0_1").to_string()
-        } else if path.ends_with("cost_msek") {
-            format!("{} ({})", lang.tr("report.cost_if_it_occurs"), lang.msek_unit())
-        } else if path.ends_with("delay_months") {
-            lang.tr("report.delay_if_it_occurs_months").to_string()
-        } else {
-            path.rsplit('.').next().unwrap_or(path).to_string()
-        };
-        return format!("Risk {area}: {what}");
-    }
-    path.to_string()
 }
 
 /// The comment lines directly above line `i` (0-based), top to bottom.

@@ -1,7 +1,7 @@
 //! `sensitivity` and the decision analyses (`keys`, `organisation`, `datacentre`,
 //! `membership`, `alternatives`, `risks`): compute, then [`deliver`] as JSON or text.
 
-use models::decision::DecisionSettings;
+use models::scenario::DecisionSettings;
 use models::{Model, Scenario};
 
 use super::{deliver, missing_section};
