@@ -11,7 +11,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use models::{Model, RunOptions, Scenario, ScenarioError, SeTarget};
+use models::alternatives::{AlternativesAnalysis, RisksAnalysis};
+use models::analysis::if_present;
+use models::decision::{DataCentreAnalysis, KeysAnalysis, MembershipAnalysis, OrganisationAnalysis};
+use models::{Analysis, AnalysisError, AnalysisPlan, Model, RunOptions, Scenario, ScenarioError, SeTarget};
+use reports::render::{Render, TextOptions};
 use reports::state::ShardState;
 use reports::{OutputSet, RunInfo, Summary};
 use sim::{RunPlan, Sampling};
@@ -308,6 +312,16 @@ impl From<ScenarioError> for Failure {
     }
 }
 
+impl From<AnalysisError> for Failure {
+    fn from(e: AnalysisError) -> Failure {
+        match e {
+            AnalysisError::Plan(e) => Failure::Runtime(e.to_string()),
+            AnalysisError::Scenario(e) => e.into(),
+            e => Failure::Input(e.to_string()),
+        }
+    }
+}
+
 impl From<reports::state::StateError> for Failure {
     fn from(e: reports::state::StateError) -> Failure {
         Failure::Input(e.to_string())
@@ -330,29 +344,24 @@ fn load(path: &Option<PathBuf>) -> Result<(Scenario, String), Failure> {
     }
 }
 
-fn decision_setup(s: &Scenario) -> Result<(Model, models::decision::DecisionSettings), Failure> {
-    let model = Model::new(s)?;
-    let d = s
-        .decision
-        .clone()
-        .ok_or_else(|| missing_section("[decision] section"))?;
-    Ok((model, d))
-}
-
-/// Print `value` as JSON, or as the text `text` makes of it.
-fn emit<T: serde::Serialize>(json: bool, value: &T, text: impl FnOnce(&T) -> String) -> Result<(), Failure> {
+/// Print an analysis's report as JSON, or as its text.
+fn emit<T: serde::Serialize + Render>(json: bool, value: &T, opts: &TextOptions) -> Result<(), Failure> {
     print(&if json {
         reports::json::pretty(value)
     } else {
-        text(value)
+        value.text(opts)
     })
 }
 
-/// The error for a scenario that lacks the section an analysis needs.
-fn missing_section(section: &str) -> Failure {
-    Failure::Input(format!(
-        "the scenario has no {section}\n  fix: add it; `riskkalkyl scenario show` prints the default scenario's"
-    ))
+/// Run `analysis` on the `--scenario` with the subcommand's runs and seed, and print it.
+fn analysis_command<A: Analysis>(path: &Option<PathBuf>, analysis: A, args: &DecisionArgs) -> Result<(), Failure>
+where
+    A::Report: Render,
+{
+    let (s, _) = load(path)?;
+    let model = Model::new(&s)?;
+    let plan = AnalysisPlan::new(args.runs, args.seed)?;
+    emit(args.json, &analysis.run(&s, &model, &plan)?, &TextOptions::default())
 }
 
 /// The `--budget-msek` given, checked, or the model's default budget.
@@ -582,17 +591,15 @@ fn decision_analyses(
     if runs == 0 {
         return Ok(a);
     }
-    a.sensitivity = Some(models::sensitivity::analyse(s, model, runs.max(1000), seed, 2048));
-    if let Some(d) = &s.decision {
-        a.keys = Some(models::decision::compare_keys(s, model, d, runs, seed));
-        a.organisation = Some(models::decision::compare_organisation(s, model, d, runs, seed, budget));
-        a.data_centre = models::decision::compare_data_centre(s, model, d, runs, seed);
-        a.membership = models::decision::compare_membership(s, model, d, runs, seed);
-    }
-    if !s.alternatives.is_empty() {
-        a.alternatives = Some(models::alternatives::compare_alternatives(s, runs, seed)?);
-    }
-    a.risks = models::alternatives::analyse_risks(s, runs, seed, budget)?;
+    let sensitivity = models::sensitivity::SensitivityAnalysis { sobol_n: 2048 };
+    a.sensitivity = Some(sensitivity.run(s, model, &AnalysisPlan::new(runs.max(1000), seed)?)?);
+    let plan = AnalysisPlan::new(runs, seed)?.with_budget_msek(budget)?;
+    a.keys = if_present(KeysAnalysis.run(s, model, &plan))?;
+    a.organisation = if_present(OrganisationAnalysis.run(s, model, &plan))?;
+    a.data_centre = if_present(DataCentreAnalysis.run(s, model, &plan))?;
+    a.membership = if_present(MembershipAnalysis.run(s, model, &plan))?;
+    a.alternatives = if_present(AlternativesAnalysis.run(s, model, &plan))?;
+    a.risks = if_present(RisksAnalysis.run(s, model, &plan))?;
     Ok(a)
 }
 
@@ -660,17 +667,15 @@ fn compare(args: CompareArgs) -> Result<(), Failure> {
     let (ma, mb) = (Model::new(&sa)?, Model::new(&sb)?);
     note_repair(&ma, args.json);
     note_repair(&mb, args.json);
-    let plan = RunPlan::new(args.runs, args.seed, args.threads).map_err(|e| Failure::Input(e.to_string()))?;
-    let opts = RunOptions {
-        sampling: args.sampling.into(),
-    };
-    let r = models::compare(&ma, &mb, &plan, opts).map_err(|e| match e {
-        models::compare::CompareError::Plan(e) => Failure::Runtime(e.to_string()),
-        e => Failure::Input(e.to_string()),
-    })?;
+    let plan = AnalysisPlan::new(args.runs, args.seed)?
+        .with_threads(args.threads)
+        .with_sampling(args.sampling.into());
     let (na, nb) = (args.a.display().to_string(), args.b.display().to_string());
-    let summary = models::CompareSummary::new(&na, &nb, args.seed, &r);
-    emit(args.json, &summary, reports::compare::to_text)
+    let analysis = models::compare::CompareAnalysis {
+        b: &mb,
+        names: (&na, &nb),
+    };
+    emit(args.json, &analysis.run(&sa, &ma, &plan)?, &TextOptions::default())
 }
 
 fn main_inner(cli: Cli) -> Result<(), Failure> {
@@ -705,8 +710,11 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
         Command::Sensitivity(a) => {
             let (s, _) = load(&cli.scenario)?;
             let model = Model::new(&s)?;
-            let r = models::sensitivity::analyse(&s, &model, a.runs, a.seed, a.sobol_n as usize);
-            emit(a.json, &r, |x| reports::sensitivity::to_text(x, a.top))
+            let analysis = models::sensitivity::SensitivityAnalysis {
+                sobol_n: a.sobol_n as usize,
+            };
+            let r = analysis.run(&s, &model, &AnalysisPlan::new(a.runs, a.seed)?)?;
+            emit(a.json, &r, &TextOptions { top: a.top })
         }
         Command::Followup(a) => {
             let (s, _) = load(&cli.scenario)?;
@@ -719,8 +727,8 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
             })?;
             let actuals = models::followup::Actuals::from_toml(&text, &name, &s)?;
             let budget = budget_or_default(a.budget_msek, &model)?;
-            let f = models::followup::followup(&s, &model, &actuals, a.runs, a.seed, budget)
-                .map_err(|e| Failure::Input(e.to_string()))?;
+            let plan = AnalysisPlan::new(a.runs, a.seed)?.with_budget_msek(budget)?;
+            let f = models::followup::FollowupAnalysis { actuals: &actuals }.run(&s, &model, &plan)?;
             if let Some(dir) = &a.out {
                 let mut files = OutputSet::new(dir)?;
                 files.add("followup.json", reports::json::pretty(&f).as_bytes())?;
@@ -731,50 +739,14 @@ fn main_inner(cli: Cli) -> Result<(), Failure> {
                 files.add("styrintervall.png", &chart.png)?;
                 files.commit()?;
             }
-            emit(a.json, &f, reports::followup::to_text)
+            emit(a.json, &f, &TextOptions::default())
         }
-        Command::Keys(a) => {
-            let (s, _) = load(&cli.scenario)?;
-            let (model, d) = decision_setup(&s)?;
-            let r = models::decision::compare_keys(&s, &model, &d, a.runs, a.seed);
-            emit(a.json, &r, reports::decision::keys_text)
-        }
-        Command::Organisation(a) => {
-            let (s, _) = load(&cli.scenario)?;
-            let (model, d) = decision_setup(&s)?;
-            let budget = model.budget_msek();
-            let r = models::decision::compare_organisation(&s, &model, &d, a.runs, a.seed, budget);
-            emit(a.json, &r, reports::decision::org_text)
-        }
-        Command::Datacentre(a) => {
-            let (s, _) = load(&cli.scenario)?;
-            let (model, d) = decision_setup(&s)?;
-            let r = models::decision::compare_data_centre(&s, &model, &d, a.runs, a.seed)
-                .ok_or_else(|| missing_section("[decision.data_centre] section"))?;
-            emit(a.json, &r, reports::decision::dc_text)
-        }
-        Command::Membership(a) => {
-            let (s, _) = load(&cli.scenario)?;
-            let (model, d) = decision_setup(&s)?;
-            let r = models::decision::compare_membership(&s, &model, &d, a.runs, a.seed)
-                .ok_or_else(|| missing_section("[decision.membership] section"))?;
-            emit(a.json, &r, reports::decision::membership_text)
-        }
-        Command::Alternatives(a) => {
-            let (s, _) = load(&cli.scenario)?;
-            if s.alternatives.is_empty() {
-                return Err(missing_section("[[alternatives]]"));
-            }
-            let r = models::alternatives::compare_alternatives(&s, a.runs, a.seed)?;
-            emit(a.json, &r, reports::alternatives::alternatives_text)
-        }
-        Command::Risks(a) => {
-            let (s, _) = load(&cli.scenario)?;
-            let budget = Model::new(&s)?.budget_msek();
-            let r = models::alternatives::analyse_risks(&s, a.runs, a.seed, budget)?
-                .ok_or_else(|| missing_section("[risk_register]"))?;
-            emit(a.json, &r, reports::alternatives::risks_text)
-        }
+        Command::Keys(a) => analysis_command(&cli.scenario, KeysAnalysis, &a),
+        Command::Organisation(a) => analysis_command(&cli.scenario, OrganisationAnalysis, &a),
+        Command::Datacentre(a) => analysis_command(&cli.scenario, DataCentreAnalysis, &a),
+        Command::Membership(a) => analysis_command(&cli.scenario, MembershipAnalysis, &a),
+        Command::Alternatives(a) => analysis_command(&cli.scenario, AlternativesAnalysis, &a),
+        Command::Risks(a) => analysis_command(&cli.scenario, RisksAnalysis, &a),
         Command::Compare(args) => compare(args),
         Command::Run(args) => {
             let (s, _) = load(&cli.scenario)?;

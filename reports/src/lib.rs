@@ -9,6 +9,7 @@ pub mod decision;
 pub mod followup;
 pub mod json;
 pub mod output;
+pub mod render;
 pub mod sensitivity;
 pub mod state;
 pub mod tables;
