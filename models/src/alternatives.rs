@@ -3,63 +3,11 @@
 //! scenario with other settings, so it has the same inputs and sees the same draws.
 
 use serde::Serialize;
-use sim::DistSpec;
 use sim::stats::{Proportion, Stat};
 
 use crate::analysis::{Analysis, AnalysisError, AnalysisPlan};
 use crate::model::Model;
 use crate::scenario::{Alternative, Scenario};
-
-/// Multiply a distribution's values by `f` (for effort and capture changes).
-pub fn scale_spec(spec: &DistSpec, f: f64) -> DistSpec {
-    let p = |x: &Option<f64>| x.map(|v| v * f);
-    match spec {
-        DistSpec::Fixed { value } => DistSpec::Fixed { value: value * f },
-        DistSpec::Uniform { min, max, point } => DistSpec::Uniform {
-            min: min * f,
-            max: max * f,
-            point: p(point),
-        },
-        DistSpec::Triangular { min, mode, max, point } => DistSpec::Triangular {
-            min: min * f,
-            mode: mode * f,
-            max: max * f,
-            point: p(point),
-        },
-        DistSpec::Pert {
-            min,
-            mode,
-            max,
-            shape,
-            point,
-        } => DistSpec::Pert {
-            min: min * f,
-            mode: mode * f,
-            max: max * f,
-            shape: *shape,
-            point: p(point),
-        },
-        DistSpec::Normal { mean, sd, point } => DistSpec::Normal {
-            mean: mean * f,
-            sd: sd * f,
-            point: p(point),
-        },
-        DistSpec::Lognormal {
-            mean,
-            sd,
-            p10,
-            p90,
-            point,
-        } => DistSpec::Lognormal {
-            mean: p(mean),
-            sd: p(sd),
-            p10: p(p10),
-            p90: p(p90),
-            point: p(point),
-        },
-        other => other.clone(),
-    }
-}
 
 /// The scenario as it would be under alternative `a`: its savings capture, establishment
 /// effort (project labour, parallel running and one-off items scaled) and planned duration.
@@ -68,10 +16,10 @@ pub fn apply(s: &Scenario, a: &Alternative) -> Scenario {
     v.savings_capture_pct = a.savings_capture_pct;
     let f = a.establishment_effort_pct / 100.0;
     let e = &mut v.establishment;
-    e.project_labour_msek = scale_spec(&e.project_labour_msek, f);
-    e.parallel_running_msek_per_year = scale_spec(&e.parallel_running_msek_per_year, f);
+    e.project_labour_msek = e.project_labour_msek.scaled(f);
+    e.parallel_running_msek_per_year = e.parallel_running_msek_per_year.scaled(f);
     for o in &mut e.one_off {
-        o.amount_msek = scale_spec(&o.amount_msek, f);
+        o.amount_msek = o.amount_msek.scaled(f);
     }
     e.planned_months = a.planned_months;
     e.parallel_start_month = e.parallel_start_month.min(0.5 * a.planned_months);

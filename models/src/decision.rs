@@ -6,96 +6,12 @@
 //! common random numbers by re-splitting each run's joint cost (the outcome of the scenario's
 //! own model), and the kommuner's NPVs under every option always add up to the same total.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sim::stats::{Proportion, Stat};
 
 use crate::analysis::{Analysis, AnalysisError, AnalysisPlan, NamedDraws};
 use crate::model::{Model, Outcome};
-use crate::scenario::Scenario;
-
-/// Decision settings in the scenario (`[decision]`). Every figure not in the seeds is an
-/// assumption with its reason in the scenario file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DecisionSettings {
-    /// Years over which the phase-in option moves from the cost-share key to the population key.
-    pub phase_in_years: u32,
-    /// Financing model 3 (combined): share of the joint cost that is base functions financed by
-    /// key; the rest is charged by use.
-    pub base_share_pct: f64,
-    /// The key that base functions and model 1 use (a key name under `[keys]`).
-    pub fixed_key: String,
-    /// Usage measures for charging by use: kommun volumes ("users", "pcs", ...).
-    pub use_measures: Vec<String>,
-    pub organisation: Organisation,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_centre: Option<DataCentre>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub membership: Option<Membership>,
-}
-
-/// A member leaving and a new member joining.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Membership {
-    /// The kommun that gives notice, the year it does, and the notice period in years.
-    pub exit_kommun: String,
-    pub exit_notice_year: i32,
-    pub notice_years: u32,
-    /// The establishment cost is written off over this many years from the end of migration;
-    /// the leaver pays its share of what is left, MSEK.
-    pub depreciation_years: u32,
-    /// Long contracts the leaver must carry its share of, MSEK in total.
-    pub long_contracts_msek: f64,
-    /// After leaving: the leaver's extra cost per year of standing alone (MSEK) and the
-    /// stayers' loss of scale: the saving falls by this percent of the leaver's share.
-    pub stand_alone_extra_msek_per_year: f64,
-    pub scale_loss_pct_of_share: f64,
-    /// A new member joining in `entry_year` with this many inhabitants; it pays an entry fee
-    /// equal to its population share of the value built up, spread over `entry_fee_years`.
-    pub entrant_name: String,
-    pub entry_year: i32,
-    pub entrant_inhabitants: f64,
-    pub entry_fee_years: u32,
-}
-
-/// Existing (a member's) versus new data centre, with the compensation to the owner.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DataCentre {
-    /// The kommun that owns the existing data centre.
-    pub owner: String,
-    /// One-off cost of adapting the existing data centre, MSEK.
-    pub existing_capex_msek: sim::DistSpec,
-    /// Probability that hidden costs appear in the existing data centre (security level, fibre,
-    /// network, storage), percent; and their size, MSEK.
-    pub hidden_cost_prob_pct: f64,
-    pub hidden_cost_msek: sim::DistSpec,
-    /// One-off cost of a new data centre, MSEK, and its lower running cost per year once
-    /// migration is done, MSEK.
-    pub new_capex_msek: sim::DistSpec,
-    pub new_opex_saving_msek_per_year: sim::DistSpec,
-    /// Compensation to the owner: sale at valuation, at book value, or a reduced fee per year
-    /// for some years.
-    pub valuation_msek: f64,
-    pub book_value_msek: f64,
-    pub reduced_fee_msek_per_year: f64,
-    pub reduced_fee_years: u32,
-    /// With a new data centre, the share of its book value the owner recovers (by other use or
-    /// sale), percent.
-    pub stranded_recovery_pct: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Organisation {
-    /// Swedish corporate income tax on an AB's surplus, percent (20.6 % from 2021).
-    pub corporate_tax_pct: f64,
-    /// Pricing policies of an AB to compare: markup on its costs, percent (0 = priced at cost).
-    pub ab_markups_pct: Vec<f64>,
-    /// The owners' capital in an AB: the most they lose if it fails, MSEK in total.
-    pub ab_share_capital_msek: f64,
-}
+use crate::scenario::{DecisionSettings, Scenario};
 
 /// How an option splits the joint cost: a key during establishment, then a key per year after
 /// migration ends (the last one repeats).

@@ -24,5 +24,7 @@ pub mod sensitivity;
 pub use analysis::{Analysis, AnalysisError, AnalysisPlan};
 pub use compare::{CompareResult, CompareSummary, compare};
 pub use model::{Field, Lanes, Model, NO_PAYBACK, Outcome, PointTables};
-pub use run::{RunOptions, RunResult, SeTarget, simulate, simulate_until, simulate_with, simulate_with_progress};
+pub use run::{
+    RunInfo, RunOptions, RunResult, SeTarget, simulate, simulate_until, simulate_with, simulate_with_progress,
+};
 pub use scenario::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, Scenario, ScenarioError};

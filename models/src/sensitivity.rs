@@ -8,12 +8,14 @@
 //!   0 by definition), so EVPPI is the expected gain, in MSEK, from learning the group's
 //!   values before deciding.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 use sim::sensitivity::{self as sa, Index};
 
 use crate::analysis::{Analysis, AnalysisError, AnalysisPlan};
 use crate::model::{Model, Outcome};
-use crate::scenario::Scenario;
+use crate::scenario::{InputGroup, InputId, Scenario};
 
 /// A named group of inputs that one study could resolve (e.g. a migration inventory).
 #[derive(Debug, Clone, Serialize)]
@@ -23,68 +25,28 @@ pub struct Group {
     pub inputs: Vec<usize>,
 }
 
-/// The input groups of a scenario, from its structure: each saving post, migration (overrun
-/// and migration one-offs), schedule (phase durations and schedule overrun), parallel running,
-/// project labour, other one-off costs, staffing, cost growth, the risk register.
+/// The input groups of a scenario, from the input registry ([`InputGroup`]): each saving
+/// post, migration (overrun and migration one-offs), schedule (phase durations and schedule
+/// overrun), parallel running, project labour, other one-off costs, staffing, cost growth, the
+/// risk register. Every input is in exactly one group; groups without inputs are left out.
 pub fn groups(s: &Scenario, model: &Model) -> Vec<Group> {
-    let names = model.input_names();
-    let find = |pred: &dyn Fn(&str) -> bool| -> Vec<usize> {
-        names
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| pred(n))
-            .map(|(i, _)| i)
-            .collect()
-    };
-    let migration_one_off = |n: &str| {
-        s.establishment
-            .one_off
-            .iter()
-            .enumerate()
-            .any(|(i, o)| o.migration && n == format!("establishment.one_off[{i}].amount_msek"))
-    };
-    let mut g = vec![
-        Group {
-            name: "Migrering (överskridande, migreringskostnad)".into(),
-            inputs: find(&|n| n == "establishment.migration_overrun_pct" || migration_one_off(n)),
-        },
-        Group {
-            name: "Tidplan (fasernas längd, förseningar)".into(),
-            inputs: find(&|n| n == "establishment.schedule_overrun_pct" || n.ends_with(".duration_months")),
-        },
-        Group {
-            name: "Parallelldrift".into(),
-            inputs: find(&|n| n == "establishment.parallel_running_msek_per_year"),
-        },
-        Group {
-            name: "Projektarbete".into(),
-            inputs: find(&|n| n == "establishment.project_labour_msek"),
-        },
-        Group {
-            name: "Övriga engångskostnader".into(),
-            inputs: find(&|n| n.starts_with("establishment.one_off") && !migration_one_off(n)),
-        },
-    ];
-    for (i, post) in s.savings.iter().enumerate() {
-        g.push(Group {
-            name: format!("Besparing: {}", post.name),
-            inputs: find(&|n| n == format!("savings[{i}].rate_pct")),
-        });
+    let ids = s.input_ids();
+    debug_assert_eq!(
+        ids.iter().map(InputId::path).collect::<Vec<_>>(),
+        model.input_names(),
+        "the model was compiled from this scenario"
+    );
+    let mut by_group: BTreeMap<InputGroup, Vec<usize>> = BTreeMap::new();
+    for (i, id) in ids.iter().enumerate() {
+        by_group.entry(id.group(s)).or_default().push(i);
     }
-    g.push(Group {
-        name: "Bemanning (nyckeltal, strategiskt stöd)".into(),
-        inputs: find(&|n| n.starts_with("staffing.")),
-    });
-    g.push(Group {
-        name: "Kostnadsutveckling".into(),
-        inputs: find(&|n| n.starts_with("growth_pct_per_year.")),
-    });
-    g.push(Group {
-        name: "Riskregistret (Ateas nio riskområden)".into(),
-        inputs: find(&|n| n.starts_with("risk_register.")),
-    });
-    g.retain(|x| !x.inputs.is_empty());
-    g
+    by_group
+        .into_iter()
+        .map(|(g, inputs)| Group {
+            name: g.label(s).sv,
+            inputs,
+        })
+        .collect()
 }
 
 /// One input's one-way swing.

@@ -51,9 +51,8 @@ fn a_bad_nested_parameter_is_located() {
     assert!(models::DEFAULT_SCENARIO.contains(from));
     let text = models::DEFAULT_SCENARIO.replace(from, to);
     let e = Scenario::from_toml(&text, "t.toml").unwrap_err();
-    assert_eq!(e.path, "establishment.one_off[2].amount_msek.impact.max");
+    assert_eq!(e.path(), "establishment.one_off[2].amount_msek.impact.max");
     let line = text.lines().position(|l| l.contains("risk_event")).unwrap() + 1;
-    assert_eq!(e.line, line);
     let col = text.lines().nth(line - 1).unwrap().find("max = 2.0").unwrap() + "max = ".len() + 1;
-    assert_eq!(e.column, col, "{e}");
+    assert_eq!(e.location(), Some(("t.toml", line, col)), "{e}");
 }

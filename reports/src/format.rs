@@ -1,12 +1,10 @@
 //! Numbers as a reader expects them: Swedish (decimal comma, space between thousands, "mnkr",
 //! "−" for minus) or English (decimal point, comma between thousands, "MSEK").
 //!
-//! Rounding is half away from zero on the decimal value ([`crate::tables::round_dp`]), as a
+//! Rounding is half away from zero on the decimal value ([`round_dp`]), as a
 //! reader rounds a printed table.
 
 use rust_decimal::prelude::*;
-
-use crate::tables::round_dp;
 
 /// The report's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,23 +14,15 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// Pick the text for this language.
-    pub fn t<'a>(self, sv: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Sv => sv,
-            Lang::En => en,
-        }
-    }
-
     /// The money unit: "mnkr" or "MSEK".
     pub fn msek_unit(self) -> &'static str {
-        self.t("mnkr", "MSEK")
+        self.tr("format.msek")
     }
 }
 
 /// The percent sign after a number: " %" with a no-break space in Swedish, "%" in English.
 pub fn pct_sign(lang: Lang) -> &'static str {
-    lang.t("\u{a0}%", "%")
+    lang.tr("format.percent_sign")
 }
 
 /// No-break space: keeps "1 234" and "27,5 mnkr" on one line in HTML and charts.
@@ -104,6 +94,14 @@ pub fn pct(p: f64, lang: Lang) -> String {
         return format!(">{}{sep}%", number(99.9, 1, lang));
     }
     format!("{}{sep}%", number(v, 1, lang))
+}
+
+/// Round half away from zero to `dp` decimals, exactly as a reader rounds a printed table
+/// (f64 formatting rounds the binary value, so 2.25 may print as 2.2).
+pub fn round_dp(x: f64, dp: u32) -> Decimal {
+    Decimal::from_f64(x)
+        .unwrap_or_default()
+        .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// Escape text for HTML and SVG.

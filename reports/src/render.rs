@@ -1,6 +1,6 @@
 //! One interface through which every analysis is shown: its JSON is its serde form
-//! ([`crate::json::pretty`]), its console text and, for the analyses the board report has a
-//! section on, its HTML come from [`Render`].
+//! ([`crate::export::json::pretty`]), its console text comes from [`Render`] (the board
+//! report's HTML sections are still in [`crate::export::html::analyses`]).
 
 use models::alternatives::{AlternativesReport, RiskReport};
 use models::decision::{DcReport, KeysReport, MembershipReport, OrgReport};
@@ -8,7 +8,7 @@ use models::followup::Followup;
 use models::sensitivity::Sensitivity;
 
 use crate::format::Lang;
-use crate::{alternatives, analyses, compare, decision, followup, sensitivity};
+use crate::text::{alternatives, compare, decision, followup, sensitivity};
 
 /// How console text is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,17 +38,11 @@ impl Render for KeysReport {
     fn text(&self, _: &TextOptions) -> String {
         decision::keys_text(self)
     }
-    fn html(&self, lang: Lang) -> Option<String> {
-        Some(analyses::keys_html(self, lang))
-    }
 }
 
 impl Render for OrgReport {
     fn text(&self, _: &TextOptions) -> String {
         decision::org_text(self)
-    }
-    fn html(&self, lang: Lang) -> Option<String> {
-        Some(analyses::organisation_html(self, lang))
     }
 }
 
@@ -56,17 +50,11 @@ impl Render for DcReport {
     fn text(&self, _: &TextOptions) -> String {
         decision::dc_text(self)
     }
-    fn html(&self, lang: Lang) -> Option<String> {
-        Some(analyses::data_centre_html(self, lang))
-    }
 }
 
 impl Render for MembershipReport {
     fn text(&self, _: &TextOptions) -> String {
         decision::membership_text(self)
-    }
-    fn html(&self, lang: Lang) -> Option<String> {
-        Some(analyses::membership_html(self, lang))
     }
 }
 
@@ -74,26 +62,17 @@ impl Render for AlternativesReport {
     fn text(&self, _: &TextOptions) -> String {
         alternatives::alternatives_text(self)
     }
-    fn html(&self, lang: Lang) -> Option<String> {
-        Some(analyses::alternatives_html(self, lang))
-    }
 }
 
 impl Render for RiskReport {
     fn text(&self, _: &TextOptions) -> String {
         alternatives::risks_text(self)
     }
-    fn html(&self, lang: Lang) -> Option<String> {
-        Some(analyses::risks_html(self, lang))
-    }
 }
 
 impl Render for Sensitivity {
     fn text(&self, opts: &TextOptions) -> String {
         sensitivity::to_text(self, opts.top)
-    }
-    fn html(&self, lang: Lang) -> Option<String> {
-        Some(analyses::sensitivity_html(self, lang))
     }
 }
 

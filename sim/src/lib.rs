@@ -19,6 +19,6 @@ pub mod stats;
 
 pub use dist::{Dist, DistError, DistSpec};
 pub use rng::{ChunkRng, chunk_rng, input_rng, stream_id};
-pub use runner::{CHUNK_RUNS, RunPlan, RunPlanError, run_chunks};
+pub use runner::{CHUNK_RUNS, RunPlan, RunPlanError, run_chunks, with_threads};
 pub use sampling::Sampling;
 pub use stats::{Moments, Proportion, QuantileSketch, Stat, Summary};

@@ -179,6 +179,32 @@ impl Input {
         }
     }
 
+    /// The range draws stay in: the support where it is finite, else the values an unbounded
+    /// tail passes with probability below 10⁻¹⁵ per draw (8 standard deviations of the normal
+    /// or of the lognormal's logarithm). An open side without such a bound (a truncated
+    /// normal's, a risk event's with an unbounded impact) counts with a thousand times the
+    /// point value. For range checks of a model's outputs.
+    pub fn far_range(&self) -> (f64, f64) {
+        const Z: f64 = 8.0;
+        let wide = self.point.abs().max(1.0) * 1e3;
+        let (lo, hi) = match &self.dist {
+            Dist::Normal { mean, sd, .. } => (mean - Z * sd, mean + Z * sd),
+            Dist::Lognormal { mu, sigma, .. } => (0.0, (mu + Z * sigma).exp()),
+            Dist::Fixed(_)
+            | Dist::Uniform(_)
+            | Dist::Triangular { .. }
+            | Dist::Beta(_)
+            | Dist::TruncatedNormal(_)
+            | Dist::Discrete(_)
+            | Dist::RiskEvent { .. }
+            | Dist::RefClassOverrun(_) => (-wide, wide),
+        };
+        (
+            if self.lo.is_finite() { self.lo } else { lo },
+            if self.hi.is_finite() { self.hi } else { hi },
+        )
+    }
+
     /// Fill `out` with independent draws.
     pub fn fill<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut [f64]) {
         match &self.dist {
@@ -351,6 +377,50 @@ mod tests {
                 point: None,
             }),
             "most_likely"
+        );
+    }
+
+    #[test]
+    fn far_range_is_the_support_or_far_out_in_an_open_tail() {
+        let range = |s: DistSpec| Input::new(&s).unwrap().far_range();
+        assert_eq!(
+            range(DistSpec::Pert {
+                min: 2.0,
+                mode: 3.0,
+                max: 9.0,
+                shape: None,
+                point: None,
+            }),
+            (2.0, 9.0)
+        );
+        assert_eq!(
+            range(DistSpec::Normal {
+                mean: 3.0,
+                sd: 2.0,
+                point: None,
+            }),
+            (-13.0, 19.0)
+        );
+        let (lo, hi) = range(DistSpec::Lognormal {
+            mean: None,
+            sd: None,
+            p10: Some(3.0),
+            p90: Some(12.0),
+            point: None,
+        });
+        // ln X ~ N(ln 6, σ) with σ = ln 4 / (2·Φ⁻¹(0.9)).
+        let sigma = 4f64.ln() / (2.0 * 1.281_551_565_544_600_5);
+        assert_eq!(lo, 0.0);
+        assert!((hi / (6f64.ln() + 8.0 * sigma).exp() - 1.0).abs() < 1e-12, "{hi}");
+        assert_eq!(
+            range(DistSpec::TruncatedNormal {
+                mean: 5.0,
+                sd: 1.0,
+                min: Some(4.0),
+                max: None,
+                point: None,
+            }),
+            (4.0, 5e3)
         );
     }
 
