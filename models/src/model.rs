@@ -7,8 +7,8 @@
 //! - the joint organisation carries today's cost less the savings realised so far, plus the
 //!   establishment's extra costs (project labour, parallel running, one-off items, migration
 //!   overrun), laid out month by month over the drawn establishment duration;
-//! - savings reach half effect in the 12 months after migration ends and full effect after
-//!   (the scenario's `[savings_ramp]`);
+//! - savings take effect after migration ends: a share of the full saving for some months
+//!   (the förstudie's half for 12 months), then all of it (the scenario's `[savings_ramp]`);
 //! - the joint cost is split per kommun by the allocation keys of the phase a year belongs to.
 //!
 //! [`reference`] is the model written plainly for one run, one small module per step; the run

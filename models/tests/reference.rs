@@ -256,3 +256,37 @@ fn the_savings_ramp_moves_the_savings_and_the_keys() {
     assert_ne!(later.joint[t2031], default.joint[t2031]);
     assert_eq!(later.joint[t2031 + 1], default.joint[t2031 + 1]);
 }
+
+#[test]
+fn a_savings_ramp_out_of_range_is_refused_at_load_with_its_place() {
+    use models::DEFAULT_SCENARIO;
+    for (from, to, path) in [
+        (
+            "half_effect_pct = 50.0",
+            "half_effect_pct = 150.0",
+            "savings_ramp.half_effect_pct",
+        ),
+        (
+            "half_effect_months = 12.0",
+            "half_effect_months = -1.0",
+            "savings_ramp.half_effect_months",
+        ),
+        (
+            "full_effect_years_after_migration = 2",
+            "full_effect_years_after_migration = 0",
+            "savings_ramp.full_effect_years_after_migration",
+        ),
+    ] {
+        assert!(DEFAULT_SCENARIO.contains(from), "{from}");
+        let text = DEFAULT_SCENARIO.replacen(from, to, 1);
+        let e = Scenario::from_toml(&text, "t.toml").unwrap_err();
+        let line = 1 + text[..text.find(to).unwrap()].matches('\n').count();
+        assert_eq!((e.path.as_str(), e.line), (path, line), "{e}");
+    }
+    // Left out, the section is the förstudie's ramp.
+    let start = DEFAULT_SCENARIO.find("[savings_ramp]").unwrap();
+    let end = start + DEFAULT_SCENARIO[start..].find("\n\n").unwrap();
+    let without = format!("{}{}", &DEFAULT_SCENARIO[..start], &DEFAULT_SCENARIO[end..]);
+    let s = Scenario::from_toml(&without, "t.toml").unwrap();
+    assert_eq!(s, Scenario::default_ggvv());
+}
