@@ -2,29 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use sim::DistSpec;
 use sim::dist::Input;
 
 use super::error::Problems;
 use super::inputs::{InputId, InputKind as K};
 use super::{MAX_ESTABLISHMENT_MONTHS, MAX_OUTPUT_MSEK, Scenario};
-
-/// The range an input stays in: its bounds, or for an unbounded distribution the values it
-/// passes with probability below 10⁻¹⁵ per draw (8 standard deviations of the normal or of
-/// the lognormal's logarithm). A distribution without a known tail counts with a thousand
-/// times its point value. The run refuses any draw that still leads past the output limit.
-fn far_range(spec: &DistSpec, i: &Input) -> (f64, f64) {
-    const Z: f64 = 8.0;
-    let (lo, hi) = match (spec, &i.dist) {
-        (DistSpec::Normal { mean, sd, .. }, _) => (mean - Z * sd, mean + Z * sd),
-        (_, sim::dist::Dist::Lognormal { mu, sigma, .. }) => (0.0, (mu + Z * sigma).exp()),
-        _ => (-i.point.abs().max(1.0) * 1e3, i.point.abs().max(1.0) * 1e3),
-    };
-    (
-        if i.lo.is_finite() { i.lo } else { lo },
-        if i.hi.is_finite() { i.hi } else { hi },
-    )
-}
 
 impl Scenario {
     /// Problems of scale, for a scenario whose every field is valid on its own: an upper bound
@@ -38,7 +20,8 @@ impl Scenario {
             .into_iter()
             .filter_map(|(name, spec)| {
                 Input::new(&spec).ok().map(|i| {
-                    let (lo, hi) = far_range(&spec, &i);
+                    // The range each input stays in (`Input::far_range`, exhaustive over the kinds).
+                    let (lo, hi) = i.far_range();
                     (name, (i, lo, hi))
                 })
             })
