@@ -29,13 +29,18 @@ pub(super) fn risk_event(prob: f64, impact: &DistSpec, point: &Option<f64>) -> R
 }
 
 /// A draw of a risk event: the impact with probability `prob`, else 0.
+///
+/// The impact is drawn whether the event occurs or not, so the numbers a draw takes do not
+/// depend on `prob`: two scenarios that differ only in the probability keep their common
+/// random numbers (the same impact wherever the event occurs in both), as the risk register's
+/// separate occurrence and impact inputs do. (Two streams would serve as well, but `fill` must
+/// give the stream of repeated `sample`, and one draw has only one generator.) The cost is an
+/// impact drawn for every run, not only for the share `prob` that uses it.
 #[inline]
 pub(super) fn risk_event_sample<R: Rng + ?Sized>(prob: f64, impact: &Input, rng: &mut R) -> f64 {
-    if rng.random::<f64>() < prob {
-        impact.sample(rng)
-    } else {
-        0.0
-    }
+    let occurs = rng.random::<f64>() < prob;
+    let x = impact.sample(rng);
+    if occurs { x } else { 0.0 }
 }
 
 /// The risk event's inverse CDF by composition: the first `1 − prob` of the unit interval is
