@@ -128,7 +128,7 @@ pub enum Command {
     #[command(after_help = "Examples:\n  riskkalkyl merge shards/ --out out\n  \
                             riskkalkyl merge node1/shard-0-of-2.json node2/shard-1-of-2.json --quiet")]
     Merge(MergeArgs),
-    /// Measure speed and memory: runs/s, ns per run on 1 and all threads, peak RSS.
+    /// Measure speed and memory: runs/s, ns per run on one thread and on --threads, peak RSS.
     #[command(
         mut_arg("runs", |a| a.default_value("1000000").help(format!("Runs per measurement, 1 to 10^10; {RUNS_RULE}"))),
         mut_arg("threads", |a| a.help("Threads of the second measurement, 0 to 1024 (0 = one per core); the first is on one thread")),

@@ -32,6 +32,16 @@ impl From<ScenarioError> for Failure {
     }
 }
 
+impl From<models::AnalysisError> for Failure {
+    fn from(e: models::AnalysisError) -> Failure {
+        match e {
+            models::AnalysisError::Plan(e) => e.into(),
+            models::AnalysisError::Scenario(e) => e.into(),
+            e => Failure::Input(e.to_string()),
+        }
+    }
+}
+
 impl From<models::followup::ActualsError> for Failure {
     fn from(e: models::followup::ActualsError) -> Failure {
         Failure::Input(format!("invalid actuals: {e}"))

@@ -263,7 +263,7 @@ faults() {
   # The cause of task 5's failure removed, merge names what is missing.
   rmdir "$results/shards/shard-5-of-8.json"
   local refused
-  if refused=$("$bin" merge "$results/shards" --scenario "$tmp/scenario.toml" --out "$results/out" 2>&1); then
+  if refused=$("$bin" merge "$results/shards" --out "$results/out" 2>&1); then
     fail "merge of an incomplete set succeeded"
   fi
   grep -q 'missing: \[3, 5\]' <<<"$refused" || fail "merge's refusal does not name shards 3 and 5: $refused"
@@ -295,7 +295,7 @@ faults() {
   local stray
   stray=$(ls -A "$results/shards" | grep -v '^shard-.-of-8\.json$' || true)
   [ -z "$stray" ] || fail "files other than the 8 shards left in $results/shards: $stray"
-  "$bin" merge "$results/shards" --scenario "$tmp/scenario.toml" --out "$results/again" --quiet
+  "$bin" merge "$results/shards" --out "$results/again" --quiet
   same_outputs "$whole" "$results/again"
   echo "local-cluster: ok: requeued task 3 ran twice (Restarts=1) and rewrote its shard file whole with the same bytes" >&2
 }

@@ -10,11 +10,11 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use sim::Summary;
 use sim::stats::{Proportion, Stat};
-use sim::{RunPlan, Summary};
 
+use crate::analysis::{Analysis, AnalysisError, AnalysisPlan};
 use crate::model::Model;
-use crate::run::for_each_run;
 use crate::scenario::error::{Spans, line_col};
 use crate::scenario::{Problem, Scenario};
 
@@ -242,150 +242,153 @@ pub struct TooFewRuns {
     pub runs: u64,
 }
 
-/// Condition `runs` draws of `model` on `actuals` and re-forecast.
-pub fn followup(
-    scenario: &Scenario,
-    model: &Model,
-    actuals: &Actuals,
-    runs: u64,
-    seed: u64,
-    budget_msek: f64,
-) -> Result<Followup, TooFewRuns> {
-    let years = model.years().to_vec();
-    let start_t = (model.start_year() - years[0]) as usize;
-    let k = model.kommuner().len();
-    let plan = RunPlan::new(runs, seed, 0).expect("runs ≥ 1");
-    let spend: Vec<(usize, f64)> = actuals
-        .spend
-        .iter()
-        .map(|s| ((s.year - years[0]) as usize, s.establishment_msek))
-        .collect();
-    let phase_idx: Vec<(usize, f64)> = actuals
-        .milestones
-        .iter()
-        .map(|m| {
-            (
-                scenario
-                    .establishment
-                    .phases
-                    .iter()
-                    .position(|p| p.name == m.phase)
-                    .unwrap_or(0),
-                m.completed_month,
-            )
-        })
-        .collect();
-    let spent_to_date: f64 = actuals.spend.iter().map(|s| s.establishment_msek).sum();
-    let last_observed = actuals.spend.iter().map(|s| (s.year - years[0]) as usize).max();
+/// `riskkalkyl followup`: condition the plan's draws on `actuals` (checked against the
+/// scenario by [`Actuals::from_toml`]) and re-forecast; overrun against the plan's budget.
+#[derive(Debug, Clone, Copy)]
+pub struct FollowupAnalysis<'a> {
+    pub actuals: &'a Actuals,
+}
 
-    let mut cum_all: Vec<Stat> = vec![Stat::default(); years.len()];
-    let (mut est_b, mut est_a, mut rem_a) = (Stat::default(), Stat::default(), Stat::default());
-    let (mut dur_b, mut dur_a) = (Stat::default(), Stat::default());
-    let mut npv_b: Vec<Stat> = vec![Stat::default(); k];
-    let mut npv_a: Vec<Stat> = vec![Stat::default(); k];
-    let mut loss_b = vec![Proportion::default(); k];
-    let mut loss_a = vec![Proportion::default(); k];
-    let mut over_a = Proportion::default();
-    let mut accepted = 0u64;
-    for_each_run(model, &plan, 0..plan.chunks(), |_, _, o| {
-        let by_year = o.establishment_by_year();
-        let mut cum = 0.0;
-        for (t, v) in by_year.iter().enumerate().skip(start_t) {
-            cum += v;
-            cum_all[t].push(cum);
-        }
-        est_b.push(o.establishment_msek);
-        dur_b.push(o.duration_months);
-        for kk in 0..k {
-            npv_b[kk].push(o.npv[kk]);
-            loss_b[kk].push(o.npv[kk] < 0.0);
-        }
-        let keep = spend.iter().all(|&(t, actual)| {
-            let tol = (actual * actuals.tolerance_pct / 100.0).max(actuals.tolerance_min_msek);
-            (by_year[t] - actual).abs() <= tol
-        }) && phase_idx
+impl Analysis for FollowupAnalysis<'_> {
+    type Report = Followup;
+
+    fn run(&self, s: &Scenario, model: &Model, plan: &AnalysisPlan) -> Result<Followup, AnalysisError> {
+        let actuals = self.actuals;
+        let (runs, budget_msek) = (plan.runs(), plan.budget_msek(model));
+        let years = model.years().to_vec();
+        let start_t = (model.start_year() - years[0]) as usize;
+        let k = model.kommuner().len();
+        let spend: Vec<(usize, f64)> = actuals
+            .spend
             .iter()
-            .all(|&(i, month)| (model.phase_end_month(i, o.duration_months) - month).abs() <= actuals.tolerance_months);
-        if keep {
-            accepted += 1;
-            est_a.push(o.establishment_msek);
-            let spent_sim: f64 = last_observed.map_or(0.0, |last| by_year[start_t..=last].iter().sum());
-            rem_a.push(o.establishment_msek - spent_sim);
-            dur_a.push(o.duration_months);
-            over_a.push(o.establishment_msek > budget_msek);
-            for kk in 0..k {
-                npv_a[kk].push(o.npv[kk]);
-                loss_a[kk].push(o.npv[kk] < 0.0);
-            }
-        }
-        true
-    });
-    if accepted < 500 {
-        return Err(TooFewRuns { accepted, runs });
-    }
-    let actual_cum: BTreeMap<usize, f64> = {
-        let mut m = BTreeMap::new();
-        let mut c = 0.0;
-        let mut sorted = spend.clone();
-        sorted.sort_by_key(|s| s.0);
-        // Cumulative actuals are known only while every earlier year is observed.
-        for (expected, (t, v)) in (start_t..).zip(sorted) {
-            if t != expected {
-                break;
-            }
-            c += v;
-            m.insert(t, c);
-        }
-        m
-    };
-    let corridor = (start_t..years.len())
-        .filter(|&t| cum_all[t].moments.count() > 0)
-        .map(|t| {
-            let s = cum_all[t].summary();
-            let actual = actual_cum.get(&t).copied();
-            Corridor {
-                year: years[t],
-                p10_msek: s.p10,
-                p50_msek: s.p50,
-                p90_msek: s.p90,
-                actual_msek: actual,
-                status: actual.map(|a| {
-                    if a < s.p10 {
-                        "below"
-                    } else if a > s.p90 {
-                        "above"
-                    } else {
-                        "inside"
-                    }
-                }),
-            }
-        })
-        .collect();
-    let after = est_a.summary();
-    Ok(Followup {
-        unit: "MSEK",
-        runs,
-        accepted,
-        spent_to_date_msek: spent_to_date,
-        budget_msek,
-        establishment_before: est_b.summary(),
-        establishment_after: after,
-        remaining_after: rem_a.summary(),
-        duration_months_before: dur_b.summary(),
-        duration_months_after: dur_a.summary(),
-        p80_contingency_msek: after.p80 - budget_msek,
-        prob_cost_overrun_after: over_a.p(),
-        corridor,
-        kommuner: (0..k)
-            .map(|kk| KommunForecast {
-                name: model.kommuner()[kk].clone(),
-                npv_before: npv_b[kk].summary(),
-                npv_after: npv_a[kk].summary(),
-                prob_net_loss_before: loss_b[kk].p(),
-                prob_net_loss_after: loss_a[kk].p(),
+            .map(|s| ((s.year - years[0]) as usize, s.establishment_msek))
+            .collect();
+        let phase_idx: Vec<(usize, f64)> = actuals
+            .milestones
+            .iter()
+            .map(|m| {
+                (
+                    s.establishment
+                        .phases
+                        .iter()
+                        .position(|p| p.name == m.phase)
+                        .unwrap_or(0),
+                    m.completed_month,
+                )
             })
-            .collect(),
-    })
+            .collect();
+        let spent_to_date: f64 = actuals.spend.iter().map(|s| s.establishment_msek).sum();
+        let last_observed = actuals.spend.iter().map(|s| (s.year - years[0]) as usize).max();
+
+        let mut cum_all: Vec<Stat> = vec![Stat::default(); years.len()];
+        let (mut est_b, mut est_a, mut rem_a) = (Stat::default(), Stat::default(), Stat::default());
+        let (mut dur_b, mut dur_a) = (Stat::default(), Stat::default());
+        let mut npv_b: Vec<Stat> = vec![Stat::default(); k];
+        let mut npv_a: Vec<Stat> = vec![Stat::default(); k];
+        let mut loss_b = vec![Proportion::default(); k];
+        let mut loss_a = vec![Proportion::default(); k];
+        let mut over_a = Proportion::default();
+        let mut accepted = 0u64;
+        plan.for_each_run(model, |_, _, o| {
+            let by_year = o.establishment_by_year();
+            let mut cum = 0.0;
+            for (t, v) in by_year.iter().enumerate().skip(start_t) {
+                cum += v;
+                cum_all[t].push(cum);
+            }
+            est_b.push(o.establishment_msek);
+            dur_b.push(o.duration_months);
+            for kk in 0..k {
+                npv_b[kk].push(o.npv[kk]);
+                loss_b[kk].push(o.npv[kk] < 0.0);
+            }
+            let keep = spend.iter().all(|&(t, actual)| {
+                let tol = (actual * actuals.tolerance_pct / 100.0).max(actuals.tolerance_min_msek);
+                (by_year[t] - actual).abs() <= tol
+            }) && phase_idx.iter().all(|&(i, month)| {
+                (model.phase_end_month(i, o.duration_months) - month).abs() <= actuals.tolerance_months
+            });
+            if keep {
+                accepted += 1;
+                est_a.push(o.establishment_msek);
+                let spent_sim: f64 = last_observed.map_or(0.0, |last| by_year[start_t..=last].iter().sum());
+                rem_a.push(o.establishment_msek - spent_sim);
+                dur_a.push(o.duration_months);
+                over_a.push(o.establishment_msek > budget_msek);
+                for kk in 0..k {
+                    npv_a[kk].push(o.npv[kk]);
+                    loss_a[kk].push(o.npv[kk] < 0.0);
+                }
+            }
+            true
+        });
+        if accepted < 500 {
+            return Err(TooFewRuns { accepted, runs }.into());
+        }
+        let actual_cum: BTreeMap<usize, f64> = {
+            let mut m = BTreeMap::new();
+            let mut c = 0.0;
+            let mut sorted = spend.clone();
+            sorted.sort_by_key(|s| s.0);
+            // Cumulative actuals are known only while every earlier year is observed.
+            for (expected, (t, v)) in (start_t..).zip(sorted) {
+                if t != expected {
+                    break;
+                }
+                c += v;
+                m.insert(t, c);
+            }
+            m
+        };
+        let corridor = (start_t..years.len())
+            .filter(|&t| cum_all[t].moments.count() > 0)
+            .map(|t| {
+                let s = cum_all[t].summary();
+                let actual = actual_cum.get(&t).copied();
+                Corridor {
+                    year: years[t],
+                    p10_msek: s.p10,
+                    p50_msek: s.p50,
+                    p90_msek: s.p90,
+                    actual_msek: actual,
+                    status: actual.map(|a| {
+                        if a < s.p10 {
+                            "below"
+                        } else if a > s.p90 {
+                            "above"
+                        } else {
+                            "inside"
+                        }
+                    }),
+                }
+            })
+            .collect();
+        let after = est_a.summary();
+        Ok(Followup {
+            unit: "MSEK",
+            runs,
+            accepted,
+            spent_to_date_msek: spent_to_date,
+            budget_msek,
+            establishment_before: est_b.summary(),
+            establishment_after: after,
+            remaining_after: rem_a.summary(),
+            duration_months_before: dur_b.summary(),
+            duration_months_after: dur_a.summary(),
+            p80_contingency_msek: after.p80 - budget_msek,
+            prob_cost_overrun_after: over_a.p(),
+            corridor,
+            kommuner: (0..k)
+                .map(|kk| KommunForecast {
+                    name: model.kommuner()[kk].clone(),
+                    npv_before: npv_b[kk].summary(),
+                    npv_after: npv_a[kk].summary(),
+                    prob_net_loss_before: loss_b[kk].p(),
+                    prob_net_loss_after: loss_a[kk].p(),
+                })
+                .collect(),
+        })
+    }
 }
 
 #[cfg(test)]

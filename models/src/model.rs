@@ -19,6 +19,7 @@
 
 use sim::correlation::RankCorrelation;
 use sim::dist::Input;
+use sim::kernels::powi_each;
 
 use crate::scenario::{InputId, InputKind as K, Scenario, ScenarioError};
 
@@ -180,41 +181,6 @@ pub struct PointTables {
     pub difference: Vec<Vec<f64>>,
     /// The one-off establishment cost at point values, MSEK.
     pub establishment_msek: f64,
-}
-
-/// `out[j] = x[j].powi(n(j))` for every j, bit for bit, in loops the compiler runs across
-/// many runs at once. `f64::powi` with an exponent known only at run time calls
-/// compiler-builtins' `__powidf2` for each value; this is its square-and-multiply from the
-/// lowest bit, with the same multiplications in the same order (the squares past a value's
-/// top bit, which the library skips, never reach its product) and the reciprocal for n < 0.
-#[inline(always)]
-fn powi_each(out: &mut [f64], x: &[f64], n: impl Fn(usize) -> i32) {
-    const L: usize = 64;
-    for (i, (out, x)) in out.chunks_mut(L).zip(x.chunks(L)).enumerate() {
-        let len = out.len();
-        let (mut e, mut a) = ([0i32; L], [0.0; L]);
-        for j in 0..len {
-            (e[j], a[j]) = (n(i * L + j), x[j]);
-        }
-        out.fill(1.0);
-        let top = e[..len].iter().fold(0, |m, &v| m | v.unsigned_abs());
-        for bit in 0..u32::BITS - top.leading_zeros() {
-            for j in 0..len {
-                out[j] = if (e[j].unsigned_abs() >> bit) & 1 == 1 {
-                    out[j] * a[j]
-                } else {
-                    out[j]
-                };
-                a[j] *= a[j];
-            }
-        }
-        // The division is slow, and a model's exponents are rarely negative.
-        if e[..len].iter().any(|&n| n < 0) {
-            for j in 0..len {
-                out[j] = if e[j] < 0 { 1.0 / out[j] } else { out[j] };
-            }
-        }
-    }
 }
 
 /// Months of `[a, b)` inside year `y` (0-based from the start year) of 12 months.
@@ -531,43 +497,6 @@ impl Model {
             joint: rows(&o.joint),
             difference: rows(&o.net),
             establishment_msek: o.establishment_msek,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::powi_each;
-
-    #[test]
-    fn powi_each_gives_the_bits_of_f64_powi() {
-        // std's powi (compiler-builtins' __powidf2 for a run-time exponent) is the truth, bit for
-        // bit: bases around 1 as the growth factors are, and others; exponents of both signs, 0
-        // and large; lengths that leave a partial chunk of 64.
-        let bases: Vec<f64> = (0..203)
-            .map(|i| 0.37 + i as f64 * 0.013_7)
-            .chain([1.0, 0.0, -1.5, 1e-3, 1e3])
-            .collect();
-        // Exponents of both signs, and none negative (which skips the reciprocals).
-        let signed = |j: usize| (j as i32 * 7) % 61 - 30;
-        let natural = |j: usize| (j as i32 * 7) % 31;
-        for len in [1, 63, 64, 65, bases.len()] {
-            let mut out = vec![f64::NAN; len];
-            for exponent in [&signed as &dyn Fn(usize) -> i32, &natural] {
-                powi_each(&mut out, &bases[..len], exponent);
-                for j in 0..len {
-                    let want = bases[j].powi(std::hint::black_box(exponent(j)));
-                    assert_eq!(
-                        out[j].to_bits(),
-                        want.to_bits(),
-                        "{}^{} of {len}",
-                        bases[j],
-                        exponent(j)
-                    );
-                }
-            }
-            powi_each(&mut out, &bases[..len], |_| 0);
-            assert!(out.iter().all(|&x| x == 1.0));
         }
     }
 }

@@ -281,7 +281,7 @@ fn a_savings_ramp_out_of_range_is_refused_at_load_with_its_place() {
         let text = DEFAULT_SCENARIO.replacen(from, to, 1);
         let e = Scenario::from_toml(&text, "t.toml").unwrap_err();
         let line = 1 + text[..text.find(to).unwrap()].matches('\n').count();
-        assert_eq!((e.path.as_str(), e.line), (path, line), "{e}");
+        assert_eq!((e.path(), e.location().map(|l| l.1)), (path, Some(line)), "{e}");
     }
     // Left out, the section is the förstudie's ramp.
     let start = DEFAULT_SCENARIO.find("[savings_ramp]").unwrap();

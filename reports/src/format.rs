@@ -26,7 +26,7 @@ pub fn pct_sign(lang: Lang) -> &'static str {
 }
 
 /// No-break space: keeps "1 234" and "27,5 mnkr" on one line in HTML and charts.
-pub const NBSP: char = '\u{a0}';
+pub(crate) const NBSP: char = '\u{a0}';
 
 /// `x` with `dp` decimals in the language's format, thousands grouped by `group`.
 fn number_with(x: f64, dp: u32, lang: Lang, group: char) -> String {
@@ -69,7 +69,7 @@ pub fn number(x: f64, dp: u32, lang: Lang) -> String {
 }
 
 /// As [`number`] with a plain space between thousands (Markdown, spreadsheets as text).
-pub fn number_plain(x: f64, dp: u32, lang: Lang) -> String {
+pub(crate) fn number_plain(x: f64, dp: u32, lang: Lang) -> String {
     number_with(x, dp, lang, ' ')
 }
 
@@ -98,14 +98,14 @@ pub fn pct(p: f64, lang: Lang) -> String {
 
 /// Round half away from zero to `dp` decimals, exactly as a reader rounds a printed table
 /// (f64 formatting rounds the binary value, so 2.25 may print as 2.2).
-pub fn round_dp(x: f64, dp: u32) -> Decimal {
+pub(crate) fn round_dp(x: f64, dp: u32) -> Decimal {
     Decimal::from_f64(x)
         .unwrap_or_default()
         .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
 }
 
 /// Escape text for HTML and SVG.
-pub fn html_escape(s: &str) -> String {
+pub(crate) fn html_escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

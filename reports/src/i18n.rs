@@ -58,14 +58,14 @@ impl Lang {
 mod tests {
     use super::*;
 
-    /// Every `tr("…")` key in the crate's source.
+    /// Every `tr("…")` key in the crate's source and templates.
     fn keys_in_source() -> Vec<(String, String)> {
         fn walk(dir: &std::path::Path, out: &mut Vec<(String, String)>) {
             for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_dir() {
                     walk(&path, out);
-                } else if path.extension().is_some_and(|e| e == "rs") {
+                } else if path.extension().is_some_and(|e| e == "rs" || e == "html") {
                     let text = std::fs::read_to_string(&path).unwrap();
                     for (i, _) in text.match_indices(".tr(\"") {
                         let rest = &text[i + 5..];
@@ -76,7 +76,9 @@ mod tests {
             }
         }
         let mut out = Vec::new();
-        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        walk(&root.join("src"), &mut out);
+        walk(&root.join("templates"), &mut out);
         out
     }
 

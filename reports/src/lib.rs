@@ -11,6 +11,7 @@ pub mod export;
 pub mod format;
 pub mod i18n;
 pub mod output;
+pub mod render;
 pub mod report;
 pub mod summary;
 pub mod text;

@@ -13,11 +13,11 @@ use crate::summary::{RunInfo, Summary};
 
 /// Draws per input for its P10/P50/P90 in the one-way sensitivity (tornado). 20 000 draws put
 /// the P10 within about ±0.4 percentile points (binomial standard error √(0.1·0.9/20 000)).
-pub const TORNADO_DRAWS: usize = 20_000;
+pub(crate) const TORNADO_DRAWS: usize = 20_000;
 /// How many inputs the tornado shows (the largest swings).
-pub const TORNADO_TOP: usize = 10;
+pub(crate) const TORNADO_TOP: usize = 10;
 /// Probability grid for S-curves and histograms: quantiles at (i + 0.5)/GRID.
-pub const GRID: usize = 1000;
+pub(crate) const GRID: usize = 1000;
 
 /// Percentile bands of one quantity per year, MSEK.
 #[derive(Debug, Clone, Default)]
@@ -137,7 +137,7 @@ pub struct ReportData {
 }
 
 /// ASCII file-name part of a name: lower case, å ä → a, ö → o, others to '-'.
-pub fn slug(name: &str) -> String {
+pub(crate) fn slug(name: &str) -> String {
     let mut s = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {
         let c = match c {
@@ -185,7 +185,7 @@ fn plain(x: f64, lang: Lang) -> String {
 
 /// The distribution of a spec in a few words, from its serialised form so any kind of
 /// distribution reads sensibly.
-pub fn dist_text(spec: &sim::DistSpec, lang: Lang) -> String {
+pub(crate) fn dist_text(spec: &sim::DistSpec, lang: Lang) -> String {
     let v = serde_json::to_value(spec).unwrap_or(Value::Null);
     let Some(map) = v.as_object() else {
         return String::new();
@@ -248,7 +248,7 @@ pub fn dist_text(spec: &sim::DistSpec, lang: Lang) -> String {
 }
 
 /// A reader's name for an input, from the input registry and the scenario's own names.
-pub fn input_label(path: &str, s: &Scenario, lang: Lang) -> String {
+pub(crate) fn input_label(path: &str, s: &Scenario, lang: Lang) -> String {
     match s.input_id(path) {
         Some(id) => {
             let l = id.label(s);
@@ -361,7 +361,7 @@ fn input_lines(path: &str, lines: &[&str]) -> (Option<usize>, Option<usize>) {
 
 /// The sources the scenario file cites for an input: in the comment above its line, else
 /// above its table or array entry, else above the first entry of its array.
-pub fn input_source(path: &str, scenario_text: &str, lang: Lang) -> String {
+pub(crate) fn input_source(path: &str, scenario_text: &str, lang: Lang) -> String {
     let lines: Vec<&str> = scenario_text.lines().collect();
     let (key, header) = input_lines(path, &lines);
     let mut tried = Vec::new();
@@ -573,7 +573,7 @@ impl ReportData {
     }
 
     /// The kommuner without the total.
-    pub fn kommuner_only(&self) -> &[KommunData] {
+    pub(crate) fn kommuner_only(&self) -> &[KommunData] {
         &self.kommuner[..self.kommuner.len() - 1]
     }
 
@@ -582,12 +582,12 @@ impl ReportData {
     }
 
     /// The summary.json entry of kommun `k` (the total last).
-    pub fn kommun_summary(&self, k: usize) -> &crate::summary::KommunSummary {
+    pub(crate) fn kommun_summary(&self, k: usize) -> &crate::summary::KommunSummary {
         self.summary.kommuner.get(k).unwrap_or(&self.summary.total)
     }
 
     /// First year of the NPV sum: the start of the establishment.
-    pub fn npv_years(&self) -> (i32, i32) {
+    pub(crate) fn npv_years(&self) -> (i32, i32) {
         (self.start_year, self.info.horizon_year)
     }
 }

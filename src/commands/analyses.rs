@@ -1,68 +1,53 @@
 //! `sensitivity` and the decision analyses (`keys`, `organisation`, `datacentre`,
-//! `membership`, `alternatives`, `risks`): compute, then [`deliver`] as JSON or text.
+//! `membership`, `alternatives`, `risks`): compute with [`models::Analysis::run`], then
+//! [`deliver`] as JSON or the text of [`reports::render::Render`].
 
-use models::scenario::DecisionSettings;
-use models::{Model, Scenario};
+use models::alternatives::{AlternativesAnalysis, RisksAnalysis};
+use models::decision::{DataCentreAnalysis, KeysAnalysis, MembershipAnalysis, OrganisationAnalysis};
+use models::sensitivity::SensitivityAnalysis;
+use models::{AnalysisPlan, Model, Scenario};
+use reports::render::{Render, TextOptions};
 
-use super::{deliver, missing_section};
+use super::deliver;
 use crate::config::{Analysis, Draws, Output};
 use crate::failure::Failure;
 
 pub fn sensitivity(s: &Scenario, d: Draws, output: &Output, sobol_n: usize, top: usize) -> Result<(), Failure> {
-    let model = Model::new(s)?;
-    let r = models::sensitivity::analyse(s, &model, d.runs, d.seed, sobol_n);
-    deliver(output, "sensitivity", &r, |x| {
-        reports::text::sensitivity::to_text(x, top)
-    })
+    run(
+        s,
+        SensitivityAnalysis { sobol_n },
+        d,
+        output,
+        "sensitivity",
+        &TextOptions { top },
+    )
 }
 
-/// The model and the `[decision]` section the decision analyses need.
-fn decision_setup(s: &Scenario) -> Result<(Model, DecisionSettings), Failure> {
+/// Run `analysis` on `s` with the draws `d` and deliver its report as `name`.
+fn run<A: models::Analysis>(
+    s: &Scenario,
+    analysis: A,
+    d: Draws,
+    output: &Output,
+    name: &str,
+    opts: &TextOptions,
+) -> Result<(), Failure>
+where
+    A::Report: Render,
+{
     let model = Model::new(s)?;
-    let d = s
-        .decision
-        .clone()
-        .ok_or_else(|| missing_section("[decision] section"))?;
-    Ok((model, d))
+    let r = analysis.run(s, &model, &AnalysisPlan::new(d.runs, d.seed)?)?;
+    deliver(output, name, &r, |x| x.text(opts))
 }
 
 pub fn decision(s: &Scenario, kind: Analysis, d: Draws, output: &Output) -> Result<(), Failure> {
-    let (runs, seed, name) = (d.runs, d.seed, kind.name());
+    let (name, opts) = (kind.name(), &TextOptions::default());
     match kind {
-        Analysis::Keys => {
-            let (model, dec) = decision_setup(s)?;
-            let r = models::decision::compare_keys(s, &model, &dec, runs, seed);
-            deliver(output, name, &r, reports::text::decision::keys_text)
-        }
-        Analysis::Organisation => {
-            let (model, dec) = decision_setup(s)?;
-            let r = models::decision::compare_organisation(s, &model, &dec, runs, seed, model.budget_msek());
-            deliver(output, name, &r, reports::text::decision::org_text)
-        }
-        Analysis::Datacentre => {
-            let (model, dec) = decision_setup(s)?;
-            let r = models::decision::compare_data_centre(s, &model, &dec, runs, seed)
-                .ok_or_else(|| missing_section("[decision.data_centre] section"))?;
-            deliver(output, name, &r, reports::text::decision::dc_text)
-        }
-        Analysis::Membership => {
-            let (model, dec) = decision_setup(s)?;
-            let r = models::decision::compare_membership(s, &model, &dec, runs, seed)
-                .ok_or_else(|| missing_section("[decision.membership] section"))?;
-            deliver(output, name, &r, reports::text::decision::membership_text)
-        }
-        Analysis::Alternatives => {
-            if s.alternatives.is_empty() {
-                return Err(missing_section("[[alternatives]]"));
-            }
-            let r = models::alternatives::compare_alternatives(s, runs, seed)?;
-            deliver(output, name, &r, reports::text::alternatives::alternatives_text)
-        }
-        Analysis::Risks => {
-            let budget = Model::new(s)?.budget_msek();
-            let r = models::alternatives::analyse_risks(s, runs, seed, budget)?
-                .ok_or_else(|| missing_section("[risk_register]"))?;
-            deliver(output, name, &r, reports::text::alternatives::risks_text)
-        }
+        Analysis::Keys => run(s, KeysAnalysis, d, output, name, opts),
+        Analysis::Organisation => run(s, OrganisationAnalysis, d, output, name, opts),
+        Analysis::Datacentre => run(s, DataCentreAnalysis, d, output, name, opts),
+        Analysis::Membership => run(s, MembershipAnalysis, d, output, name, opts),
+        Analysis::Alternatives => run(s, AlternativesAnalysis, d, output, name, opts),
+        Analysis::Risks => run(s, RisksAnalysis, d, output, name, opts),
     }
 }

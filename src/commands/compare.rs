@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use models::{Model, RunOptions, Scenario};
-use sim::RunPlan;
+use models::{Analysis, AnalysisPlan, Model, Scenario};
+use reports::render::{Render, TextOptions};
 
 use super::{deliver, note_repair};
 use crate::config::{Draws, Output};
@@ -15,13 +15,14 @@ pub fn compare(a: &Path, b: &Path, d: Draws, output: &Output) -> Result<(), Fail
     let silent = output.json || output.quiet;
     note_repair(&ma, silent);
     note_repair(&mb, silent);
-    let plan = RunPlan::new(d.runs, d.seed, d.threads)?;
-    let opts = RunOptions { sampling: d.sampling };
-    let r = models::compare(&ma, &mb, &plan, opts).map_err(|e| match e {
-        models::compare::CompareError::Plan(e) => Failure::Runtime(e.to_string()),
-        e => Failure::Input(e.to_string()),
-    })?;
+    let plan = AnalysisPlan::new(d.runs, d.seed)?
+        .with_threads(d.threads)
+        .with_sampling(d.sampling);
     let (na, nb) = (a.display().to_string(), b.display().to_string());
-    let summary = models::CompareSummary::new(&na, &nb, d.seed, &r);
-    deliver(output, "compare", &summary, reports::text::compare::to_text)
+    let analysis = models::compare::CompareAnalysis {
+        b: &mb,
+        names: (&na, &nb),
+    };
+    let summary = analysis.run(&sa, &ma, &plan)?;
+    deliver(output, "compare", &summary, |x| x.text(&TextOptions::default()))
 }

@@ -2,8 +2,9 @@
 
 use std::path::Path;
 
-use models::{Model, Scenario};
+use models::{Analysis, AnalysisPlan, Model, Scenario};
 use reports::OutputSet;
+use reports::render::{Render, TextOptions};
 
 use super::budget_or_default;
 use crate::config::{Draws, Output};
@@ -25,8 +26,8 @@ pub fn followup(
     })?;
     let actuals = models::followup::Actuals::from_toml(&text, &name, s)?;
     let budget = budget_or_default(budget_msek, &model);
-    let f = models::followup::followup(s, &model, &actuals, d.runs, d.seed, budget)
-        .map_err(|e| Failure::Input(e.to_string()))?;
+    let plan = AnalysisPlan::new(d.runs, d.seed)?.with_budget_msek(budget)?;
+    let f = models::followup::FollowupAnalysis { actuals: &actuals }.run(s, &model, &plan)?;
     if let Some(dir) = &output.out {
         let mut files = OutputSet::new(dir)?;
         files.add("followup.json", reports::export::json::pretty(&f).as_bytes())?;
@@ -43,6 +44,6 @@ pub fn followup(
     print(&if output.json {
         reports::export::json::pretty(&f)
     } else {
-        reports::text::followup::to_text(&f)
+        f.text(&TextOptions::default())
     })
 }

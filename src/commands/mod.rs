@@ -87,13 +87,6 @@ fn note_repair(model: &Model, quiet: bool) {
     }
 }
 
-/// The error for a scenario that lacks the section an analysis needs.
-fn missing_section(section: &str) -> Failure {
-    Failure::Input(format!(
-        "the scenario has no {section}\n  fix: add it; `riskkalkyl scenario show` prints the default scenario's"
-    ))
-}
-
 /// Hand a result over as `output` says: `DIR/NAME.json` with `--out DIR`, and on stdout as
 /// JSON (`--json`) or as the text `text` makes of it, unless `--quiet`.
 fn deliver<T: serde::Serialize>(

@@ -1,6 +1,9 @@
 //! `report`: the board report (HTML with charts, SVG/PNG charts, Markdown, xlsx).
 
-use models::{Model, Scenario};
+use models::alternatives::{AlternativesAnalysis, RisksAnalysis};
+use models::analysis::if_present;
+use models::decision::{DataCentreAnalysis, KeysAnalysis, MembershipAnalysis, OrganisationAnalysis};
+use models::{Analysis, AnalysisPlan, Model, Scenario};
 use reports::format::Lang;
 use reports::{OutputSet, RunInfo, Summary};
 use sim::RunPlan;
@@ -75,16 +78,14 @@ fn decision_analyses(
     if runs == 0 {
         return Ok(a);
     }
-    a.sensitivity = Some(models::sensitivity::analyse(s, model, runs.max(1000), seed, 2048));
-    if let Some(d) = &s.decision {
-        a.keys = Some(models::decision::compare_keys(s, model, d, runs, seed));
-        a.organisation = Some(models::decision::compare_organisation(s, model, d, runs, seed, budget));
-        a.data_centre = models::decision::compare_data_centre(s, model, d, runs, seed);
-        a.membership = models::decision::compare_membership(s, model, d, runs, seed);
-    }
-    if !s.alternatives.is_empty() {
-        a.alternatives = Some(models::alternatives::compare_alternatives(s, runs, seed)?);
-    }
-    a.risks = models::alternatives::analyse_risks(s, runs, seed, budget)?;
+    let sensitivity = models::sensitivity::SensitivityAnalysis { sobol_n: 2048 };
+    a.sensitivity = Some(sensitivity.run(s, model, &AnalysisPlan::new(runs.max(1000), seed)?)?);
+    let plan = AnalysisPlan::new(runs, seed)?.with_budget_msek(budget)?;
+    a.keys = if_present(KeysAnalysis.run(s, model, &plan))?;
+    a.organisation = if_present(OrganisationAnalysis.run(s, model, &plan))?;
+    a.data_centre = if_present(DataCentreAnalysis.run(s, model, &plan))?;
+    a.membership = if_present(MembershipAnalysis.run(s, model, &plan))?;
+    a.alternatives = if_present(AlternativesAnalysis.run(s, model, &plan))?;
+    a.risks = if_present(RisksAnalysis.run(s, model, &plan))?;
     Ok(a)
 }

@@ -284,20 +284,14 @@ impl Model {
     /// neighbours. Allocates nothing.
     pub fn evaluate_lanes<'x>(&self, x: impl Fn(usize) -> &'x [f64], len: usize, out: &mut Lanes) {
         assert!(len <= out.width, "{len} runs in lanes of width {}", out.width);
-        #[cfg(target_arch = "x86_64")]
-        if len > 1 && std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2, checked just above.
-            unsafe { self.evaluate_lanes_avx2(x, len, out) };
+        if len > 1 {
+            // The same operations, four lanes at a time where the CPU has AVX2.
+            sim::kernels::with_avx2(
+                #[inline(always)]
+                || self.evaluate_lanes_inner(x, len, out),
+            );
             return;
         }
-        self.evaluate_lanes_inner(x, len, out);
-    }
-
-    /// [`Model::evaluate_lanes`] compiled for AVX2: the same operations, four lanes at a time.
-    /// (No fused multiply-add: Rust never contracts `a * b + c`, so results are identical.)
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn evaluate_lanes_avx2<'x>(&self, x: impl Fn(usize) -> &'x [f64], len: usize, out: &mut Lanes) {
         self.evaluate_lanes_inner(x, len, out);
     }
 

@@ -19,7 +19,8 @@ use plotters::prelude::*;
 
 use crate::report::ReportData;
 pub use corridor::corridor;
-pub use theme::{FONT, PNG_SCALE, WIDTH};
+pub(crate) use theme::WIDTH;
+use theme::{FONT, PNG_SCALE};
 use theme::{SVG_FONT_STACK, register_fonts};
 
 /// A drawn chart: its file stem, title (for alt text) and both renderings.

@@ -6,6 +6,8 @@
 
 use std::fmt::Write;
 
+use askama::Template;
+
 use crate::chart::Chart;
 use crate::format::{Lang, NBSP, html_escape as esc, msek, number, pct, pct_sign};
 use crate::report::ReportData;
@@ -14,49 +16,48 @@ use super::{BoardReport, ExportError, Exporter};
 
 pub mod analyses;
 
-const CSS: &str = r#"
-@page { size: A4; margin: 15mm 14mm 16mm 14mm; }
-* { box-sizing: border-box; }
-body { font-family: "Liberation Sans", Arimo, Arial, Helvetica, sans-serif; color: #212121;
-  max-width: 860px; margin: 0 auto; padding: 24px 20px; line-height: 1.45; font-size: 15px; }
-h1 { font-size: 26px; margin: 0 0 4px; }
-h2 { font-size: 20px; margin: 28px 0 8px; border-bottom: 2px solid #0072b2; padding-bottom: 3px; }
-h3 { font-size: 17px; margin: 20px 0 6px; }
-p, li { max-width: 780px; }
-.meta { color: #555; font-size: 13px; margin: 0 0 12px; }
-.lead { background: #f2f7fb; border-left: 5px solid #0072b2; padding: 10px 16px; margin: 12px 0; }
-.lead li { margin: 4px 0; }
-table { border-collapse: collapse; margin: 8px 0 14px; font-size: 13.5px; width: 100%; }
-th, td { border-bottom: 1px solid #ddd; padding: 4px 7px; text-align: right; vertical-align: top; }
-th { background: #f0f0f0; font-weight: bold; }
-th:first-child, td:first-child { text-align: left; }
-td.text, th.text { text-align: left; }
-tr.total td { font-weight: bold; border-top: 2px solid #999; }
-table.inputs { font-size: 12px; }
-figure { margin: 10px 0 18px; break-inside: avoid; page-break-inside: avoid; }
-figure svg { width: 100%; height: auto; display: block; }
-figcaption { font-size: 13px; color: #444; margin-top: 2px; }
-.note { font-size: 13px; color: #444; }
-section { break-inside: auto; }
-h2, h3 { break-after: avoid; page-break-after: avoid; }
-@media print {
-  body { max-width: none; padding: 0; font-size: 11pt; }
-  h2.newpage, .kommun + .kommun { break-before: page; page-break-before: always; }
-  figure { margin: 4px 0 8px; }
-  a { color: inherit; text-decoration: none; }
+/// The page around its sections: head, style and the header with the run's identity.
+#[derive(Template)]
+#[template(path = "page.html", escape = "html")]
+struct Page<'a> {
+    l: Lang,
+    d: &'a ReportData,
+    title: String,
+    first_year: i32,
+    runs: String,
+    rate: String,
+    pct_sign: &'a str,
+    /// The sections, already HTML.
+    sections: &'a str,
 }
-"#;
 
 /// A table cell with a number from summary.json: `data-key`/`data-value` for tests.
-fn cell(key: &str, value: f64, text: &str) -> String {
-    format!(
-        "<td data-key=\"{}\" data-value=\"{value}\">{}</td>",
-        esc(key),
-        esc(text)
-    )
+#[derive(Template)]
+#[template(path = "cell.html", escape = "html")]
+struct Cell<'a> {
+    key: &'a str,
+    value: f64,
+    text: &'a str,
 }
 
-/// An inline figure from a chart's SVG.
+fn cell(key: &str, value: f64, text: &str) -> String {
+    Cell { key, value, text }
+        .render()
+        .expect("a template writes to a String")
+}
+
+/// An inline figure from a chart's SVG, with a caption in plain text.
+#[derive(Template)]
+#[template(path = "figure.html", escape = "html")]
+struct Figure<'a> {
+    name: &'a str,
+    title: &'a str,
+    /// The attributes of the chart's `<svg>` element and the rest of its SVG, markup as drawn.
+    svg_attrs: &'a str,
+    svg_rest: &'a str,
+    caption: &'a str,
+}
+
 fn figure(c: &Chart, caption: &str) -> String {
     let body = c
         .svg
@@ -69,13 +70,15 @@ fn figure(c: &Chart, caption: &str) -> String {
     let open = open
         .replacen(&format!("width=\"{}\"", crate::chart::WIDTH), "", 1)
         .replacen("height=\"", "data-height=\"", 1);
-    format!(
-        "<figure id=\"fig-{name}\"><svg role=\"img\" aria-label=\"{title}\"{attrs}{rest}\n<figcaption>{caption}</figcaption></figure>\n",
-        name = esc(&c.name),
-        title = esc(&c.title),
-        attrs = open.trim_start_matches("<svg"),
-        caption = caption
-    )
+    Figure {
+        name: &c.name,
+        title: &c.title,
+        svg_attrs: open.trim_start_matches("<svg"),
+        svg_rest: rest,
+        caption,
+    }
+    .render()
+    .expect("a template writes to a String")
 }
 
 fn chart<'a>(charts: &'a [Chart], name: &str) -> Option<&'a Chart> {
@@ -83,7 +86,7 @@ fn chart<'a>(charts: &'a [Chart], name: &str) -> Option<&'a Chart> {
 }
 
 /// The executive summary: plain sentences from the numbers.
-pub fn key_sentences(d: &ReportData) -> Vec<String> {
+pub(crate) fn key_sentences(d: &ReportData) -> Vec<String> {
     let l = d.lang;
     let s = &d.summary;
     let e = &s.establishment_cost;
@@ -310,42 +313,12 @@ fn inputs_table(d: &ReportData) -> String {
     o
 }
 
-/// The whole page.
-pub fn page(d: &ReportData, charts: &[Chart]) -> String {
-    page_with(d, charts, "")
-}
-
 /// [`page`] with `extra` sections (the decision analyses) before the assumptions.
-pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
+pub(crate) fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
     let l = d.lang;
     let s = &d.summary;
     let (y0, y1) = d.npv_years();
     let mut o = String::new();
-    let title = format!("{} – {}", esc(&d.info.scenario), l.tr("common.risk_and_benefit"));
-    let _ = write!(
-        o,
-        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{title}</title>\n<style>{CSS}</style>\n</head>\n<body>\n",
-        l.tr("html.lang_code")
-    );
-    let _ = writeln!(
-        o,
-        "<header><h1>{title}</h1><p class=\"meta\">{} {}{} · {} <span data-key=\"runs\" data-value=\"{}\">{}</span> · {} <span data-key=\"seed\" data-value=\"{}\">{}</span> · {} {}{} {} {}. {}</p></header>",
-        l.tr("html.monte_carlo_analysis_of_the_forstudies"),
-        d.years[0],
-        format_args!("–{}", d.info.horizon_year),
-        l.tr("html.simulated_outcomes"),
-        s.runs,
-        number(s.runs as f64, 0, l),
-        l.tr("common.seed"),
-        s.seed,
-        s.seed,
-        l.tr("html.present_values_at_a_discount_rate"),
-        number(d.info.discount_rate_pct, 1, l),
-        pct_sign(l),
-        l.tr("html.to"),
-        d.info.npv_base_year,
-        l.tr("html.amounts_in_million_sek_msek")
-    );
 
     // 1. Summary.
     let _ = write!(
@@ -383,7 +356,7 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
         if let Some(c) = chart(charts, &format!("netto_per_ar_{}", k.slug)) {
             o.push_str(&figure(
                 c,
-                &esc(&format!(
+                &format!(
                     "{} {}: {} {}; {} {} ({} {} – {}).",
                     l.tr("html.net_benefit_in"),
                     d.years.last().copied().unwrap_or(0),
@@ -394,7 +367,7 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
                     l.tr("html.80_of_outcomes"),
                     number(k.yearly.p10.last().copied().unwrap_or(f64::NAN), 1, l),
                     msek(k.yearly.p90.last().copied().unwrap_or(f64::NAN), l),
-                )),
+                ),
             ));
         }
         if let Some(c) = chart(charts, &format!("ackumulerat_{}", k.slug)) {
@@ -408,7 +381,7 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
                 ),
                 None => format!("{} {}.", l.tr("html.not_paid_back_at_the_median"), d.info.horizon_year),
             };
-            o.push_str(&figure(c, &esc(&cap)));
+            o.push_str(&figure(c, &cap));
         }
         o.push_str("</div>");
     }
@@ -426,14 +399,14 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
         if let Some(c) = chart(charts, &format!("nuvarde_{}", k.slug)) {
             o.push_str(&figure(
                 c,
-                &esc(&format!(
+                &format!(
                     "{}: {} ({} {} – {}).",
                     l.tr("html.median_npv"),
                     msek(ks.net_benefit_npv.p50, l),
                     l.tr("html.80_of_outcomes"),
                     number(ks.net_benefit_npv.p10, 1, l),
                     msek(ks.net_benefit_npv.p90, l)
-                )),
+                ),
             ));
         }
     }
@@ -457,7 +430,7 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
         establishment_table(d)
     );
     if let Some(c) = chart(charts, "etableringskostnad") {
-        o.push_str(&figure(c, &esc(l.tr("html.read_the_curve_go_up_from"))));
+        o.push_str(&figure(c, l.tr("html.read_the_curve_go_up_from")));
     }
     o.push_str("</section>\n");
 
@@ -531,8 +504,18 @@ pub fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
             l.tr("html.made_by_riskkalkyl")
         ))
     );
-    o.push_str("</body>\n</html>\n");
-    o
+    Page {
+        l,
+        d,
+        title: format!("{} – {}", d.info.scenario, l.tr("common.risk_and_benefit")),
+        first_year: d.years[0],
+        runs: number(d.summary.runs as f64, 0, l),
+        rate: number(d.info.discount_rate_pct, 1, l),
+        pct_sign: pct_sign(l),
+        sections: &o,
+    }
+    .render()
+    .expect("the page template writes to a String")
 }
 
 /// rapport.html of the board report.

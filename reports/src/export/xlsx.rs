@@ -50,7 +50,7 @@ fn headers(ws: &mut Worksheet, f: &Formats, names: &[&str], widths: &[f64]) -> R
 }
 
 /// The workbook as bytes.
-pub fn workbook(d: &ReportData) -> Result<Vec<u8>, XlsxExportError> {
+pub(crate) fn workbook(d: &ReportData) -> Result<Vec<u8>, XlsxExportError> {
     let l = d.lang;
     let f = Formats::new(l);
     let mut wb = Workbook::new();

@@ -8,7 +8,7 @@ use super::{m, pct};
 
 /// Options side by side: per kommun P10/P50/P90, P(loss), mean change and P(better) against
 /// the first option.
-pub fn options_text(kommuner: &[String], options: &[models::decision::OptionResult]) -> String {
+fn options_text(kommuner: &[String], options: &[models::decision::OptionResult]) -> String {
     let mut o = String::new();
     for opt in options {
         let _ = writeln!(o, "{}", opt.name);

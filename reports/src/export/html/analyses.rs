@@ -79,7 +79,7 @@ fn options_table(o: &mut String, kommuner: &[String], options: &[OptionResult], 
 }
 
 /// HTML sections for the analyses that are present.
-pub fn html_sections(a: &Analyses, l: Lang) -> String {
+pub(crate) fn html_sections(a: &Analyses, l: Lang) -> String {
     let mut o = String::new();
     let u = l.msek_unit();
     if let Some(s) = &a.sensitivity {
