@@ -154,16 +154,17 @@ impl Input {
             Dist::Normal { d, .. } => d.sample(rng),
             Dist::Lognormal { d, .. } => d.sample(rng),
             Dist::RiskEvent { prob, impact } => mixture::risk_event_sample(*prob, impact, rng),
+            // The mixture by composition: exact, and far cheaper than inverting its CDF.
+            Dist::RefClassOverrun(d) => d.composed(rng.sample(Open01)),
             // No faster exact sampler than the inverse CDF.
-            Dist::TruncatedNormal(_) | Dist::Discrete(_) | Dist::RefClassOverrun(_) => {
-                self.quantile(rng.sample(Open01))
-            }
+            Dist::TruncatedNormal(_) | Dist::Discrete(_) => self.quantile(rng.sample(Open01)),
         }
     }
 
     /// The inverse CDF at `u` in (0, 1): the value below which a share `u` of draws falls.
-    /// Mixtures (risk events, reference-class overruns) map `u` by composition: the same law,
-    /// monotone where the components do not overlap.
+    /// A risk event maps `u` by composition (0, then the impact): monotone for an impact that
+    /// is not negative. The reference-class overrun inverts its mixture CDF numerically (see
+    /// [`RefClassOverrun`]), monotone however its body and tail overlap.
     pub fn quantile(&self, u: f64) -> f64 {
         match &self.dist {
             Dist::Fixed(v) => *v,
