@@ -377,3 +377,218 @@ fn compare_self_is_zero_and_json_is_complete() {
         .code(2)
         .stderr(predicate::str::contains("bad.toml"));
 }
+
+/// The simulating commands: each flattens the same draw and output flag groups.
+const SIMULATING: [&str; 12] = [
+    "run",
+    "report",
+    "sensitivity",
+    "followup",
+    "keys",
+    "organisation",
+    "datacentre",
+    "membership",
+    "alternatives",
+    "risks",
+    "compare",
+    "bench",
+];
+
+fn help(args: &[&str]) -> String {
+    let out = riskkalkyl().args(args).arg("--help").output().unwrap();
+    assert!(out.status.success(), "{args:?} --help failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The subcommands `riskkalkyl --help` lists (without `help`).
+fn subcommands(parent: &[&str]) -> Vec<String> {
+    let text = help(parent);
+    text.lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(String::from)
+        .collect()
+}
+
+/// Each flag's help block (from its line to the next flag's), by long name.
+fn flag_blocks(help: &str) -> Vec<(String, String)> {
+    let options: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Options:"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("Examples:"))
+        .collect();
+    let mut blocks: Vec<(String, String)> = Vec::new();
+    for line in options {
+        let t = line.trim_start();
+        if t.starts_with('-') && line.starts_with("  ") && !line.starts_with("          ") {
+            let long = t
+                .split_whitespace()
+                .find(|w| w.starts_with("--"))
+                .unwrap_or(t)
+                .trim_end_matches(',')
+                .to_string();
+            blocks.push((long, line.to_string()));
+        } else if let Some((_, b)) = blocks.last_mut() {
+            b.push('\n');
+            b.push_str(line);
+        }
+    }
+    blocks
+}
+
+fn default_of(block: &str) -> Option<String> {
+    let (_, rest) = block.split_once("[default: ")?;
+    Some(rest.split(']').next().unwrap().to_string())
+}
+
+#[test]
+fn every_subcommand_help_has_a_purpose_described_flags_and_two_examples() {
+    let mut commands: Vec<Vec<String>> = subcommands(&[]).into_iter().map(|c| vec![c]).collect();
+    let nested: Vec<Vec<String>> = commands
+        .iter()
+        .flat_map(|c| {
+            let parent: Vec<&str> = c.iter().map(String::as_str).collect();
+            subcommands(&parent)
+                .into_iter()
+                .map(|s| vec![c[0].clone(), s])
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    commands.extend(nested);
+    assert!(commands.len() >= 17, "{commands:?}");
+    for c in &commands {
+        let args: Vec<&str> = c.iter().map(String::as_str).collect();
+        let text = help(&args);
+        let purpose = text.lines().next().unwrap();
+        assert!(
+            purpose.len() > 20 && !purpose.starts_with("Usage"),
+            "{c:?}: no purpose line"
+        );
+        let examples: Vec<&str> = text
+            .lines()
+            .skip_while(|l| *l != "Examples:")
+            .skip(1)
+            .filter(|l| l.starts_with("  riskkalkyl "))
+            .collect();
+        assert!(examples.len() >= 2, "{c:?}: fewer than two examples in\n{text}");
+        for e in &examples {
+            assert!(
+                e.contains(&format!(" {} ", c.last().unwrap())) || e.ends_with(c.last().unwrap().as_str()),
+                "{c:?}: example {e} runs another command"
+            );
+        }
+        for (flag, block) in flag_blocks(&text) {
+            let described = block.lines().enumerate().any(|(i, l)| {
+                if i == 0 {
+                    l.trim().contains("  ")
+                } else {
+                    !l.trim().is_empty()
+                }
+            });
+            assert!(described, "{c:?}: {flag} has no description");
+        }
+    }
+}
+
+#[test]
+fn every_simulating_command_has_the_shared_flags_with_the_stated_defaults() {
+    for c in SIMULATING {
+        let text = help(&[c]);
+        let blocks = flag_blocks(&text);
+        let block = |flag: &str| {
+            blocks
+                .iter()
+                .find(|(f, _)| f == flag)
+                .map(|(_, b)| b.clone())
+                .unwrap_or_else(|| panic!("{c} has no {flag}"))
+        };
+        let runs = if c == "run" || c == "bench" {
+            "1000000"
+        } else {
+            "200000"
+        };
+        assert_eq!(default_of(&block("--runs")).as_deref(), Some(runs), "{c} --runs");
+        assert!(
+            block("--runs").contains("1 000 000 for run and bench, 200 000 for every other"),
+            "{c}: --runs does not state the default rule"
+        );
+        assert_eq!(default_of(&block("--seed")).as_deref(), Some("20270101"), "{c} --seed");
+        assert_eq!(default_of(&block("--threads")).as_deref(), Some("0"), "{c} --threads");
+        assert_eq!(
+            default_of(&block("--sampling")).as_deref(),
+            Some("mc"),
+            "{c} --sampling"
+        );
+        assert_eq!(default_of(&block("--quiet")), None, "{c} --quiet");
+        assert_eq!(default_of(&block("--json")), None, "{c} --json");
+        let out = match c {
+            "run" => Some("out"),
+            "report" => Some("rapport"),
+            _ => None,
+        };
+        assert_eq!(default_of(&block("--out")).as_deref(), out, "{c} --out");
+    }
+}
+
+/// The shared flags parse alike everywhere: the same bounds on every simulating command.
+#[test]
+fn shared_flags_have_the_same_bounds_on_every_simulating_command() {
+    for c in SIMULATING {
+        let positional: &[&str] = if c == "compare" { &["a.toml", "b.toml"] } else { &[] };
+        for (flag, value, says) in [
+            ("--runs", "0", "from 1 to 10^10"),
+            ("--runs", "10000000001", "from 1 to 10^10"),
+            ("--seed", "-1", "from 0 to 2^64-1"),
+            ("--threads", "20000", "to 1024"),
+            ("--sampling", "sobol", "possible values"),
+        ] {
+            let out = riskkalkyl()
+                .arg(c)
+                .args(positional)
+                .args([flag, value])
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{c} {flag} {value}: {err}");
+            assert!(err.contains(says), "{c} {flag} {value}: `{says}` not in {err}");
+        }
+    }
+}
+
+#[test]
+fn analyses_write_their_json_with_out_and_honour_threads() {
+    let tmp = tempfile::tempdir().unwrap();
+    let json = |threads: &str| {
+        let out = riskkalkyl()
+            .args(["keys", "--runs", "4096", "--seed", "7", "--json", "--threads", threads])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let one = json("1");
+    assert_eq!(one, json("2"), "keys depends on the thread count");
+    riskkalkyl()
+        .args(["keys", "--runs", "4096", "--seed", "7", "--quiet", "--out"])
+        .arg(tmp.path())
+        .assert()
+        .success()
+        .stdout("");
+    assert_eq!(std::fs::read(tmp.path().join("keys.json")).unwrap(), one);
+}
+
+#[test]
+fn run_json_prints_summary_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = riskkalkyl()
+        .args(["run", "--runs", "5000", "--seed", "7", "--json", "--out"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(out.stdout, std::fs::read(tmp.path().join("summary.json")).unwrap());
+}

@@ -316,3 +316,57 @@ window.addEventListener('load', function () {
         _ => eprintln!("note: pdftoppm (poppler-utils) not installed; PDF page not inspected"),
     }
 }
+
+/// The total's label comes from the scenario's `meta.total_label`: summary.json, yearly.csv,
+/// the samples header and the report's total row all carry it, and the default prints no
+/// such line in `scenario show`.
+#[test]
+fn the_total_is_labelled_by_the_scenario() {
+    let tmp = tempfile::tempdir().unwrap();
+    let shown = riskkalkyl().args(["scenario", "show"]).output().unwrap();
+    let text = String::from_utf8(shown.stdout).unwrap();
+    assert!(!text.contains("total_label"), "the default label is not written out");
+    let labelled = text.replacen("[meta]\n", "[meta]\ntotal_label = \"Höglandet\"\n", 1);
+    assert_ne!(labelled, text, "the scenario has a [meta] section");
+    let scenario = tmp.path().join("hoglandet.toml");
+    std::fs::write(&scenario, labelled).unwrap();
+    let run = tmp.path().join("run");
+    let samples = tmp.path().join("samples.csv");
+    riskkalkyl()
+        .arg("--scenario")
+        .arg(&scenario)
+        .args(["run", "--runs", "4096", "--seed", "3", "--quiet", "--out"])
+        .arg(&run)
+        .arg("--samples")
+        .arg(&samples)
+        .assert()
+        .success();
+    let summary: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(run.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["total"]["name"], "Höglandet");
+    let yearly = std::fs::read_to_string(run.join("yearly.csv")).unwrap();
+    assert!(yearly.lines().any(|l| l.starts_with("Höglandet,")));
+    assert!(!yearly.contains("GGVV"));
+    let header = std::fs::read_to_string(&samples).unwrap();
+    assert!(header.lines().next().unwrap().ends_with(",npv_msek_Höglandet"));
+    let report = tmp.path().join("report");
+    riskkalkyl()
+        .arg("--scenario")
+        .arg(&scenario)
+        .args([
+            "report",
+            "--runs",
+            "4096",
+            "--seed",
+            "3",
+            "--analysis-runs",
+            "0",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&report)
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(report.join("summary.md")).unwrap();
+    assert!(md.contains("Höglandet totalt"), "{md}");
+}

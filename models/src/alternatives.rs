@@ -4,62 +4,10 @@
 
 use serde::Serialize;
 use sim::stats::{Proportion, Stat};
-use sim::{DistSpec, RunPlan};
 
+use crate::analysis::{Analysis, AnalysisError, AnalysisPlan};
 use crate::model::Model;
-use crate::run::for_each_run;
-use crate::scenario::{Alternative, Scenario, ScenarioError};
-
-/// Multiply a distribution's values by `f` (for effort and capture changes).
-pub fn scale_spec(spec: &DistSpec, f: f64) -> DistSpec {
-    let p = |x: &Option<f64>| x.map(|v| v * f);
-    match spec {
-        DistSpec::Fixed { value } => DistSpec::Fixed { value: value * f },
-        DistSpec::Uniform { min, max, point } => DistSpec::Uniform {
-            min: min * f,
-            max: max * f,
-            point: p(point),
-        },
-        DistSpec::Triangular { min, mode, max, point } => DistSpec::Triangular {
-            min: min * f,
-            mode: mode * f,
-            max: max * f,
-            point: p(point),
-        },
-        DistSpec::Pert {
-            min,
-            mode,
-            max,
-            shape,
-            point,
-        } => DistSpec::Pert {
-            min: min * f,
-            mode: mode * f,
-            max: max * f,
-            shape: *shape,
-            point: p(point),
-        },
-        DistSpec::Normal { mean, sd, point } => DistSpec::Normal {
-            mean: mean * f,
-            sd: sd * f,
-            point: p(point),
-        },
-        DistSpec::Lognormal {
-            mean,
-            sd,
-            p10,
-            p90,
-            point,
-        } => DistSpec::Lognormal {
-            mean: p(mean),
-            sd: p(sd),
-            p10: p(p10),
-            p90: p(p90),
-            point: p(point),
-        },
-        other => other.clone(),
-    }
-}
+use crate::scenario::{Alternative, Scenario};
 
 /// The scenario as it would be under alternative `a`: its savings capture, establishment
 /// effort (project labour, parallel running and one-off items scaled) and planned duration.
@@ -68,10 +16,10 @@ pub fn apply(s: &Scenario, a: &Alternative) -> Scenario {
     v.savings_capture_pct = a.savings_capture_pct;
     let f = a.establishment_effort_pct / 100.0;
     let e = &mut v.establishment;
-    e.project_labour_msek = scale_spec(&e.project_labour_msek, f);
-    e.parallel_running_msek_per_year = scale_spec(&e.parallel_running_msek_per_year, f);
+    e.project_labour_msek = e.project_labour_msek.scaled(f);
+    e.parallel_running_msek_per_year = e.parallel_running_msek_per_year.scaled(f);
     for o in &mut e.one_off {
-        o.amount_msek = scale_spec(&o.amount_msek, f);
+        o.amount_msek = o.amount_msek.scaled(f);
     }
     e.planned_months = a.planned_months;
     e.parallel_start_month = e.parallel_start_month.min(0.5 * a.planned_months);
@@ -111,14 +59,13 @@ pub struct AlternativesReport {
 }
 
 /// Per run and variant: NPV per kommun and the total.
-fn draws(models: &[Model], runs: u64, seed: u64) -> Vec<Vec<Vec<f64>>> {
-    let plan = RunPlan::new(runs, seed, 0).expect("runs ≥ 1");
+fn draws(models: &[Model], plan: &AnalysisPlan) -> Vec<Vec<Vec<f64>>> {
     models
         .iter()
         .map(|m| {
             let k = m.kommuner().len();
-            let mut v = vec![Vec::with_capacity(runs as usize); k + 2];
-            for_each_run(m, &plan, 0..plan.chunks(), |_, _, o| {
+            let mut v = vec![Vec::with_capacity(plan.runs() as usize); k + 2];
+            plan.for_each_run(m, |_, _, o| {
                 for (i, col) in v.iter_mut().enumerate().take(k) {
                     col.push(o.npv[i]);
                 }
@@ -141,88 +88,101 @@ fn mean(v: &[f64]) -> f64 {
     v.iter().sum::<f64>() / v.len() as f64
 }
 
-/// Compare the scenario's alternatives against staying as today.
-pub fn compare_alternatives(s: &Scenario, runs: u64, seed: u64) -> Result<AlternativesReport, ScenarioError> {
-    let variants: Vec<Scenario> = s.alternatives.iter().map(|a| apply(s, a)).collect();
-    let models: Vec<Model> = variants.iter().map(Model::new).collect::<Result<_, _>>()?;
-    let k = s.kommuner.len();
-    let d = draws(&models, runs, seed);
-    let n = runs as usize;
-    let mut best = vec![vec![Proportion::default(); k + 1]; models.len()];
-    let mut today_best = vec![Proportion::default(); k + 1];
-    for col in 0..=k {
-        for r in 0..n {
-            // Index of the best variant (or today, at 0) for this draw; ties go to today.
-            let mut arg = None;
-            let mut top = 0.0;
-            for (v, dv) in d.iter().enumerate() {
-                if dv[col][r] > top {
-                    top = dv[col][r];
-                    arg = Some(v);
+/// `riskkalkyl alternatives`: the scenario's alternatives against staying as today.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AlternativesAnalysis;
+
+impl Analysis for AlternativesAnalysis {
+    type Report = AlternativesReport;
+
+    fn run(&self, s: &Scenario, _model: &Model, plan: &AnalysisPlan) -> Result<AlternativesReport, AnalysisError> {
+        if s.alternatives.is_empty() {
+            return Err(AnalysisError::MissingSection {
+                section: "[[alternatives]]",
+            });
+        }
+        let variants: Vec<Scenario> = s.alternatives.iter().map(|a| apply(s, a)).collect();
+        let models: Vec<Model> = variants.iter().map(Model::new).collect::<Result<_, _>>()?;
+        let k = s.kommuner.len();
+        let d = draws(&models, plan);
+        let n = plan.runs() as usize;
+        let mut best = vec![vec![Proportion::default(); k + 1]; models.len()];
+        let mut today_best = vec![Proportion::default(); k + 1];
+        for col in 0..=k {
+            for r in 0..n {
+                // Index of the best variant (or today, at 0) for this draw; ties go to today.
+                let mut arg = None;
+                let mut top = 0.0;
+                for (v, dv) in d.iter().enumerate() {
+                    if dv[col][r] > top {
+                        top = dv[col][r];
+                        arg = Some(v);
+                    }
+                }
+                today_best[col].push(arg.is_none());
+                for (v, b) in best.iter_mut().enumerate() {
+                    b[col].push(arg == Some(v));
                 }
             }
-            today_best[col].push(arg.is_none());
-            for (v, b) in best.iter_mut().enumerate() {
-                b[col].push(arg == Some(v));
+        }
+        // Break-even capture: NPV is linear in the capture share, so two runs at other captures
+        // give the line exactly (on the same draws).
+        let probe_plan = plan.at_most(20_000);
+        let best_mean = d.iter().map(|v| mean(&v[k])).fold(f64::NEG_INFINITY, f64::max);
+        let mut break_even = Vec::new();
+        for (a, dv) in s.alternatives.iter().zip(&d) {
+            let m_here = mean(&dv[k]);
+            if (m_here - best_mean).abs() < 1e-9 {
+                break_even.push(None);
+                continue;
             }
+            let probe = Alternative {
+                savings_capture_pct: 0.0,
+                ..a.clone()
+            };
+            let m0 = Model::new(&apply(s, &probe))?;
+            let at0 = mean(&draws(std::slice::from_ref(&m0), &probe_plan)[0][k]);
+            let here = mean(&draws(std::slice::from_ref(&models[break_even.len()]), &probe_plan)[0][k]);
+            let slope = (here - at0) / a.savings_capture_pct.max(1e-9);
+            let c = if slope > 0.0 {
+                (best_mean - at0) / slope
+            } else {
+                f64::INFINITY
+            };
+            break_even.push((c.is_finite() && (0.0..=200.0).contains(&c)).then_some(c));
         }
+        Ok(AlternativesReport {
+            unit: "MSEK",
+            runs: plan.runs(),
+            kommuner: s.kommun_names(),
+            alternatives: s
+                .alternatives
+                .iter()
+                .zip(&d)
+                .zip(&best)
+                .map(|((a, dv), b)| VariantResult {
+                    name: a.name.clone(),
+                    npv: (0..k).map(|i| stat(&dv[i])).collect(),
+                    npv_total: stat(&dv[k]),
+                    prob_better_than_today: (0..k)
+                        .map(|i| dv[i].iter().filter(|&&x| x > 0.0).count() as f64 / n as f64)
+                        .collect(),
+                    prob_best: (0..k).map(|i| b[i].p()).collect(),
+                    prob_best_total: b[k].p(),
+                    establishment: stat(&dv[k + 1]),
+                })
+                .collect(),
+            prob_today_best: today_best.iter().map(Proportion::p).collect(),
+            break_even_capture_pct: break_even,
+            seed_wording: s.alternatives.iter().map(|a| a.seed_wording.clone()).collect(),
+            reversibility: s.alternatives.iter().map(|a| a.reversibility.clone()).collect(),
+            assumed: s
+                .alternatives
+                .iter()
+                .map(|a| (a.savings_capture_pct, a.establishment_effort_pct, a.planned_months))
+                .collect(),
+        })
     }
-    // Break-even capture: NPV is linear in the capture share, so two runs at other captures
-    // give the line exactly (on the same draws).
-    let best_mean = d.iter().map(|v| mean(&v[k])).fold(f64::NEG_INFINITY, f64::max);
-    let mut break_even = Vec::new();
-    for (a, dv) in s.alternatives.iter().zip(&d) {
-        let m_here = mean(&dv[k]);
-        if (m_here - best_mean).abs() < 1e-9 {
-            break_even.push(None);
-            continue;
-        }
-        let probe = Alternative {
-            savings_capture_pct: 0.0,
-            ..a.clone()
-        };
-        let m0 = Model::new(&apply(s, &probe))?;
-        let at0 = mean(&draws(std::slice::from_ref(&m0), runs.min(20_000), seed)[0][k]);
-        let here = mean(&draws(std::slice::from_ref(&models[break_even.len()]), runs.min(20_000), seed)[0][k]);
-        let slope = (here - at0) / a.savings_capture_pct.max(1e-9);
-        let c = if slope > 0.0 {
-            (best_mean - at0) / slope
-        } else {
-            f64::INFINITY
-        };
-        break_even.push((c.is_finite() && (0.0..=200.0).contains(&c)).then_some(c));
-    }
-    Ok(AlternativesReport {
-        unit: "MSEK",
-        runs,
-        kommuner: s.kommun_names(),
-        alternatives: s
-            .alternatives
-            .iter()
-            .zip(&d)
-            .zip(&best)
-            .map(|((a, dv), b)| VariantResult {
-                name: a.name.clone(),
-                npv: (0..k).map(|i| stat(&dv[i])).collect(),
-                npv_total: stat(&dv[k]),
-                prob_better_than_today: (0..k)
-                    .map(|i| dv[i].iter().filter(|&&x| x > 0.0).count() as f64 / n as f64)
-                    .collect(),
-                prob_best: (0..k).map(|i| b[i].p()).collect(),
-                prob_best_total: b[k].p(),
-                establishment: stat(&dv[k + 1]),
-            })
-            .collect(),
-        prob_today_best: today_best.iter().map(Proportion::p).collect(),
-        break_even_capture_pct: break_even,
-        seed_wording: s.alternatives.iter().map(|a| a.seed_wording.clone()).collect(),
-        reversibility: s.alternatives.iter().map(|a| a.reversibility.clone()).collect(),
-        assumed: s
-            .alternatives
-            .iter()
-            .map(|a| (a.savings_capture_pct, a.establishment_effort_pct, a.planned_months))
-            .collect(),
-    })
 }
 
 /// One risk of the register: what it costs and what its mitigation does.
@@ -261,71 +221,79 @@ pub struct RiskReport {
     pub risks: Vec<RiskRow>,
 }
 
-/// The register's risks one by one: switched off, and mitigated, against the scenario.
-pub fn analyse_risks(
-    s: &Scenario,
-    runs: u64,
-    seed: u64,
-    budget_msek: f64,
-) -> Result<Option<RiskReport>, ScenarioError> {
-    let Some(reg) = &s.risk_register else { return Ok(None) };
-    let k = s.kommuner.len();
-    let mut variants = vec![s.clone()];
-    for i in 0..reg.risks.len() {
-        let mut off = s.clone();
-        let r = &mut off.risk_register.as_mut().expect("register").risks[i];
-        r.existing.probability_pct = 0.0;
-        r.new.probability_pct = 0.0;
-        r.mitigation.applied = false;
-        variants.push(off);
-        let mut mit = s.clone();
-        mit.risk_register.as_mut().expect("register").risks[i]
-            .mitigation
-            .applied = true;
-        variants.push(mit);
-    }
-    let models: Vec<Model> = variants.iter().map(Model::new).collect::<Result<_, _>>()?;
-    let d = draws(&models, runs, seed);
-    let est = |v: usize| stat(&d[v][k + 1]);
-    let base = est(0);
-    let contingency = base.p80 - budget_msek;
-    let npv_mean = |v: usize| mean(&d[v][k]);
-    let risks = reg
-        .risks
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let (off, mit) = (est(1 + 2 * i), est(2 + 2 * i));
-            let p80_effect = base.p80 - off.p80;
-            let npv_change = npv_mean(2 + 2 * i) - npv_mean(0);
-            RiskRow {
-                area: r.area.clone(),
-                description: r.case(&reg.data_centre).description.clone(),
-                probability_pct: r.case(&reg.data_centre).probability_pct,
-                expected_cost_msek: base.mean - off.mean,
-                p80_effect_msek: p80_effect,
-                share_of_p80_contingency: if contingency > 0.0 {
-                    p80_effect / contingency
-                } else {
-                    0.0
-                },
-                npv_total_effect_msek: npv_mean(0) - npv_mean(1 + 2 * i),
-                mitigation: r.mitigation.description.clone(),
-                mitigation_cost_msek: r.mitigation.cost_msek,
-                mitigation_mean_cost_change_msek: mit.mean - base.mean,
-                mitigation_p80_change_msek: mit.p80 - base.p80,
-                mitigation_npv_change_msek: npv_change,
-                mitigation_pays: npv_change > 0.0,
-            }
+/// `riskkalkyl risks`: the register's risks one by one, switched off and mitigated, against
+/// the scenario; contingency against the plan's budget.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RisksAnalysis;
+
+impl Analysis for RisksAnalysis {
+    type Report = RiskReport;
+
+    fn run(&self, s: &Scenario, model: &Model, plan: &AnalysisPlan) -> Result<RiskReport, AnalysisError> {
+        let Some(reg) = &s.risk_register else {
+            return Err(AnalysisError::MissingSection {
+                section: "[risk_register]",
+            });
+        };
+        let budget_msek = plan.budget_msek(model);
+        let k = s.kommuner.len();
+        let mut variants = vec![s.clone()];
+        for i in 0..reg.risks.len() {
+            let mut off = s.clone();
+            let r = &mut off.risk_register.as_mut().expect("register").risks[i];
+            r.existing.probability_pct = 0.0;
+            r.new.probability_pct = 0.0;
+            r.mitigation.applied = false;
+            variants.push(off);
+            let mut mit = s.clone();
+            mit.risk_register.as_mut().expect("register").risks[i]
+                .mitigation
+                .applied = true;
+            variants.push(mit);
+        }
+        let models: Vec<Model> = variants.iter().map(Model::new).collect::<Result<_, _>>()?;
+        let d = draws(&models, plan);
+        let est = |v: usize| stat(&d[v][k + 1]);
+        let base = est(0);
+        let contingency = base.p80 - budget_msek;
+        let npv_mean = |v: usize| mean(&d[v][k]);
+        let risks = reg
+            .risks
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let (off, mit) = (est(1 + 2 * i), est(2 + 2 * i));
+                let p80_effect = base.p80 - off.p80;
+                let npv_change = npv_mean(2 + 2 * i) - npv_mean(0);
+                RiskRow {
+                    area: r.area.clone(),
+                    description: r.case(&reg.data_centre).description.clone(),
+                    probability_pct: r.case(&reg.data_centre).probability_pct,
+                    expected_cost_msek: base.mean - off.mean,
+                    p80_effect_msek: p80_effect,
+                    share_of_p80_contingency: if contingency > 0.0 {
+                        p80_effect / contingency
+                    } else {
+                        0.0
+                    },
+                    npv_total_effect_msek: npv_mean(0) - npv_mean(1 + 2 * i),
+                    mitigation: r.mitigation.description.clone(),
+                    mitigation_cost_msek: r.mitigation.cost_msek,
+                    mitigation_mean_cost_change_msek: mit.mean - base.mean,
+                    mitigation_p80_change_msek: mit.p80 - base.p80,
+                    mitigation_npv_change_msek: npv_change,
+                    mitigation_pays: npv_change > 0.0,
+                }
+            })
+            .collect();
+        Ok(RiskReport {
+            unit: "MSEK",
+            runs: plan.runs(),
+            data_centre: reg.data_centre.clone(),
+            budget_msek,
+            establishment: base,
+            p80_contingency_msek: contingency,
+            risks,
         })
-        .collect();
-    Ok(Some(RiskReport {
-        unit: "MSEK",
-        runs,
-        data_centre: reg.data_centre.clone(),
-        budget_msek,
-        establishment: base,
-        p80_contingency_msek: contingency,
-        risks,
-    }))
+    }
 }

@@ -12,11 +12,12 @@
 
 use serde::{Deserialize, Serialize};
 use sim::stats::{Moments, Proportion, Stat};
-use sim::{CHUNK_RUNS, RunPlan, RunPlanError, Sampling};
+use sim::{CHUNK_RUNS, RunPlan, Sampling};
 
+use crate::analysis::{Analysis, AnalysisError, AnalysisPlan};
 use crate::model::{Field, Lanes, Model};
 use crate::run::{MIN_CHUNKS_FOR_LHS_SE, RunOptions, Scratch, blocks};
-use crate::scenario::ScenarioError;
+use crate::scenario::Scenario;
 
 /// Relative difference below which two NPVs count as equal: floating-point rounding of the
 /// same amounts summed in another order (10⁻¹² of a 100 MSEK total is 0.1 öre).
@@ -79,21 +80,10 @@ impl CompareResult {
     }
 }
 
-/// Why two scenarios cannot be compared.
-#[derive(Debug, thiserror::Error)]
-pub enum CompareError {
-    #[error("the scenarios have different kommuner ({a} vs {b}): a paired comparison needs the same kommuner")]
-    Kommuner { a: String, b: String },
-    #[error(transparent)]
-    Plan(#[from] RunPlanError),
-    #[error(transparent)]
-    Scenario(#[from] ScenarioError),
-}
-
 /// Run `a` and `b` on common random numbers over all chunks of `plan`.
-pub fn compare(a: &Model, b: &Model, plan: &RunPlan, opts: RunOptions) -> Result<CompareResult, CompareError> {
+pub fn compare(a: &Model, b: &Model, plan: &RunPlan, opts: RunOptions) -> Result<CompareResult, AnalysisError> {
     if a.kommuner() != b.kommuner() {
-        return Err(CompareError::Kommuner {
+        return Err(AnalysisError::Kommuner {
             a: a.kommuner().join(", "),
             b: b.kommuner().join(", "),
         });
@@ -150,6 +140,23 @@ pub fn compare(a: &Model, b: &Model, plan: &RunPlan, opts: RunOptions) -> Result
         },
     )?;
     Ok(acc)
+}
+
+/// `riskkalkyl compare`: the scenario run as A against `b` as B on common random numbers,
+/// with the plan's sampling and threads. `names` label A and B in the summary.
+#[derive(Debug, Clone, Copy)]
+pub struct CompareAnalysis<'a> {
+    pub b: &'a Model,
+    pub names: (&'a str, &'a str),
+}
+
+impl Analysis for CompareAnalysis<'_> {
+    type Report = CompareSummary;
+
+    fn run(&self, _s: &Scenario, a: &Model, plan: &AnalysisPlan) -> Result<CompareSummary, AnalysisError> {
+        let r = compare(a, self.b, &plan.run_plan(), plan.run_options())?;
+        Ok(CompareSummary::new(self.names.0, self.names.1, plan.seed(), &r))
+    }
 }
 
 /// One kommun's comparison, MSEK.

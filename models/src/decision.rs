@@ -6,97 +6,12 @@
 //! common random numbers by re-splitting each run's joint cost (the outcome of the scenario's
 //! own model), and the kommuner's NPVs under every option always add up to the same total.
 
-use serde::{Deserialize, Serialize};
-use sim::RunPlan;
+use serde::Serialize;
 use sim::stats::{Proportion, Stat};
 
+use crate::analysis::{Analysis, AnalysisError, AnalysisPlan, NamedDraws};
 use crate::model::{Model, Outcome};
-use crate::run::for_each_run;
-use crate::scenario::Scenario;
-
-/// Decision settings in the scenario (`[decision]`). Every figure not in the seeds is an
-/// assumption with its reason in the scenario file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DecisionSettings {
-    /// Years over which the phase-in option moves from the cost-share key to the population key.
-    pub phase_in_years: u32,
-    /// Financing model 3 (combined): share of the joint cost that is base functions financed by
-    /// key; the rest is charged by use.
-    pub base_share_pct: f64,
-    /// The key that base functions and model 1 use (a key name under `[keys]`).
-    pub fixed_key: String,
-    /// Usage measures for charging by use: kommun volumes ("users", "pcs", ...).
-    pub use_measures: Vec<String>,
-    pub organisation: Organisation,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data_centre: Option<DataCentre>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub membership: Option<Membership>,
-}
-
-/// A member leaving and a new member joining.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Membership {
-    /// The kommun that gives notice, the year it does, and the notice period in years.
-    pub exit_kommun: String,
-    pub exit_notice_year: i32,
-    pub notice_years: u32,
-    /// The establishment cost is written off over this many years from the end of migration;
-    /// the leaver pays its share of what is left, MSEK.
-    pub depreciation_years: u32,
-    /// Long contracts the leaver must carry its share of, MSEK in total.
-    pub long_contracts_msek: f64,
-    /// After leaving: the leaver's extra cost per year of standing alone (MSEK) and the
-    /// stayers' loss of scale: the saving falls by this percent of the leaver's share.
-    pub stand_alone_extra_msek_per_year: f64,
-    pub scale_loss_pct_of_share: f64,
-    /// A new member joining in `entry_year` with this many inhabitants; it pays an entry fee
-    /// equal to its population share of the value built up, spread over `entry_fee_years`.
-    pub entrant_name: String,
-    pub entry_year: i32,
-    pub entrant_inhabitants: f64,
-    pub entry_fee_years: u32,
-}
-
-/// Existing (a member's) versus new data centre, with the compensation to the owner.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct DataCentre {
-    /// The kommun that owns the existing data centre.
-    pub owner: String,
-    /// One-off cost of adapting the existing data centre, MSEK.
-    pub existing_capex_msek: sim::DistSpec,
-    /// Probability that hidden costs appear in the existing data centre (security level, fibre,
-    /// network, storage), percent; and their size, MSEK.
-    pub hidden_cost_prob_pct: f64,
-    pub hidden_cost_msek: sim::DistSpec,
-    /// One-off cost of a new data centre, MSEK, and its lower running cost per year once
-    /// migration is done, MSEK.
-    pub new_capex_msek: sim::DistSpec,
-    pub new_opex_saving_msek_per_year: sim::DistSpec,
-    /// Compensation to the owner: sale at valuation, at book value, or a reduced fee per year
-    /// for some years.
-    pub valuation_msek: f64,
-    pub book_value_msek: f64,
-    pub reduced_fee_msek_per_year: f64,
-    pub reduced_fee_years: u32,
-    /// With a new data centre, the share of its book value the owner recovers (by other use or
-    /// sale), percent.
-    pub stranded_recovery_pct: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Organisation {
-    /// Swedish corporate income tax on an AB's surplus, percent (20.6 % from 2021).
-    pub corporate_tax_pct: f64,
-    /// Pricing policies of an AB to compare: markup on its costs, percent (0 = priced at cost).
-    pub ab_markups_pct: Vec<f64>,
-    /// The owners' capital in an AB: the most they lose if it fails, MSEK in total.
-    pub ab_share_capital_msek: f64,
-}
+use crate::scenario::{DecisionSettings, Scenario};
 
 /// How an option splits the joint cost: a key during establishment, then a key per year after
 /// migration ends (the last one repeats).
@@ -303,32 +218,46 @@ pub struct KeysReport {
     pub max_total_discrepancy_msek: f64,
 }
 
-/// Compare allocation keys and financing models on common random numbers.
-pub fn compare_keys(s: &Scenario, model: &Model, d: &DecisionSettings, runs: u64, seed: u64) -> KeysReport {
-    let paths = key_paths(s, d);
-    let k = model.kommuner().len();
-    let plan = RunPlan::new(runs, seed, 0).expect("runs ≥ 1");
-    let mut stats = OptionStats::new(paths.len(), k);
-    let mut buf = vec![vec![0.0; k]; paths.len()];
-    let mut worst: f64 = 0.0;
-    for_each_run(model, &plan, 0..plan.chunks(), |_, _, o| {
-        for (p, path) in paths.iter().enumerate() {
-            npv_under(model, o, path, &mut buf[p]);
-        }
-        let base_total: f64 = buf[0].iter().sum();
-        for row in &buf {
-            worst = worst.max((row.iter().sum::<f64>() - base_total).abs());
-        }
-        stats.push(&buf);
-        true
-    });
-    KeysReport {
-        unit: "MSEK",
-        runs,
-        seed,
-        kommuner: model.kommuner().to_vec(),
-        options: stats.results(paths.iter().map(|p| p.name.clone())),
-        max_total_discrepancy_msek: worst,
+/// The scenario's `[decision]` settings, which every decision analysis needs.
+fn settings(s: &Scenario) -> Result<&DecisionSettings, AnalysisError> {
+    s.decision.as_ref().ok_or(AnalysisError::MissingSection {
+        section: "[decision] section",
+    })
+}
+
+/// `riskkalkyl keys`: allocation keys and financing models ([`key_paths`]) compared on common
+/// random numbers.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeysAnalysis;
+
+impl Analysis for KeysAnalysis {
+    type Report = KeysReport;
+
+    fn run(&self, s: &Scenario, model: &Model, plan: &AnalysisPlan) -> Result<KeysReport, AnalysisError> {
+        let paths = key_paths(s, settings(s)?);
+        let k = model.kommuner().len();
+        let mut stats = OptionStats::new(paths.len(), k);
+        let mut buf = vec![vec![0.0; k]; paths.len()];
+        let mut worst: f64 = 0.0;
+        plan.for_each_run(model, |_, _, o| {
+            for (p, path) in paths.iter().enumerate() {
+                npv_under(model, o, path, &mut buf[p]);
+            }
+            let base_total: f64 = buf[0].iter().sum();
+            for row in &buf {
+                worst = worst.max((row.iter().sum::<f64>() - base_total).abs());
+            }
+            stats.push(&buf);
+            true
+        });
+        Ok(KeysReport {
+            unit: "MSEK",
+            runs: plan.runs(),
+            seed: plan.seed(),
+            kommuner: model.kommuner().to_vec(),
+            options: stats.results(paths.iter().map(|p| p.name.clone())),
+            max_total_discrepancy_msek: worst,
+        })
     }
 }
 
@@ -361,90 +290,118 @@ pub struct OrgReport {
     pub vat_note: &'static str,
 }
 
-/// Corporate tax and liability: AB versus kommunalförbund.
-pub fn compare_organisation(
-    s: &Scenario,
-    model: &Model,
-    d: &DecisionSettings,
-    runs: u64,
-    seed: u64,
-    budget_msek: f64,
-) -> OrgReport {
-    let org = &d.organisation;
-    let k = model.kommuner().len();
-    let years = model.years().to_vec();
-    let n = years.len();
-    let r = model.discount_rate_pct() / 100.0;
-    let plan = RunPlan::new(runs, seed, 0).expect("runs ≥ 1");
-    let path = &key_paths(s, d)[0];
-    let mut tax = vec![vec![Stat::default(); k]; org.ab_markups_pct.len()];
-    let mut est = Stat::default();
-    for_each_run(model, &plan, 0..plan.chunks(), |_, _, o| {
-        est.push(o.establishment_msek);
-        for (m, markup) in org.ab_markups_pct.iter().enumerate() {
-            let mut per_k = vec![0.0; k];
-            for (t, &year) in years.iter().enumerate() {
-                if year < model.start_year() {
-                    continue;
+/// `riskkalkyl organisation`: corporate tax and liability, AB versus kommunalförbund; the
+/// overrun is measured against the plan's budget.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OrganisationAnalysis;
+
+impl Analysis for OrganisationAnalysis {
+    type Report = OrgReport;
+
+    fn run(&self, s: &Scenario, model: &Model, plan: &AnalysisPlan) -> Result<OrgReport, AnalysisError> {
+        let d = settings(s)?;
+        let org = &d.organisation;
+        let k = model.kommuner().len();
+        let years = model.years().to_vec();
+        let n = years.len();
+        let r = model.discount_rate_pct() / 100.0;
+        let path = &key_paths(s, d)[0];
+        let mut tax = vec![vec![Stat::default(); k]; org.ab_markups_pct.len()];
+        let mut est = Stat::default();
+        plan.for_each_run(model, |_, _, o| {
+            est.push(o.establishment_msek);
+            for (m, markup) in org.ab_markups_pct.iter().enumerate() {
+                let mut per_k = vec![0.0; k];
+                for (t, &year) in years.iter().enumerate() {
+                    if year < model.start_year() {
+                        continue;
+                    }
+                    // The AB invoices its costs plus the markup; the surplus is taxed.
+                    let joint_org_cost: f64 = if year <= o.migration_end_year {
+                        o.establishment_by_year()[t]
+                    } else {
+                        (0..k).map(|kk| o.joint[kk * n + t]).sum()
+                    };
+                    let tax_t = joint_org_cost * markup / 100.0 * org.corporate_tax_pct / 100.0;
+                    let key = if year <= o.migration_end_year {
+                        &path.establishment
+                    } else {
+                        let j = (year - o.migration_end_year) as usize;
+                        &path.after[(j - 1).min(path.after.len() - 1)]
+                    };
+                    let discount = (1.0 + r).powi(year - model.npv_base_year());
+                    for kk in 0..k {
+                        per_k[kk] += key[kk] * tax_t / discount;
+                    }
                 }
-                // The AB invoices its costs plus the markup; the surplus is taxed.
-                let joint_org_cost: f64 = if year <= o.migration_end_year {
-                    o.establishment_by_year()[t]
-                } else {
-                    (0..k).map(|kk| o.joint[kk * n + t]).sum()
-                };
-                let tax_t = joint_org_cost * markup / 100.0 * org.corporate_tax_pct / 100.0;
-                let key = if year <= o.migration_end_year {
-                    &path.establishment
-                } else {
-                    let j = (year - o.migration_end_year) as usize;
-                    &path.after[(j - 1).min(path.after.len() - 1)]
-                };
-                let discount = (1.0 + r).powi(year - model.npv_base_year());
                 for kk in 0..k {
-                    per_k[kk] += key[kk] * tax_t / discount;
+                    tax[m][kk].push(per_k[kk]);
                 }
             }
-            for kk in 0..k {
-                tax[m][kk].push(per_k[kk]);
-            }
-        }
-        true
-    });
-    let over = (est.summary().p95 - budget_msek).max(0.0);
-    OrgReport {
-        unit: "MSEK",
-        runs,
-        kommuner: model.kommuner().to_vec(),
-        corporate_tax_pct: org.corporate_tax_pct,
-        rows: org
-            .ab_markups_pct
-            .iter()
-            .zip(&tax)
-            .map(|(m, t)| OrgRow {
-                ab_markup_pct: *m,
-                tax_cost_npv: t.iter().map(Stat::summary).collect(),
-            })
-            .collect(),
-        overrun_p95_msek: over,
-        forbund_share_msek: path.establishment.iter().map(|s| s * over).collect(),
-        forbund_joint_liability_msek: over,
-        ab_exposure_msek: path
-            .establishment
-            .iter()
-            .map(|s| s * org.ab_share_capital_msek)
-            .collect(),
-        vat_note: "Momsen hanteras lika i AB och kommunalförbund (seed 000): ingen skillnad modelleras.",
+            true
+        });
+        let over = (est.summary().p95 - plan.budget_msek(model)).max(0.0);
+        Ok(OrgReport {
+            unit: "MSEK",
+            runs: plan.runs(),
+            kommuner: model.kommuner().to_vec(),
+            corporate_tax_pct: org.corporate_tax_pct,
+            rows: org
+                .ab_markups_pct
+                .iter()
+                .zip(&tax)
+                .map(|(m, t)| OrgRow {
+                    ab_markup_pct: *m,
+                    tax_cost_npv: t.iter().map(Stat::summary).collect(),
+                })
+                .collect(),
+            overrun_p95_msek: over,
+            forbund_share_msek: path.establishment.iter().map(|s| s * over).collect(),
+            forbund_joint_liability_msek: over,
+            ab_exposure_msek: path
+                .establishment
+                .iter()
+                .map(|s| s * org.ab_share_capital_msek)
+                .collect(),
+            vat_note: "Momsen hanteras lika i AB och kommunalförbund (seed 000): ingen skillnad modelleras.",
+        })
     }
 }
 
-/// The data-centre options compared.
-pub const DC_OPTIONS: [&str; 4] = [
-    "Befintligt DC, ägaren ersätts med försäljning till värdering",
-    "Befintligt DC, ägaren ersätts med bokfört värde",
-    "Befintligt DC, ägaren ersätts med reducerad avgift under övergången",
-    "Nytt DC",
-];
+/// The data-centre options compared: keep the owner's existing data centre (with three ways
+/// of compensating the owner) or build a new one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DcOption {
+    /// The existing data centre; the others buy it from the owner at its valuation.
+    SaleAtValuation,
+    /// The existing data centre; the others buy it at book value.
+    SaleAtBookValue,
+    /// The existing data centre; the owner gets a reduced fee for some years instead.
+    ReducedFee,
+    /// A new data centre; the owner's existing one is stranded (part of its book value
+    /// recovered).
+    NewDataCentre,
+}
+
+impl DcOption {
+    /// Every option, in report order; the first is the reference.
+    pub const ALL: [DcOption; 4] = [
+        DcOption::SaleAtValuation,
+        DcOption::SaleAtBookValue,
+        DcOption::ReducedFee,
+        DcOption::NewDataCentre,
+    ];
+
+    /// The option's name in reports.
+    pub fn label(self) -> &'static str {
+        match self {
+            DcOption::SaleAtValuation => "Befintligt DC, ägaren ersätts med försäljning till värdering",
+            DcOption::SaleAtBookValue => "Befintligt DC, ägaren ersätts med bokfört värde",
+            DcOption::ReducedFee => "Befintligt DC, ägaren ersätts med reducerad avgift under övergången",
+            DcOption::NewDataCentre => "Nytt DC",
+        }
+    }
+}
 
 #[derive(Debug, Clone, Serialize)]
 pub struct DcReport {
@@ -452,106 +409,130 @@ pub struct DcReport {
     pub runs: u64,
     pub kommuner: Vec<String>,
     pub owner: String,
-    /// One result per option in [`DC_OPTIONS`] order; change and P(better) against option 1.
+    /// One result per option in [`DcOption::ALL`] order; change and P(better) against the
+    /// first.
     pub options: Vec<OptionResult>,
     /// P(hidden costs appear) realised in the draws.
     pub hidden_cost_share: f64,
 }
 
-/// Existing versus new data centre and the owner's compensation, on common random numbers:
-/// the scenario's own draws plus data-centre draws from a stream of their own.
-pub fn compare_data_centre(
-    s: &Scenario,
-    model: &Model,
-    d: &DecisionSettings,
-    runs: u64,
-    seed: u64,
-) -> Option<DcReport> {
-    use rand::RngExt;
-    let dc = d.data_centre.as_ref()?;
-    let owner = s.kommuner.iter().position(|k| k.name == dc.owner)?;
-    let input = |spec: &sim::DistSpec| sim::dist::Input::new(spec).ok();
-    let (existing, hidden, new_capex, new_opex) = (
-        input(&dc.existing_capex_msek)?,
-        input(&dc.hidden_cost_msek)?,
-        input(&dc.new_capex_msek)?,
-        input(&dc.new_opex_saving_msek_per_year)?,
-    );
-    let path = &key_paths(s, d)[0];
-    let k = model.kommuner().len();
-    let r = model.discount_rate_pct() / 100.0;
-    let disc = |year: i32| (1.0 + r).powi(year - model.npv_base_year());
-    let t0 = model.start_year();
-    let others_key: Vec<f64> = {
-        let rest: f64 = (0..k).filter(|&i| i != owner).map(|i| path.establishment[i]).sum();
-        (0..k)
-            .map(|i| if i == owner { 0.0 } else { path.establishment[i] / rest })
-            .collect()
-    };
-    let plan = RunPlan::new(runs, seed, 0).expect("runs ≥ 1");
-    let n_opt = DC_OPTIONS.len();
-    let mut stats = OptionStats::new(n_opt, k);
-    let mut hidden_hits = Proportion::default();
-    let mut rng = sim::chunk_rng(seed ^ 0xDC0D_EC15_1011_u64, 0);
-    let mut chunk = u64::MAX;
-    let mut v = vec![vec![0.0; k]; n_opt];
-    for_each_run(model, &plan, 0..plan.chunks(), |run, _, o| {
-        if run / sim::CHUNK_RUNS != chunk {
-            chunk = run / sim::CHUNK_RUNS;
-            rng = sim::chunk_rng(seed ^ 0xDC0D_EC15_1011_u64, chunk);
-        }
-        let adapt = existing.sample(&mut rng);
-        let hit = rng.random::<f64>() < dc.hidden_cost_prob_pct / 100.0;
-        let hidden_cost = hidden.sample(&mut rng);
-        let capex = new_capex.sample(&mut rng);
-        let opex = new_opex.sample(&mut rng);
-        hidden_hits.push(hit);
-        let one_off = adapt + if hit { hidden_cost } else { 0.0 };
-        for (opt, row) in v.iter_mut().enumerate() {
-            for (i, x) in row.iter_mut().enumerate() {
-                let key_e = path.establishment[i];
-                let is_owner = if i == owner { 1.0 } else { 0.0 };
-                *x = o.npv[i]
-                    + match opt {
-                        0 | 1 => {
-                            let price = if opt == 0 {
-                                dc.valuation_msek
-                            } else {
-                                dc.book_value_msek
-                            };
-                            (-key_e * (one_off + price) + is_owner * price) / disc(t0)
-                        }
-                        2 => {
-                            let mut fee = 0.0;
-                            for y in 0..dc.reduced_fee_years as i32 {
-                                let f = dc.reduced_fee_msek_per_year / disc(t0 + y);
-                                fee += is_owner * f - others_key[i] * f;
+/// Field path of the data-centre settings: the stream names of their draws.
+const DC_PATH: &str = "decision.data_centre";
+
+/// `riskkalkyl datacentre`: existing versus new data centre and the owner's compensation, on
+/// common random numbers: the scenario's own draws, and the data centre's amounts each from
+/// the stream of its field path (`decision.data_centre.existing_capex_msek`, ...; whether the
+/// hidden costs appear from `decision.data_centre.hidden_cost_prob_pct`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DataCentreAnalysis;
+
+/// Column of each data-centre draw in [`NamedDraws`].
+const ADAPT: usize = 0;
+const HIT: usize = 1;
+const HIDDEN: usize = 2;
+const NEW_CAPEX: usize = 3;
+const NEW_OPEX: usize = 4;
+
+impl Analysis for DataCentreAnalysis {
+    type Report = DcReport;
+
+    fn run(&self, s: &Scenario, model: &Model, plan: &AnalysisPlan) -> Result<DcReport, AnalysisError> {
+        let d = settings(s)?;
+        let dc = d.data_centre.as_ref().ok_or(AnalysisError::MissingSection {
+            section: "[decision.data_centre] section",
+        })?;
+        let owner = s
+            .kommuner
+            .iter()
+            .position(|k| k.name == dc.owner)
+            .ok_or_else(|| AnalysisError::Input {
+                path: format!("{DC_PATH}.owner"),
+                problem: format!("\"{}\" is not a kommun of this scenario", dc.owner),
+                hint: "name the kommun that owns the existing data centre".into(),
+            })?;
+        let unit = sim::DistSpec::Uniform {
+            min: 0.0,
+            max: 1.0,
+            point: None,
+        };
+        let field = |name: &str| format!("{DC_PATH}.{name}");
+        let mut draws = NamedDraws::new(
+            [
+                (field("existing_capex_msek"), &dc.existing_capex_msek),
+                (field("hidden_cost_prob_pct"), &unit),
+                (field("hidden_cost_msek"), &dc.hidden_cost_msek),
+                (field("new_capex_msek"), &dc.new_capex_msek),
+                (
+                    field("new_opex_saving_msek_per_year"),
+                    &dc.new_opex_saving_msek_per_year,
+                ),
+            ],
+            plan,
+        )?;
+        let path = &key_paths(s, d)[0];
+        let k = model.kommuner().len();
+        let r = model.discount_rate_pct() / 100.0;
+        let disc = |year: i32| (1.0 + r).powi(year - model.npv_base_year());
+        let t0 = model.start_year();
+        let last_year = *model.years().last().unwrap_or(&t0);
+        let others_key: Vec<f64> = {
+            let rest: f64 = (0..k).filter(|&i| i != owner).map(|i| path.establishment[i]).sum();
+            (0..k)
+                .map(|i| if i == owner { 0.0 } else { path.establishment[i] / rest })
+                .collect()
+        };
+        let mut stats = OptionStats::new(DcOption::ALL.len(), k);
+        let mut hidden_hits = Proportion::default();
+        let mut v = vec![vec![0.0; k]; DcOption::ALL.len()];
+        plan.for_each_run(model, |run, _, o| {
+            let adapt = draws.get(ADAPT, run);
+            let hit = draws.get(HIT, run) < dc.hidden_cost_prob_pct / 100.0;
+            let hidden_cost = draws.get(HIDDEN, run);
+            let capex = draws.get(NEW_CAPEX, run);
+            let opex = draws.get(NEW_OPEX, run);
+            hidden_hits.push(hit);
+            let one_off = adapt + if hit { hidden_cost } else { 0.0 };
+            for (&opt, row) in DcOption::ALL.iter().zip(v.iter_mut()) {
+                for (i, x) in row.iter_mut().enumerate() {
+                    let key_e = path.establishment[i];
+                    let is_owner = if i == owner { 1.0 } else { 0.0 };
+                    let sale = |price: f64| (-key_e * (one_off + price) + is_owner * price) / disc(t0);
+                    *x = o.npv[i]
+                        + match opt {
+                            DcOption::SaleAtValuation => sale(dc.valuation_msek),
+                            DcOption::SaleAtBookValue => sale(dc.book_value_msek),
+                            DcOption::ReducedFee => {
+                                let mut fee = 0.0;
+                                for y in 0..dc.reduced_fee_years as i32 {
+                                    let f = dc.reduced_fee_msek_per_year / disc(t0 + y);
+                                    fee += is_owner * f - others_key[i] * f;
+                                }
+                                -key_e * one_off / disc(t0) + fee
                             }
-                            -key_e * one_off / disc(t0) + fee
-                        }
-                        _ => {
-                            let mut saving = 0.0;
-                            for year in (o.migration_end_year + 1)..=*model.years().last().unwrap_or(&t0) {
-                                let j = (year - o.migration_end_year) as usize;
-                                saving += path.after[(j - 1).min(path.after.len() - 1)][i] * opex / disc(year);
+                            DcOption::NewDataCentre => {
+                                let mut saving = 0.0;
+                                for year in (o.migration_end_year + 1)..=last_year {
+                                    let j = (year - o.migration_end_year) as usize;
+                                    saving += path.after[(j - 1).min(path.after.len() - 1)][i] * opex / disc(year);
+                                }
+                                let stranded = is_owner * dc.book_value_msek * (1.0 - dc.stranded_recovery_pct / 100.0);
+                                (-key_e * capex - stranded) / disc(t0) + saving
                             }
-                            let stranded = is_owner * dc.book_value_msek * (1.0 - dc.stranded_recovery_pct / 100.0);
-                            (-key_e * capex - stranded) / disc(t0) + saving
-                        }
-                    };
+                        };
+                }
             }
-        }
-        stats.push(&v);
-        true
-    });
-    Some(DcReport {
-        unit: "MSEK",
-        runs,
-        kommuner: model.kommuner().to_vec(),
-        owner: dc.owner.clone(),
-        options: stats.results(DC_OPTIONS.iter().map(|n| n.to_string())),
-        hidden_cost_share: hidden_hits.p(),
-    })
+            stats.push(&v);
+            true
+        });
+        Ok(DcReport {
+            unit: "MSEK",
+            runs: plan.runs(),
+            kommuner: model.kommuner().to_vec(),
+            owner: dc.owner.clone(),
+            options: stats.results(DcOption::ALL.iter().map(|o| o.label().to_string())),
+            hidden_cost_share: hidden_hits.p(),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -573,135 +554,147 @@ pub struct MembershipReport {
     pub entrant_member_fee_first_full_year_msek: sim::Summary,
 }
 
-/// Exit of a member and entry of a new one, on the scenario's own draws.
-pub fn compare_membership(
-    s: &Scenario,
-    model: &Model,
-    d: &DecisionSettings,
-    runs: u64,
-    seed: u64,
-) -> Option<MembershipReport> {
-    let ms = d.membership.as_ref()?;
-    let leaver = s.kommuner.iter().position(|k| k.name == ms.exit_kommun)?;
-    let path = &key_paths(s, d)[0];
-    let years = model.years().to_vec();
-    let n = years.len();
-    let k = model.kommuner().len();
-    let r = model.discount_rate_pct() / 100.0;
-    let disc = |year: i32| (1.0 + r).powi(year - model.npv_base_year());
-    let pop: Vec<f64> = s.kommuner.iter().map(|km| km.inhabitants).collect();
-    let pop_total: f64 = pop.iter().sum();
-    let exit_year = ms.exit_notice_year + ms.notice_years as i32;
-    let plan = RunPlan::new(runs, seed, 0).expect("runs ≥ 1");
-    let mut exit_change = vec![Stat::default(); k];
-    let mut entry_change = vec![Stat::default(); k];
-    let (mut exit_fee, mut entry_fee, mut entrant_npv, mut member_fee) =
-        (Stat::default(), Stat::default(), Stat::default(), Stat::default());
-    for_each_run(model, &plan, 0..plan.chunks(), |_, _, o| {
-        let extras = o.establishment_by_year();
-        let key_at = |year: i32| -> &Vec<f64> {
-            if year <= o.migration_end_year {
-                &path.establishment
-            } else {
-                &path.after[((year - o.migration_end_year) as usize - 1).min(path.after.len() - 1)]
-            }
-        };
-        // Undepreciated establishment investment at the start of `year`.
-        let undepreciated = |year: i32| -> f64 {
-            let used = (year - o.migration_end_year - 1).max(0) as f64;
-            o.establishment_msek * (1.0 - used / ms.depreciation_years.max(1) as f64).max(0.0)
-        };
-        // Exit.
-        let fee = path.establishment[leaver] * (undepreciated(exit_year) + ms.long_contracts_msek);
-        exit_fee.push(fee);
-        let stay_share: f64 = 1.0 - key_at(exit_year)[leaver];
-        let mut delta = vec![0.0; k];
-        for (t, &year) in years.iter().enumerate() {
-            if year < exit_year {
-                continue;
-            }
-            let cur_total: f64 = (0..k).map(|i| o.current[i * n + t]).sum();
-            let joint_total: f64 = (0..k).map(|i| o.joint[i * n + t]).sum();
-            let savings = cur_total + extras[t] - joint_total;
-            let key = key_at(year);
-            let leaver_share = key[leaver];
-            // The leaver is back on its own cost plus the cost of standing alone.
-            let leaver_new = o.current[leaver * n + t] + ms.stand_alone_extra_msek_per_year;
-            delta[leaver] += (o.joint[leaver * n + t] - leaver_new) / disc(year);
-            // Stayers: their current cost less a saving cut by the lost scale, plus extras.
-            let stay_cur: f64 = (0..k).filter(|&i| i != leaver).map(|i| o.current[i * n + t]).sum();
-            let stay_saving =
-                savings * (1.0 - leaver_share) * (1.0 - ms.scale_loss_pct_of_share / 100.0 * leaver_share);
-            let stay_joint = stay_cur - stay_saving + extras[t] * (1.0 - leaver_share);
-            for i in (0..k).filter(|&i| i != leaver) {
-                let new_i = stay_joint * key[i] / (1.0 - leaver_share);
-                delta[i] += (o.joint[i * n + t] - new_i) / disc(year);
-            }
-        }
-        let y_fee = exit_year.max(model.start_year());
-        delta[leaver] -= fee / disc(y_fee);
-        for i in (0..k).filter(|&i| i != leaver) {
-            delta[i] += fee * path.establishment[i] / stay_share.max(1e-12) / disc(y_fee);
-        }
-        for (st, dv) in exit_change.iter_mut().zip(&delta) {
-            st.push(*dv);
-        }
-        // Entry: from entry_year on, population key over the enlarged group.
-        let share_e = ms.entrant_inhabitants / (pop_total + ms.entrant_inhabitants);
-        let fee_e = share_e * undepreciated(ms.entry_year);
-        entry_fee.push(fee_e);
-        let mut delta = vec![0.0; k];
-        let mut npv_e = 0.0;
-        let mut first_fee = None;
-        for (t, &year) in years.iter().enumerate() {
-            if year < ms.entry_year {
-                continue;
-            }
-            let cur_total: f64 = (0..k).map(|i| o.current[i * n + t]).sum();
-            let joint_total: f64 = (0..k).map(|i| o.joint[i * n + t]).sum();
-            let saving_share = if year > o.migration_end_year {
-                (cur_total - joint_total) / cur_total
-            } else {
-                0.0
+/// `riskkalkyl membership`: exit of a member and entry of a new one, on the scenario's own
+/// draws.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MembershipAnalysis;
+
+impl Analysis for MembershipAnalysis {
+    type Report = MembershipReport;
+
+    fn run(&self, s: &Scenario, model: &Model, plan: &AnalysisPlan) -> Result<MembershipReport, AnalysisError> {
+        let d = settings(s)?;
+        let ms = d.membership.as_ref().ok_or(AnalysisError::MissingSection {
+            section: "[decision.membership] section",
+        })?;
+        let leaver = s
+            .kommuner
+            .iter()
+            .position(|k| k.name == ms.exit_kommun)
+            .ok_or_else(|| AnalysisError::Input {
+                path: "decision.membership.exit_kommun".into(),
+                problem: format!("\"{}\" is not a kommun of this scenario", ms.exit_kommun),
+                hint: "name the kommun that leaves".into(),
+            })?;
+        let path = &key_paths(s, d)[0];
+        let years = model.years().to_vec();
+        let n = years.len();
+        let k = model.kommuner().len();
+        let r = model.discount_rate_pct() / 100.0;
+        let disc = |year: i32| (1.0 + r).powi(year - model.npv_base_year());
+        let pop: Vec<f64> = s.kommuner.iter().map(|km| km.inhabitants).collect();
+        let pop_total: f64 = pop.iter().sum();
+        let exit_year = ms.exit_notice_year + ms.notice_years as i32;
+        let mut exit_change = vec![Stat::default(); k];
+        let mut entry_change = vec![Stat::default(); k];
+        let (mut exit_fee, mut entry_fee, mut entrant_npv, mut member_fee) =
+            (Stat::default(), Stat::default(), Stat::default(), Stat::default());
+        plan.for_each_run(model, |_, _, o| {
+            let extras = o.establishment_by_year();
+            let key_at = |year: i32| -> &Vec<f64> {
+                if year <= o.migration_end_year {
+                    &path.establishment
+                } else {
+                    &path.after[((year - o.migration_end_year) as usize - 1).min(path.after.len() - 1)]
+                }
             };
-            // The entrant's own cost today: the GGVV cost per inhabitant times its inhabitants.
-            let entrant_alone = cur_total / pop_total * ms.entrant_inhabitants;
-            let enlarged = joint_total + entrant_alone * (1.0 - saving_share);
-            let entrant_pays = share_e * enlarged;
-            first_fee.get_or_insert(entrant_pays);
-            npv_e += (entrant_alone - entrant_pays) / disc(year);
-            for (i, dv) in delta.iter_mut().enumerate() {
-                let new_i = (1.0 - share_e) * pop[i] / pop_total * enlarged;
-                *dv += (o.joint[i * n + t] - new_i) / disc(year);
+            // Undepreciated establishment investment at the start of `year`.
+            let undepreciated = |year: i32| -> f64 {
+                let used = (year - o.migration_end_year - 1).max(0) as f64;
+                o.establishment_msek * (1.0 - used / ms.depreciation_years.max(1) as f64).max(0.0)
+            };
+            // Exit.
+            let fee = path.establishment[leaver] * (undepreciated(exit_year) + ms.long_contracts_msek);
+            exit_fee.push(fee);
+            let stay_share: f64 = 1.0 - key_at(exit_year)[leaver];
+            let mut delta = vec![0.0; k];
+            for (t, &year) in years.iter().enumerate() {
+                if year < exit_year {
+                    continue;
+                }
+                let cur_total: f64 = (0..k).map(|i| o.current[i * n + t]).sum();
+                let joint_total: f64 = (0..k).map(|i| o.joint[i * n + t]).sum();
+                let savings = cur_total + extras[t] - joint_total;
+                let key = key_at(year);
+                let leaver_share = key[leaver];
+                // The leaver is back on its own cost plus the cost of standing alone.
+                let leaver_new = o.current[leaver * n + t] + ms.stand_alone_extra_msek_per_year;
+                delta[leaver] += (o.joint[leaver * n + t] - leaver_new) / disc(year);
+                // Stayers: their current cost less a saving cut by the lost scale, plus extras.
+                let stay_cur: f64 = (0..k).filter(|&i| i != leaver).map(|i| o.current[i * n + t]).sum();
+                let stay_saving =
+                    savings * (1.0 - leaver_share) * (1.0 - ms.scale_loss_pct_of_share / 100.0 * leaver_share);
+                let stay_joint = stay_cur - stay_saving + extras[t] * (1.0 - leaver_share);
+                for i in (0..k).filter(|&i| i != leaver) {
+                    let new_i = stay_joint * key[i] / (1.0 - leaver_share);
+                    delta[i] += (o.joint[i * n + t] - new_i) / disc(year);
+                }
             }
-        }
-        let fee_years = ms.entry_fee_years.max(1);
-        for y in 0..fee_years as i32 {
-            let part = fee_e / fee_years as f64 / disc(ms.entry_year + y);
-            npv_e -= part;
-            for (i, dv) in delta.iter_mut().enumerate() {
-                *dv += part * pop[i] / pop_total;
+            let y_fee = exit_year.max(model.start_year());
+            delta[leaver] -= fee / disc(y_fee);
+            for i in (0..k).filter(|&i| i != leaver) {
+                delta[i] += fee * path.establishment[i] / stay_share.max(1e-12) / disc(y_fee);
             }
-        }
-        for (st, dv) in entry_change.iter_mut().zip(&delta) {
-            st.push(*dv);
-        }
-        entrant_npv.push(npv_e);
-        member_fee.push(first_fee.unwrap_or(0.0));
-        true
-    });
-    Some(MembershipReport {
-        unit: "MSEK",
-        runs,
-        kommuner: model.kommuner().to_vec(),
-        exit_kommun: ms.exit_kommun.clone(),
-        exit_year,
-        exit_change: exit_change.iter().map(Stat::summary).collect(),
-        exit_fee_msek: exit_fee.summary(),
-        entrant: ms.entrant_name.clone(),
-        entry_change: entry_change.iter().map(Stat::summary).collect(),
-        entry_fee_msek: entry_fee.summary(),
-        entrant_npv: entrant_npv.summary(),
-        entrant_member_fee_first_full_year_msek: member_fee.summary(),
-    })
+            for (st, dv) in exit_change.iter_mut().zip(&delta) {
+                st.push(*dv);
+            }
+            // Entry: from entry_year on, population key over the enlarged group.
+            let share_e = ms.entrant_inhabitants / (pop_total + ms.entrant_inhabitants);
+            let fee_e = share_e * undepreciated(ms.entry_year);
+            entry_fee.push(fee_e);
+            let mut delta = vec![0.0; k];
+            let mut npv_e = 0.0;
+            let mut first_fee = None;
+            for (t, &year) in years.iter().enumerate() {
+                if year < ms.entry_year {
+                    continue;
+                }
+                let cur_total: f64 = (0..k).map(|i| o.current[i * n + t]).sum();
+                let joint_total: f64 = (0..k).map(|i| o.joint[i * n + t]).sum();
+                let saving_share = if year > o.migration_end_year {
+                    (cur_total - joint_total) / cur_total
+                } else {
+                    0.0
+                };
+                // The entrant's own cost today: the GGVV cost per inhabitant times its inhabitants.
+                let entrant_alone = cur_total / pop_total * ms.entrant_inhabitants;
+                let enlarged = joint_total + entrant_alone * (1.0 - saving_share);
+                let entrant_pays = share_e * enlarged;
+                first_fee.get_or_insert(entrant_pays);
+                npv_e += (entrant_alone - entrant_pays) / disc(year);
+                for (i, dv) in delta.iter_mut().enumerate() {
+                    let new_i = (1.0 - share_e) * pop[i] / pop_total * enlarged;
+                    *dv += (o.joint[i * n + t] - new_i) / disc(year);
+                }
+            }
+            let fee_years = ms.entry_fee_years.max(1);
+            for y in 0..fee_years as i32 {
+                let part = fee_e / fee_years as f64 / disc(ms.entry_year + y);
+                npv_e -= part;
+                for (i, dv) in delta.iter_mut().enumerate() {
+                    *dv += part * pop[i] / pop_total;
+                }
+            }
+            for (st, dv) in entry_change.iter_mut().zip(&delta) {
+                st.push(*dv);
+            }
+            entrant_npv.push(npv_e);
+            member_fee.push(first_fee.unwrap_or(0.0));
+            true
+        });
+        Ok(MembershipReport {
+            unit: "MSEK",
+            runs: plan.runs(),
+            kommuner: model.kommuner().to_vec(),
+            exit_kommun: ms.exit_kommun.clone(),
+            exit_year,
+            exit_change: exit_change.iter().map(Stat::summary).collect(),
+            exit_fee_msek: exit_fee.summary(),
+            entrant: ms.entrant_name.clone(),
+            entry_change: entry_change.iter().map(Stat::summary).collect(),
+            entry_fee_msek: entry_fee.summary(),
+            entrant_npv: entrant_npv.summary(),
+            entrant_member_fee_first_full_year_msek: member_fee.summary(),
+        })
+    }
 }

@@ -10,12 +10,13 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use sim::Summary;
 use sim::stats::{Proportion, Stat};
-use sim::{RunPlan, Summary};
 
+use crate::analysis::{Analysis, AnalysisError, AnalysisPlan};
 use crate::model::Model;
-use crate::run::for_each_run;
-use crate::scenario::{Scenario, ScenarioError};
+use crate::scenario::error::{Spans, line_col};
+use crate::scenario::{Problem, Scenario};
 
 /// Establishment spend observed in one year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -64,33 +65,63 @@ fn default_tolerance_months() -> f64 {
     1.5
 }
 
-fn problem(file: &str, path: String, problem: String, hint: &str) -> ScenarioError {
-    ScenarioError {
-        file: file.into(),
-        line: 1,
-        column: 1,
-        path,
-        problem,
-        hint: hint.into(),
-    }
+/// Why an actuals file was refused: the file, line:column, the field path and how to fix it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {path}: {problem}\n  fix: {hint}")]
+pub struct ActualsError {
+    pub file: String,
+    /// 1-based line and column of the offending value (of the whole file when unknown).
+    pub line: usize,
+    pub column: usize,
+    /// Field path, or `(actuals)` for the file as a whole.
+    pub path: String,
+    pub problem: String,
+    pub hint: String,
 }
 
 impl Actuals {
     /// Parse and check an actuals file against the scenario it follows up.
-    pub fn from_toml(src: &str, file: &str, scenario: &Scenario) -> Result<Actuals, ScenarioError> {
-        let a: Actuals = toml::from_str(src).map_err(|e| {
-            let offset = e.span().map_or(0, |s| s.start);
-            let line = src[..offset.min(src.len())].matches('\n').count() + 1;
-            let column = offset - src[..offset.min(src.len())].rfind('\n').map_or(0, |p| p + 1) + 1;
-            ScenarioError {
-                file: file.into(),
-                line,
-                column,
-                path: "(actuals)".into(),
-                problem: e.message().trim().to_string(),
-                hint: "see README, section Follow-up, for the actuals format".into(),
-            }
+    pub fn from_toml(src: &str, file: &str, scenario: &Scenario) -> Result<Actuals, ActualsError> {
+        let error = |(line, column): (usize, usize), path: String, problem: String, hint: &str| ActualsError {
+            file: file.into(),
+            line,
+            column,
+            path,
+            problem,
+            hint: hint.into(),
+        };
+        const FORMAT: &str = "see README, section Follow-up, for the actuals format";
+        let doc = Spans::parse(src).map_err(|e| {
+            error(
+                e.span().map_or((1, 1), |s| line_col(src, s.start)),
+                "(actuals)".into(),
+                format!("not valid TOML: {}", e.message().trim()),
+                FORMAT,
+            )
         })?;
+        let a: Actuals = toml::from_str(src).map_err(|e| {
+            let span = e.span().unwrap_or(0..0);
+            let path = doc.path_at(&span);
+            let path = if path.0.is_empty() {
+                "(actuals)".into()
+            } else {
+                path.to_string()
+            };
+            error(line_col(src, span.start), path, e.message().trim().to_string(), FORMAT)
+        })?;
+        a.check(scenario)
+            .map_err(|p| error(doc.line_col_of(&p.path), p.path, p.problem, &p.hint))?;
+        Ok(a)
+    }
+
+    /// The actuals against the scenario: tolerances, years, amounts and phase names.
+    fn check(&self, scenario: &Scenario) -> Result<(), Problem> {
+        let a = self;
+        let problem = |path: String, problem: String, hint: &str| Problem {
+            path,
+            problem,
+            hint: hint.into(),
+        };
         let y = &scenario.years;
         for (name, v, lo) in [
             ("tolerance_pct", a.tolerance_pct, 0.0),
@@ -99,7 +130,6 @@ impl Actuals {
         ] {
             if !(v.is_finite() && v > lo) {
                 return Err(problem(
-                    file,
                     name.into(),
                     format!("{name} = {v} must be a positive number"),
                     "give a positive tolerance",
@@ -108,7 +138,6 @@ impl Actuals {
         }
         if a.spend.is_empty() && a.milestones.is_empty() {
             return Err(problem(
-                file,
                 "(actuals)".into(),
                 "no actuals: neither [[spend]] nor [[milestones]]".into(),
                 "add what has been observed to date",
@@ -118,7 +147,6 @@ impl Actuals {
         for (i, s) in a.spend.iter().enumerate() {
             if !(y.start_year <= s.year && s.year <= y.horizon_year) {
                 return Err(problem(
-                    file,
                     format!("spend[{i}].year"),
                     format!(
                         "year {} lies outside the establishment years {}..{}",
@@ -129,7 +157,6 @@ impl Actuals {
             }
             if seen.insert(s.year, i).is_some() {
                 return Err(problem(
-                    file,
                     format!("spend[{i}].year"),
                     format!("year {} given twice", s.year),
                     "give each year once",
@@ -137,7 +164,6 @@ impl Actuals {
             }
             if !(s.establishment_msek.is_finite() && s.establishment_msek >= 0.0) {
                 return Err(problem(
-                    file,
                     format!("spend[{i}].establishment_msek"),
                     format!("spend {} MSEK must be zero or more", s.establishment_msek),
                     "give the establishment spend of the year in MSEK",
@@ -147,7 +173,6 @@ impl Actuals {
         for (i, m) in a.milestones.iter().enumerate() {
             if !scenario.establishment.phases.iter().any(|p| p.name == m.phase) {
                 return Err(problem(
-                    file,
                     format!("milestones[{i}].phase"),
                     format!("no phase named \"{}\" in the scenario", m.phase),
                     "use a name from [[establishment.phases]]",
@@ -155,14 +180,13 @@ impl Actuals {
             }
             if !(m.completed_month.is_finite() && m.completed_month > 0.0 && m.completed_month < 1200.0) {
                 return Err(problem(
-                    file,
                     format!("milestones[{i}].completed_month"),
                     format!("month {} is not usable", m.completed_month),
                     "give months from January of the start year, e.g. 14",
                 ));
             }
         }
-        Ok(a)
+        Ok(())
     }
 }
 
@@ -218,148 +242,179 @@ pub struct TooFewRuns {
     pub runs: u64,
 }
 
-/// Condition `runs` draws of `model` on `actuals` and re-forecast.
-pub fn followup(
-    scenario: &Scenario,
-    model: &Model,
-    actuals: &Actuals,
-    runs: u64,
-    seed: u64,
-    budget_msek: f64,
-) -> Result<Followup, TooFewRuns> {
-    let years = model.years().to_vec();
-    let start_t = (model.start_year() - years[0]) as usize;
-    let k = model.kommuner().len();
-    let plan = RunPlan::new(runs, seed, 0).expect("runs ≥ 1");
-    let spend: Vec<(usize, f64)> = actuals
-        .spend
-        .iter()
-        .map(|s| ((s.year - years[0]) as usize, s.establishment_msek))
-        .collect();
-    let phase_idx: Vec<(usize, f64)> = actuals
-        .milestones
-        .iter()
-        .map(|m| {
-            (
-                scenario
-                    .establishment
-                    .phases
-                    .iter()
-                    .position(|p| p.name == m.phase)
-                    .unwrap_or(0),
-                m.completed_month,
-            )
-        })
-        .collect();
-    let spent_to_date: f64 = actuals.spend.iter().map(|s| s.establishment_msek).sum();
-    let last_observed = actuals.spend.iter().map(|s| (s.year - years[0]) as usize).max();
+/// `riskkalkyl followup`: condition the plan's draws on `actuals` (checked against the
+/// scenario by [`Actuals::from_toml`]) and re-forecast; overrun against the plan's budget.
+#[derive(Debug, Clone, Copy)]
+pub struct FollowupAnalysis<'a> {
+    pub actuals: &'a Actuals,
+}
 
-    let mut cum_all: Vec<Stat> = vec![Stat::default(); years.len()];
-    let (mut est_b, mut est_a, mut rem_a) = (Stat::default(), Stat::default(), Stat::default());
-    let (mut dur_b, mut dur_a) = (Stat::default(), Stat::default());
-    let mut npv_b: Vec<Stat> = vec![Stat::default(); k];
-    let mut npv_a: Vec<Stat> = vec![Stat::default(); k];
-    let mut loss_b = vec![Proportion::default(); k];
-    let mut loss_a = vec![Proportion::default(); k];
-    let mut over_a = Proportion::default();
-    let mut accepted = 0u64;
-    for_each_run(model, &plan, 0..plan.chunks(), |_, _, o| {
-        let by_year = o.establishment_by_year();
-        let mut cum = 0.0;
-        for (t, v) in by_year.iter().enumerate().skip(start_t) {
-            cum += v;
-            cum_all[t].push(cum);
-        }
-        est_b.push(o.establishment_msek);
-        dur_b.push(o.duration_months);
-        for kk in 0..k {
-            npv_b[kk].push(o.npv[kk]);
-            loss_b[kk].push(o.npv[kk] < 0.0);
-        }
-        let keep = spend.iter().all(|&(t, actual)| {
-            let tol = (actual * actuals.tolerance_pct / 100.0).max(actuals.tolerance_min_msek);
-            (by_year[t] - actual).abs() <= tol
-        }) && phase_idx
+impl Analysis for FollowupAnalysis<'_> {
+    type Report = Followup;
+
+    fn run(&self, s: &Scenario, model: &Model, plan: &AnalysisPlan) -> Result<Followup, AnalysisError> {
+        let actuals = self.actuals;
+        let (runs, budget_msek) = (plan.runs(), plan.budget_msek(model));
+        let years = model.years().to_vec();
+        let start_t = (model.start_year() - years[0]) as usize;
+        let k = model.kommuner().len();
+        let spend: Vec<(usize, f64)> = actuals
+            .spend
             .iter()
-            .all(|&(i, month)| (model.phase_end_month(i, o.duration_months) - month).abs() <= actuals.tolerance_months);
-        if keep {
-            accepted += 1;
-            est_a.push(o.establishment_msek);
-            let spent_sim: f64 = last_observed.map_or(0.0, |last| by_year[start_t..=last].iter().sum());
-            rem_a.push(o.establishment_msek - spent_sim);
-            dur_a.push(o.duration_months);
-            over_a.push(o.establishment_msek > budget_msek);
-            for kk in 0..k {
-                npv_a[kk].push(o.npv[kk]);
-                loss_a[kk].push(o.npv[kk] < 0.0);
-            }
-        }
-        true
-    });
-    if accepted < 500 {
-        return Err(TooFewRuns { accepted, runs });
-    }
-    let actual_cum: BTreeMap<usize, f64> = {
-        let mut m = BTreeMap::new();
-        let mut c = 0.0;
-        let mut sorted = spend.clone();
-        sorted.sort_by_key(|s| s.0);
-        // Cumulative actuals are known only while every earlier year is observed.
-        for (expected, (t, v)) in (start_t..).zip(sorted) {
-            if t != expected {
-                break;
-            }
-            c += v;
-            m.insert(t, c);
-        }
-        m
-    };
-    let corridor = (start_t..years.len())
-        .filter(|&t| cum_all[t].moments.count() > 0)
-        .map(|t| {
-            let s = cum_all[t].summary();
-            let actual = actual_cum.get(&t).copied();
-            Corridor {
-                year: years[t],
-                p10_msek: s.p10,
-                p50_msek: s.p50,
-                p90_msek: s.p90,
-                actual_msek: actual,
-                status: actual.map(|a| {
-                    if a < s.p10 {
-                        "below"
-                    } else if a > s.p90 {
-                        "above"
-                    } else {
-                        "inside"
-                    }
-                }),
-            }
-        })
-        .collect();
-    let after = est_a.summary();
-    Ok(Followup {
-        unit: "MSEK",
-        runs,
-        accepted,
-        spent_to_date_msek: spent_to_date,
-        budget_msek,
-        establishment_before: est_b.summary(),
-        establishment_after: after,
-        remaining_after: rem_a.summary(),
-        duration_months_before: dur_b.summary(),
-        duration_months_after: dur_a.summary(),
-        p80_contingency_msek: after.p80 - budget_msek,
-        prob_cost_overrun_after: over_a.p(),
-        corridor,
-        kommuner: (0..k)
-            .map(|kk| KommunForecast {
-                name: model.kommuner()[kk].clone(),
-                npv_before: npv_b[kk].summary(),
-                npv_after: npv_a[kk].summary(),
-                prob_net_loss_before: loss_b[kk].p(),
-                prob_net_loss_after: loss_a[kk].p(),
+            .map(|s| ((s.year - years[0]) as usize, s.establishment_msek))
+            .collect();
+        let phase_idx: Vec<(usize, f64)> = actuals
+            .milestones
+            .iter()
+            .map(|m| {
+                (
+                    s.establishment
+                        .phases
+                        .iter()
+                        .position(|p| p.name == m.phase)
+                        .unwrap_or(0),
+                    m.completed_month,
+                )
             })
-            .collect(),
-    })
+            .collect();
+        let spent_to_date: f64 = actuals.spend.iter().map(|s| s.establishment_msek).sum();
+        let last_observed = actuals.spend.iter().map(|s| (s.year - years[0]) as usize).max();
+
+        let mut cum_all: Vec<Stat> = vec![Stat::default(); years.len()];
+        let (mut est_b, mut est_a, mut rem_a) = (Stat::default(), Stat::default(), Stat::default());
+        let (mut dur_b, mut dur_a) = (Stat::default(), Stat::default());
+        let mut npv_b: Vec<Stat> = vec![Stat::default(); k];
+        let mut npv_a: Vec<Stat> = vec![Stat::default(); k];
+        let mut loss_b = vec![Proportion::default(); k];
+        let mut loss_a = vec![Proportion::default(); k];
+        let mut over_a = Proportion::default();
+        let mut accepted = 0u64;
+        plan.for_each_run(model, |_, _, o| {
+            let by_year = o.establishment_by_year();
+            let mut cum = 0.0;
+            for (t, v) in by_year.iter().enumerate().skip(start_t) {
+                cum += v;
+                cum_all[t].push(cum);
+            }
+            est_b.push(o.establishment_msek);
+            dur_b.push(o.duration_months);
+            for kk in 0..k {
+                npv_b[kk].push(o.npv[kk]);
+                loss_b[kk].push(o.npv[kk] < 0.0);
+            }
+            let keep = spend.iter().all(|&(t, actual)| {
+                let tol = (actual * actuals.tolerance_pct / 100.0).max(actuals.tolerance_min_msek);
+                (by_year[t] - actual).abs() <= tol
+            }) && phase_idx.iter().all(|&(i, month)| {
+                (model.phase_end_month(i, o.duration_months) - month).abs() <= actuals.tolerance_months
+            });
+            if keep {
+                accepted += 1;
+                est_a.push(o.establishment_msek);
+                let spent_sim: f64 = last_observed.map_or(0.0, |last| by_year[start_t..=last].iter().sum());
+                rem_a.push(o.establishment_msek - spent_sim);
+                dur_a.push(o.duration_months);
+                over_a.push(o.establishment_msek > budget_msek);
+                for kk in 0..k {
+                    npv_a[kk].push(o.npv[kk]);
+                    loss_a[kk].push(o.npv[kk] < 0.0);
+                }
+            }
+            true
+        });
+        if accepted < 500 {
+            return Err(TooFewRuns { accepted, runs }.into());
+        }
+        let actual_cum: BTreeMap<usize, f64> = {
+            let mut m = BTreeMap::new();
+            let mut c = 0.0;
+            let mut sorted = spend.clone();
+            sorted.sort_by_key(|s| s.0);
+            // Cumulative actuals are known only while every earlier year is observed.
+            for (expected, (t, v)) in (start_t..).zip(sorted) {
+                if t != expected {
+                    break;
+                }
+                c += v;
+                m.insert(t, c);
+            }
+            m
+        };
+        let corridor = (start_t..years.len())
+            .filter(|&t| cum_all[t].moments.count() > 0)
+            .map(|t| {
+                let s = cum_all[t].summary();
+                let actual = actual_cum.get(&t).copied();
+                Corridor {
+                    year: years[t],
+                    p10_msek: s.p10,
+                    p50_msek: s.p50,
+                    p90_msek: s.p90,
+                    actual_msek: actual,
+                    status: actual.map(|a| {
+                        if a < s.p10 {
+                            "below"
+                        } else if a > s.p90 {
+                            "above"
+                        } else {
+                            "inside"
+                        }
+                    }),
+                }
+            })
+            .collect();
+        let after = est_a.summary();
+        Ok(Followup {
+            unit: "MSEK",
+            runs,
+            accepted,
+            spent_to_date_msek: spent_to_date,
+            budget_msek,
+            establishment_before: est_b.summary(),
+            establishment_after: after,
+            remaining_after: rem_a.summary(),
+            duration_months_before: dur_b.summary(),
+            duration_months_after: dur_a.summary(),
+            p80_contingency_msek: after.p80 - budget_msek,
+            prob_cost_overrun_after: over_a.p(),
+            corridor,
+            kommuner: (0..k)
+                .map(|kk| KommunForecast {
+                    name: model.kommuner()[kk].clone(),
+                    npv_before: npv_b[kk].summary(),
+                    npv_after: npv_a[kk].summary(),
+                    prob_net_loss_before: loss_b[kk].p(),
+                    prob_net_loss_after: loss_a[kk].p(),
+                })
+                .collect(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod loading_tests {
+    use super::*;
+
+    #[test]
+    fn actuals_errors_point_at_the_value() {
+        let s = Scenario::default_ggvv();
+        let text =
+            "[[spend]]\nyear = 2027\nestablishment_msek = 6.5\n\n[[spend]]\nyear = 2028\nestablishment_msek = -1\n";
+        let e = Actuals::from_toml(text, "a.toml", &s).unwrap_err();
+        assert_eq!(e.path, "spend[1].establishment_msek");
+        assert_eq!((e.line, e.column), (7, 22), "{e}");
+        assert!(
+            e.to_string().starts_with("a.toml:7:22: spend[1].establishment_msek: "),
+            "{e}"
+        );
+
+        let e = Actuals::from_toml("[[spend]]\nyear = 2027\nestablishment = 1\n", "a.toml", &s).unwrap_err();
+        assert!(e.problem.contains("unknown field"), "{e}");
+        assert_eq!(e.path, "spend[0].establishment");
+        assert_eq!(e.line, 3, "{e}");
+
+        let e = Actuals::from_toml("[[spend]\n", "a.toml", &s).unwrap_err();
+        assert_eq!((e.path.as_str(), e.line), ("(actuals)", 1), "{e}");
+        assert!(e.problem.starts_with("not valid TOML"), "{e}");
+    }
 }

@@ -4,12 +4,18 @@
 //! into an allocation-free evaluator that turns one draw of the uncertain inputs into one
 //! outcome per kommun and year ([`model`]); [`simulate`] runs the model over many draws with
 //! the `sim` engine and collects mergeable statistics ([`run`]); [`compare()`] runs two
-//! scenarios on common random numbers ([`compare`]).
+//! scenarios on common random numbers ([`compare`]). Every analysis (keys, organisation, data
+//! centre, membership, alternatives, risks, sensitivity, follow-up, compare) implements
+//! [`Analysis`] ([`analysis`]) and draws the run's own inputs.
 
 // Checks are written `!(x is good)` on purpose: the negation also rejects NaN (STYLE 6).
 #![allow(clippy::neg_cmp_op_on_partial_ord)]
+// Code compiled for a CPU feature goes through `sim::kernels`, except the model's own lane loop
+// (`model/lanes.rs`: the generic dispatch's closure cost it 225 instructions per run).
+#![deny(unsafe_code)]
 
 pub mod alternatives;
+pub mod analysis;
 pub mod compare;
 pub mod decision;
 pub mod followup;
@@ -18,7 +24,10 @@ pub mod run;
 pub mod scenario;
 pub mod sensitivity;
 
+pub use analysis::{Analysis, AnalysisError, AnalysisPlan};
 pub use compare::{CompareResult, CompareSummary, compare};
 pub use model::{Field, Lanes, Model, NO_PAYBACK, Outcome, PointTables};
-pub use run::{RunOptions, RunResult, SeTarget, simulate, simulate_until, simulate_with, simulate_with_progress};
+pub use run::{
+    RunInfo, RunOptions, RunResult, SeTarget, simulate, simulate_until, simulate_with, simulate_with_progress,
+};
 pub use scenario::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, Scenario, ScenarioError};

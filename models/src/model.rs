@@ -7,15 +7,26 @@
 //! - the joint organisation carries today's cost less the savings realised so far, plus the
 //!   establishment's extra costs (project labour, parallel running, one-off items, migration
 //!   overrun), laid out month by month over the drawn establishment duration;
-//! - savings reach half effect in the 12 months after migration ends and full effect after;
+//! - savings take effect after migration ends: a share of the full saving for some months
+//!   (the förstudie's half for 12 months), then all of it (the scenario's `[savings_ramp]`);
 //! - the joint cost is split per kommun by the allocation keys of the phase a year belongs to.
+//!
+//! [`reference`] is the model written plainly for one run, one small module per step; the run
+//! loop evaluates many runs side by side with the same arithmetic in [`Model::evaluate_lanes`]
+//! (`lanes.rs`), and a property test checks that both give the same outcome to the bit.
 //!
 //! With every input at its point value the model gives the förstudie's own tables.
 
 use sim::correlation::RankCorrelation;
 use sim::dist::Input;
+use sim::kernels::powi_each;
 
-use crate::scenario::{Scenario, ScenarioError};
+use crate::scenario::{InputId, InputKind as K, Scenario, ScenarioError};
+
+mod lanes;
+pub mod reference;
+
+pub use lanes::{Field, Lanes, NO_PAYBACK};
 
 /// Indices of the uncertain inputs the model reads, in [`Scenario::inputs`] order.
 #[derive(Debug, Clone)]
@@ -102,6 +113,12 @@ pub struct Model {
     savings: Vec<SavingC>,
     /// Share of the savings potential captured (1 for the förstudie's case).
     savings_capture: f64,
+    /// Share of the full saving realised during the ramp after migration ends (0.5).
+    half_effect_share: f64,
+    /// How long the ramp lasts, months from the end of migration (12).
+    half_effect_months: f64,
+    /// Years after the migration-end year from which full effect counts (2).
+    full_effect_years_after_migration: i32,
     risks: Vec<RiskC>,
     /// Cost of the mitigations the scenario applies, MSEK, spread over the establishment.
     mitigation_cost_msek: f64,
@@ -138,160 +155,12 @@ pub struct Outcome {
     pub migration_end_year: i32,
     /// Staff saving rate at full effect (1 − FTE/today).
     pub staff_saving: f64,
-    /// Saving at full effect in the year after migration ends, as a fraction of current cost.
+    /// Saving at full effect in the year full effect starts (the second after the one migration
+    /// ends in, by default), as a fraction of current cost.
     pub saving_share_full: f64,
     extras: Vec<f64>,
     /// One lane to evaluate in (taken out while [`Model::evaluate`] reads it back).
     lanes: Option<Box<Lanes>>,
-}
-
-/// The year of a run's payback in [`Lanes::payback_year`] when it does not pay back by the
-/// horizon.
-pub const NO_PAYBACK: i32 = i32::MIN;
-
-/// The outcomes of up to [`Lanes::width`] runs side by side, filled by
-/// [`Model::evaluate_lanes`]: the value of run `j` in row `i` of a field at `[i * width + j]`,
-/// so one figure of all runs lies in one contiguous slice ([`Lanes::row`]). Buffers are reused;
-/// make one per worker with [`Model::new_lanes`].
-#[derive(Debug, Clone)]
-pub struct Lanes {
-    width: usize,
-    len: usize,
-    /// Rows `k * years + t` per kommun and year, MSEK: today's cost, the joint-operations
-    /// cost after the split, and the net benefit.
-    current: Vec<f64>,
-    joint: Vec<f64>,
-    net: Vec<f64>,
-    /// Rows `t`: the net benefit and the split joint cost summed over the kommuner.
-    net_sum: Vec<f64>,
-    joint_sum: Vec<f64>,
-    /// Rows `t`: the joint cost before the split.
-    joint_total: Vec<f64>,
-    /// Rows `k`: NPV per kommun; and their sum.
-    npv: Vec<f64>,
-    npv_sum: Vec<f64>,
-    /// Rows `k` per kommun, then the total: the payback year, or [`NO_PAYBACK`].
-    payback_year: Vec<i32>,
-    establishment_msek: Vec<f64>,
-    duration_months: Vec<f64>,
-    staff_saving: Vec<f64>,
-    saving_share_full: Vec<f64>,
-    /// Rows `t`: establishment (extra) cost per year.
-    extras: Vec<f64>,
-    /// Years from the start year to the one migration ends in (a whole number: kept as f64
-    /// so that the comparisons with it run in the same vector lanes as the money).
-    end_rel: Vec<f64>,
-    /// Per-run intermediate figures.
-    tmp: [Vec<f64>; 14],
-    /// Rows `c` per cost category.
-    cat_cost: Vec<f64>,
-    cat_growth: Vec<f64>,
-    cat_saving: Vec<f64>,
-    /// Rows `k` per kommun, then the total: cumulative net benefit from the start year.
-    cum: Vec<f64>,
-}
-
-/// A figure of [`Lanes`] to read a row of.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Field {
-    /// Row `k * years + t`.
-    Current,
-    /// Row `k * years + t`.
-    Net,
-    /// Row `k * years + t`.
-    Joint,
-    /// Row `t`: summed over the kommuner.
-    NetSum,
-    /// Row `t`: summed over the kommuner.
-    JointSum,
-    /// Row `k`.
-    Npv,
-    /// Row 0: summed over the kommuner.
-    NpvSum,
-    /// Row 0.
-    Establishment,
-    /// Row 0.
-    Duration,
-    /// Row 0.
-    SavingShareFull,
-    /// Row 0.
-    StaffSaving,
-    /// Row `t`: the joint cost before the split.
-    JointTotal,
-    /// Row `t`: the establishment (extra) cost.
-    Extras,
-}
-
-/// The buffer of [`Lanes`] behind a [`Field`], borrowed with `&` or `&mut`: one list for
-/// [`Lanes::row`] and [`Lanes::row_mut`].
-macro_rules! field_vec {
-    ($lanes:expr, $field:expr, $($borrow:tt)+) => {
-        match $field {
-            Field::Current => $($borrow)+ $lanes.current,
-            Field::Net => $($borrow)+ $lanes.net,
-            Field::Joint => $($borrow)+ $lanes.joint,
-            Field::NetSum => $($borrow)+ $lanes.net_sum,
-            Field::JointSum => $($borrow)+ $lanes.joint_sum,
-            Field::Npv => $($borrow)+ $lanes.npv,
-            Field::NpvSum => $($borrow)+ $lanes.npv_sum,
-            Field::Establishment => $($borrow)+ $lanes.establishment_msek,
-            Field::Duration => $($borrow)+ $lanes.duration_months,
-            Field::SavingShareFull => $($borrow)+ $lanes.saving_share_full,
-            Field::StaffSaving => $($borrow)+ $lanes.staff_saving,
-            Field::JointTotal => $($borrow)+ $lanes.joint_total,
-            Field::Extras => $($borrow)+ $lanes.extras,
-        }
-    };
-}
-
-impl Lanes {
-    /// How many runs the lanes hold.
-    pub fn width(&self) -> usize {
-        self.width
-    }
-
-    /// How many runs the last evaluation filled.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Row `i` of `field`: one figure of each run of the last evaluation.
-    #[inline]
-    pub fn row(&self, field: Field, i: usize) -> &[f64] {
-        let v = field_vec!(self, field, &);
-        &v[i * self.width..i * self.width + self.len]
-    }
-
-    /// Row `i` of `field`, to overwrite (tests of what the run loop does with bad figures).
-    #[cfg(test)]
-    pub(crate) fn row_mut(&mut self, field: Field, i: usize) -> &mut [f64] {
-        let (w, len) = (self.width, self.len);
-        let v = field_vec!(self, field, &mut);
-        &mut v[i * w..i * w + len]
-    }
-
-    /// Payback years of kommun `k` (the total at `k = kommuner`), [`NO_PAYBACK`] for none.
-    pub fn payback_year(&self, k: usize) -> &[i32] {
-        &self.payback_year[k * self.width..k * self.width + self.len]
-    }
-}
-
-/// Add one year's net benefit to the cumulative sums `cum`; the payback year is the first year
-/// from which the sum stays ≥ 0.
-#[inline]
-fn track_payback(cum: &mut [f64], payback: &mut [i32], net: &[f64], year: i32) {
-    for ((c, p), &nb) in cum.iter_mut().zip(payback.iter_mut()).zip(net) {
-        *c += nb;
-        *p = if *c >= 0.0 {
-            if *p == NO_PAYBACK { year } else { *p }
-        } else {
-            NO_PAYBACK
-        };
-    }
 }
 
 impl Outcome {
@@ -312,41 +181,6 @@ pub struct PointTables {
     pub difference: Vec<Vec<f64>>,
     /// The one-off establishment cost at point values, MSEK.
     pub establishment_msek: f64,
-}
-
-/// `out[j] = x[j].powi(n(j))` for every j, bit for bit, in loops the compiler runs across
-/// many runs at once. `f64::powi` with an exponent known only at run time calls
-/// compiler-builtins' `__powidf2` for each value; this is its square-and-multiply from the
-/// lowest bit, with the same multiplications in the same order (the squares past a value's
-/// top bit, which the library skips, never reach its product) and the reciprocal for n < 0.
-#[inline(always)]
-fn powi_each(out: &mut [f64], x: &[f64], n: impl Fn(usize) -> i32) {
-    const L: usize = 64;
-    for (i, (out, x)) in out.chunks_mut(L).zip(x.chunks(L)).enumerate() {
-        let len = out.len();
-        let (mut e, mut a) = ([0i32; L], [0.0; L]);
-        for j in 0..len {
-            (e[j], a[j]) = (n(i * L + j), x[j]);
-        }
-        out.fill(1.0);
-        let top = e[..len].iter().fold(0, |m, &v| m | v.unsigned_abs());
-        for bit in 0..u32::BITS - top.leading_zeros() {
-            for j in 0..len {
-                out[j] = if (e[j].unsigned_abs() >> bit) & 1 == 1 {
-                    out[j] * a[j]
-                } else {
-                    out[j]
-                };
-                a[j] *= a[j];
-            }
-        }
-        // The division is slow, and a model's exponents are rarely negative.
-        if e[..len].iter().any(|&n| n < 0) {
-            for j in 0..len {
-                out[j] = if e[j] < 0 { 1.0 / out[j] } else { out[j] };
-            }
-        }
-    }
 }
 
 /// Months of `[a, b)` inside year `y` (0-based from the start year) of 12 months.
@@ -395,10 +229,7 @@ impl Model {
         let mut input_names = Vec::with_capacity(specs.len());
         for (name, spec) in &specs {
             // Validated at load; a Scenario built in code may still be wrong.
-            let input = Input::new(spec).map_err(|e| ScenarioError {
-                file: "(scenario)".into(),
-                line: 0,
-                column: 0,
+            let input = Input::new(spec).map_err(|e| ScenarioError::Built {
                 path: format!("{name}.{}", e.param),
                 problem: e.problem,
                 hint: e.hint,
@@ -412,14 +243,11 @@ impl Model {
                 .position(|n| n == path)
                 .expect("input listed by Scenario::inputs")
         };
-        let growth_slot = |name: &str| slot(&format!("growth_pct_per_year.{name}"));
+        let growth_slot = |name: &str| slot(&InputId::growth(name).path());
         let correlation = match &s.correlation {
             None => None,
             Some(c) => {
-                let located = |path: String, problem: String| ScenarioError {
-                    file: "(scenario)".into(),
-                    line: 0,
-                    column: 0,
+                let located = |path: String, problem: String| ScenarioError::Built {
                     path,
                     problem,
                     hint: "correct the [correlation] section".into(),
@@ -463,7 +291,7 @@ impl Model {
             .map(|(i, p)| PhaseC {
                 hours_share: (p.internal_hours + p.external_hours) / total_hours,
                 plan_offset: (p.planned_year - s.years.start_year) as f64,
-                duration: slot(&format!("establishment.phases[{i}].duration_months")),
+                duration: slot(&InputId::at(K::PhaseDuration, i).path()),
                 migration: p.migration,
             })
             .collect();
@@ -473,11 +301,11 @@ impl Model {
         Ok(Model {
             names: s.kommun_names(),
             slots: Slots {
-                labour: slot("establishment.project_labour_msek"),
-                parallel: slot("establishment.parallel_running_msek_per_year"),
-                schedule: slot("establishment.schedule_overrun_pct"),
-                overrun: slot("establishment.migration_overrun_pct"),
-                strategic: slot("staffing.strategic_fte"),
+                labour: slot(&InputId::single(K::ProjectLabour).path()),
+                parallel: slot(&InputId::single(K::ParallelRunning).path()),
+                schedule: slot(&InputId::single(K::ScheduleOverrun).path()),
+                overrun: slot(&InputId::single(K::MigrationOverrun).path()),
+                strategic: slot(&InputId::single(K::StrategicFte).path()),
             },
             base_year: s.years.base_year,
             start_year: s.years.start_year,
@@ -509,20 +337,18 @@ impl Model {
             parallel_growth: growth_slot(&e.parallel_growth),
             parallel_start_month: e.parallel_start_month,
             one_offs: (0..e.one_off.len())
-                .map(|i| {
-                    (
-                        slot(&format!("establishment.one_off[{i}].amount_msek")),
-                        e.one_off[i].migration,
-                    )
-                })
+                .map(|i| (slot(&InputId::at(K::OneOffAmount, i).path()), e.one_off[i].migration))
                 .collect(),
             savings: (0..s.savings.len())
                 .map(|i| SavingC {
-                    rate: slot(&format!("savings[{i}].rate_pct")),
+                    rate: slot(&InputId::at(K::SavingRate, i).path()),
                     applies: applies(&s.savings[i].applies_to_pct),
                 })
                 .collect(),
             savings_capture: s.savings_capture_pct / 100.0,
+            half_effect_share: s.savings_ramp.half_effect_pct / 100.0,
+            half_effect_months: s.savings_ramp.half_effect_months,
+            full_effect_years_after_migration: s.savings_ramp.full_effect_years_after_migration as i32,
             risks: s
                 .risk_register
                 .iter()
@@ -542,9 +368,9 @@ impl Model {
                         (1.0, 1.0)
                     };
                     RiskC {
-                        occurs: slot(&format!("risk_register.risks[{i}].occurs")),
-                        cost: slot(&format!("risk_register.risks[{i}].{case}.cost_msek")),
-                        delay: slot(&format!("risk_register.risks[{i}].{case}.delay_months")),
+                        occurs: slot(&InputId::at(K::RiskOccurs, i).path()),
+                        cost: slot(&InputId::risk(K::RiskCost, i, case).path()),
+                        delay: slot(&InputId::risk(K::RiskDelay, i, case).path()),
                         probability: c.probability_pct / 100.0 * pf,
                         impact: imf,
                     }
@@ -564,7 +390,7 @@ impl Model {
                 .map(|i| {
                     (
                         volume(&s.staffing.roles[i].volume),
-                        slot(&format!("staffing.roles[{i}].per_fte")),
+                        slot(&InputId::at(K::RolePerFte, i).path()),
                     )
                 })
                 .collect(),
@@ -656,401 +482,10 @@ impl Model {
         }
     }
 
-    /// Lanes for up to `width` runs evaluated together.
-    pub fn new_lanes(&self, width: usize) -> Lanes {
-        let (k, n, c) = (self.names.len(), self.years.len(), self.cost0_total.len());
-        let v = |rows: usize| vec![0.0; rows * width];
-        Lanes {
-            width,
-            len: 0,
-            current: v(k * n),
-            joint: v(k * n),
-            net: v(k * n),
-            net_sum: v(n),
-            joint_sum: v(n),
-            joint_total: v(n),
-            npv: v(k),
-            npv_sum: v(1),
-            payback_year: vec![NO_PAYBACK; (k + 1) * width],
-            establishment_msek: v(1),
-            duration_months: v(1),
-            staff_saving: v(1),
-            saving_share_full: v(1),
-            extras: v(n),
-            end_rel: vec![0.0; width],
-            tmp: std::array::from_fn(|_| v(1)),
-            cat_cost: v(c),
-            cat_growth: v(c),
-            cat_saving: v(c),
-            cum: v(k + 1),
-        }
-    }
-
-    /// Evaluate one draw `x` (in [`Model::input_names`] order) into `out`. Allocates nothing.
-    /// The same arithmetic as [`Model::evaluate_lanes`] on one lane, so a run's outcome is the
-    /// same to the bit whichever way it is evaluated.
-    pub fn evaluate(&self, x: &[f64], out: &mut Outcome) {
-        let mut lanes = out.lanes.take().unwrap_or_else(|| Box::new(self.new_lanes(1)));
-        self.evaluate_lanes_inner(|i| std::slice::from_ref(&x[i]), 1, &mut lanes);
-        self.read_run(&lanes, 0, out);
-        out.lanes = Some(lanes);
-    }
-
-    /// Copy run `j` of `lanes` (filled by this model) into `out`.
-    pub fn read_run(&self, lanes: &Lanes, j: usize, out: &mut Outcome) {
-        assert!(j < lanes.len, "run {j} of {} in the lanes", lanes.len);
-        let w = lanes.width;
-        let gather = |to: &mut [f64], from: &[f64]| to.iter_mut().enumerate().for_each(|(i, v)| *v = from[i * w + j]);
-        gather(&mut out.current, &lanes.current);
-        gather(&mut out.joint, &lanes.joint);
-        gather(&mut out.net, &lanes.net);
-        gather(&mut out.joint_total, &lanes.joint_total);
-        gather(&mut out.npv, &lanes.npv);
-        gather(&mut out.extras, &lanes.extras);
-        for (k, p) in out.payback_year.iter_mut().enumerate() {
-            let y = lanes.payback_year[k * w + j];
-            *p = (y != NO_PAYBACK).then_some(y);
-        }
-        out.establishment_msek = lanes.establishment_msek[j];
-        out.duration_months = lanes.duration_months[j];
-        out.migration_end_year = self.start_year + lanes.end_rel[j] as i32;
-        out.staff_saving = lanes.staff_saving[j];
-        out.saving_share_full = lanes.saving_share_full[j];
-    }
-
-    /// Evaluate `len` runs side by side into `out` (at most [`Lanes::width`] runs): `x(i)`
-    /// holds input `i` (in [`Model::input_names`] order) of each run. Every figure of a run
-    /// goes through the same operations in the same order as in any other run, so the loops
-    /// over runs can use vector instructions and a run's results do not depend on its
-    /// neighbours. Allocates nothing.
-    pub fn evaluate_lanes<'x>(&self, x: impl Fn(usize) -> &'x [f64], len: usize, out: &mut Lanes) {
-        assert!(len <= out.width, "{len} runs in lanes of width {}", out.width);
-        #[cfg(target_arch = "x86_64")]
-        if len > 1 && std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2, checked just above.
-            unsafe { self.evaluate_lanes_avx2(x, len, out) };
-            return;
-        }
-        self.evaluate_lanes_inner(x, len, out);
-    }
-
-    /// [`Model::evaluate_lanes`] compiled for AVX2: the same operations, four lanes at a time.
-    /// (No fused multiply-add: Rust never contracts `a * b + c`, so results are identical.)
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn evaluate_lanes_avx2<'x>(&self, x: impl Fn(usize) -> &'x [f64], len: usize, out: &mut Lanes) {
-        self.evaluate_lanes_inner(x, len, out);
-    }
-
-    #[inline(always)]
-    fn evaluate_lanes_inner<'x>(&self, x: impl Fn(usize) -> &'x [f64], len: usize, out: &mut Lanes) {
-        let w = out.width;
-        let n = self.years.len();
-        let k_count = self.names.len();
-        let start = (self.start_year - self.base_year) as usize;
-        let x = |i: usize| &x(i)[..len];
-        // Row `i` of a field laid out `[i * w + j]`, cut to the runs in use.
-        fn row<T>(v: &mut [T], i: usize, w: usize, len: usize) -> &mut [T] {
-            &mut v[i * w..i * w + len]
-        }
-        let Lanes {
-            current,
-            joint,
-            net,
-            net_sum,
-            joint_sum,
-            joint_total: joint_totals,
-            npv,
-            npv_sum,
-            payback_year,
-            establishment_msek,
-            duration_months,
-            staff_saving,
-            saving_share_full,
-            extras,
-            end_rel,
-            tmp,
-            cat_cost,
-            cat_growth,
-            cat_saving,
-            cum,
-            ..
-        } = out;
-        let [
-            drawn,
-            risk_cost,
-            risk_delay,
-            stretch,
-            calendar,
-            overrun,
-            labour,
-            par_growth,
-            m0,
-            extra,
-            current_total,
-            saved_total,
-            effect,
-            power,
-        ] = tmp.each_mut().map(|v| &mut v[..len]);
-        let end_rel = &mut end_rel[..len];
-        let d = &mut duration_months[..len];
-
-        // Timeline: the plan stretched by the drawn phase durations and schedule overrun.
-        drawn.fill(-0.0);
-        for p in &self.phases {
-            let xd = x(p.duration);
-            (0..len).for_each(|j| drawn[j] += xd[j]);
-        }
-        let schedule = x(self.slots.schedule);
-        for j in 0..len {
-            d[j] = self.planned_months * (drawn[j] / self.point_duration_sum) * (1.0 + schedule[j] / 100.0);
-        }
-        // Risks of the register that occur add cost and delay; the delay stretches the plan.
-        risk_cost.fill(self.mitigation_cost_msek);
-        risk_delay.fill(0.0);
-        for r in &self.risks {
-            let (occurs, cost, delay) = (x(r.occurs), x(r.cost), x(r.delay));
-            let (probability, impact) = (r.probability, r.impact);
-            // Zipped slices of one length and a select, not a branch: the occurrence is random,
-            // so a branch would be mispredicted for about one run in four.
-            let sums = risk_cost.iter_mut().zip(risk_delay.iter_mut());
-            for ((rc, rd), ((&o, &c), &dl)) in sums.zip(occurs.iter().zip(cost).zip(delay)) {
-                // Adding +0 for a risk that does not occur leaves the sums as they are.
-                let hit = o < probability;
-                *rc += if hit { c * impact } else { 0.0 };
-                *rd += if hit { dl * impact } else { 0.0 };
-            }
-        }
-        let (x_overrun, x_labour, x_g_par) = (x(self.slots.overrun), x(self.slots.labour), x(self.parallel_growth));
-        for j in 0..len {
-            d[j] += risk_delay[j];
-            stretch[j] = d[j] / self.planned_months;
-            // The plan's calendar (the years the förstudie books phases in) squeezed or
-            // stretched to the drawn duration.
-            calendar[j] = d[j] / (12.0 * self.plan_years);
-            end_rel[j] = (d[j] / 12.0).ceil().max(1.0) - 1.0;
-            overrun[j] = 1.0 + x_overrun[j] / 100.0;
-            labour[j] = x_labour[j] * stretch[j];
-            // The parallel running's yearly price factor.
-            par_growth[j] = 1.0 + x_g_par[j] / 100.0;
-            // The migration overrun shows during migration: it applies to parallel running
-            // and migration one-offs from the start of the (first) migration phase on.
-            m0[j] = (12.0 * self.migration_offset * calendar[j]).min(d[j]);
-        }
-        let d = &*d;
-
-        // Extra costs per calendar year of the establishment; a run adds nothing after its
-        // own end.
-        extras[..n * w].fill(0.0);
-        let total = &mut establishment_msek[..len];
-        total.fill(0.0);
-        let p0 = self.parallel_start_month;
-        let x_parallel = x(self.slots.parallel);
-        let last = end_rel.iter().copied().fold(0.0, f64::max) as usize;
-        for y in 0..=last {
-            extra.fill(0.0);
-            for p in &self.phases {
-                let cost = |j: usize| {
-                    let (a, b) = (
-                        12.0 * p.plan_offset * calendar[j],
-                        12.0 * (p.plan_offset + 1.0) * calendar[j],
-                    );
-                    labour[j] * p.hours_share * overlap(a, b, y) / (b - a)
-                };
-                if p.migration {
-                    (0..len).for_each(|j| extra[j] += cost(j) * overrun[j]);
-                } else {
-                    (0..len).for_each(|j| extra[j] += cost(j));
-                }
-            }
-            let exponent = self.start_year + y as i32 - self.parallel_price_year;
-            powi_each(power, par_growth, |_| exponent);
-            for j in 0..len {
-                if d[j] > p0 {
-                    let price = power[j];
-                    let months = overlap(p0, m0[j].max(p0), y) + overrun[j] * overlap(m0[j].max(p0), d[j], y);
-                    extra[j] += x_parallel[j] / 12.0 * months * price;
-                }
-                extra[j] += risk_cost[j] * overlap(0.0, d[j], y) / d[j];
-            }
-            for &(slot, migration) in &self.one_offs {
-                let amount = x(slot);
-                for j in 0..len {
-                    extra[j] += if migration {
-                        amount[j] * overlap(m0[j], d[j], y) / (d[j] - m0[j]).max(f64::MIN_POSITIVE) * overrun[j]
-                    } else {
-                        amount[j] * overlap(0.0, d[j], y) / d[j]
-                    };
-                }
-            }
-            // Past a run's own end its extra is 0 (and adding +0 leaves its total as it is).
-            let yf = y as f64;
-            (0..len).for_each(|j| extra[j] = if yf <= end_rel[j] { extra[j] } else { 0.0 });
-            (0..len).for_each(|j| total[j] += extra[j]);
-            if start + y < n {
-                row(extras, start + y, w, len).copy_from_slice(extra);
-            }
-        }
-
-        // Savings rate per category at full effect.
-        let strategic = x(self.slots.strategic);
-        let roles = &mut *extra;
-        roles.fill(-0.0);
-        for &(volume, per) in &self.roles {
-            let per = x(per);
-            (0..len).for_each(|j| roles[j] += volume / per[j]);
-        }
-        let staff_saving = &mut staff_saving[..len];
-        for j in 0..len {
-            let fte = self.staff_fixed + strategic[j] + roles[j];
-            staff_saving[j] = 1.0 - fte / self.staff_today;
-        }
-        // Each category's saving from the posts that apply to it, summed in the order of
-        // the posts; each rate is turned into a fraction once, not once per category.
-        let fraction = roles;
-        let cats = self.cost0_total.len();
-        for c in 0..cats {
-            row(cat_saving, c, w, len).fill(-0.0);
-        }
-        for p in &self.savings {
-            let rate = x(p.rate);
-            (0..len).for_each(|j| fraction[j] = rate[j] / 100.0);
-            for (c, &applies) in p.applies.iter().enumerate() {
-                let posts = row(cat_saving, c, w, len);
-                (0..len).for_each(|j| posts[j] += fraction[j] * applies);
-            }
-        }
-        for c in 0..cats {
-            let s = row(cat_saving, c, w, len);
-            for j in 0..len {
-                s[j] = self.savings_capture * (staff_saving[j] * self.staff_applies[c] + s[j]);
-            }
-        }
-
-        // Each category's yearly growth factor.
-        for (c, &slot) in self.cat_growth.iter().enumerate() {
-            let g = x(slot);
-            let growth = row(cat_growth, c, w, len);
-            (0..len).for_each(|j| growth[j] = 1.0 + g[j] / 100.0);
-        }
-
-        // Saving share at full effect, in the second year after migration ends (also when
-        // that year lies past the horizon).
-        let (cur, saved) = (&mut *current_total, &mut *saved_total);
-        cur.fill(0.0);
-        saved.fill(0.0);
-        for c in 0..cats {
-            let (g, s) = (&cat_growth[c * w..c * w + len], &cat_saving[c * w..c * w + len]);
-            powi_each(power, g, |j| (start as f64 + end_rel[j] + 2.0) as i32);
-            for j in 0..len {
-                let cost = self.cost0_total[c] * power[j];
-                cur[j] += cost;
-                saved[j] += cost * s[j];
-            }
-        }
-        for (f, (s, c)) in saving_share_full[..len].iter_mut().zip(saved.iter().zip(cur.iter())) {
-            *f = s / c;
-        }
-
-        // Year by year; category costs compound by one growth factor a year.
-        for c in 0..cats {
-            row(cat_cost, c, w, len).fill(self.cost0_total[c]);
-        }
-        cum[..(k_count + 1) * w].fill(0.0);
-        npv[..k_count * w].fill(0.0);
-        payback_year[..(k_count + 1) * w].fill(NO_PAYBACK);
-        for t in 0..n {
-            let year = self.base_year + t as i32;
-            let rel = t as i64 - start as i64;
-            let relf = rel as f64;
-            if rel < 0 {
-                effect.fill(0.0);
-            } else {
-                let y = rel as usize;
-                for j in 0..len {
-                    effect[j] = (0.5 * overlap(d[j], d[j] + 12.0, y) + overlap(d[j] + 12.0, f64::INFINITY, y)) / 12.0;
-                }
-            }
-            current_total.fill(0.0);
-            saved_total.fill(0.0);
-            for c in 0..cats {
-                let cost = row(cat_cost, c, w, len);
-                if t > 0 {
-                    let g = &cat_growth[c * w..c * w + len];
-                    (0..len).for_each(|j| cost[j] *= g[j]);
-                }
-                let s = &cat_saving[c * w..c * w + len];
-                for j in 0..len {
-                    current_total[j] += cost[j];
-                    saved_total[j] += cost[j] * effect[j] * s[j];
-                }
-            }
-            let jt = row(joint_totals, t, w, len);
-            let ex = &extras[t * w..t * w + len];
-            for j in 0..len {
-                jt[j] = current_total[j] - saved_total[j] + ex[j];
-            }
-            let jt = &*jt;
-            let discount = self.discount_factor[t];
-            let net_total = row(net_sum, t, w, len);
-            let joint_split = row(joint_sum, t, w, len);
-            net_total.fill(0.0);
-            joint_split.fill(0.0);
-            for k in 0..k_count {
-                let i = (k * n + t) * w;
-                let cur = &mut current[i..i + len];
-                match &self.baseline_key {
-                    Some(share) => (0..len).for_each(|j| cur[j] = share[k] * current_total[j]),
-                    None => {
-                        cur.fill(-0.0);
-                        for c in 0..cats {
-                            let g = &cat_growth[c * w..c * w + len];
-                            (0..len).for_each(|j| cur[j] += self.cost0[k][c] * g[j].powi(t as i32));
-                        }
-                    }
-                }
-                let (jnt, nb) = (&mut joint[i..i + len], &mut net[i..i + len]);
-                let (est, tra, full) = (self.key_establishment[k], self.key_transition[k], self.key_full[k]);
-                let npv = row(npv, k, w, len);
-                if rel < 0 {
-                    jnt.copy_from_slice(cur);
-                } else {
-                    // All three splits, then a choice per run: selects, not branches.
-                    for j in 0..len {
-                        let establishing = cur[j] + est * (jt[j] - current_total[j]);
-                        let (transition, full) = (tra * jt[j], full * jt[j]);
-                        let after = if relf == end_rel[j] + 1.0 { transition } else { full };
-                        jnt[j] = if relf <= end_rel[j] { establishing } else { after };
-                    }
-                }
-                for j in 0..len {
-                    nb[j] = cur[j] - jnt[j];
-                    npv[j] += nb[j] * discount;
-                    net_total[j] += nb[j];
-                    joint_split[j] += jnt[j];
-                }
-                if rel >= 0 {
-                    track_payback(row(cum, k, w, len), row(payback_year, k, w, len), nb, year);
-                }
-            }
-            if rel >= 0 {
-                let k = k_count;
-                track_payback(row(cum, k, w, len), row(payback_year, k, w, len), net_total, year);
-            }
-        }
-        let npv_sum = &mut npv_sum[..len];
-        npv_sum.fill(0.0);
-        for k in 0..k_count {
-            let v = &npv[k * w..k * w + len];
-            (0..len).for_each(|j| npv_sum[j] += v[j]);
-        }
-        out.len = len;
-    }
-
-    /// The förstudie's three tables (seed 000 4.4) from this model at point values.
+    /// The förstudie's three tables (seed 000 4.4) from this model at point values, by the
+    /// plain [`reference`] model (the same figures as [`Model::evaluate`], to the bit).
     pub fn point_tables(&self) -> PointTables {
-        let mut o = self.new_outcome();
-        self.evaluate(&self.point_values(), &mut o);
+        let o = reference::evaluate(self, &self.point_values());
         let n = self.years.len();
         let last = (self.tables_last_year - self.base_year) as usize + 1;
         let rows =
@@ -1062,43 +497,6 @@ impl Model {
             joint: rows(&o.joint),
             difference: rows(&o.net),
             establishment_msek: o.establishment_msek,
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::powi_each;
-
-    #[test]
-    fn powi_each_gives_the_bits_of_f64_powi() {
-        // std's powi (compiler-builtins' __powidf2 for a run-time exponent) is the truth, bit for
-        // bit: bases around 1 as the growth factors are, and others; exponents of both signs, 0
-        // and large; lengths that leave a partial chunk of 64.
-        let bases: Vec<f64> = (0..203)
-            .map(|i| 0.37 + i as f64 * 0.013_7)
-            .chain([1.0, 0.0, -1.5, 1e-3, 1e3])
-            .collect();
-        // Exponents of both signs, and none negative (which skips the reciprocals).
-        let signed = |j: usize| (j as i32 * 7) % 61 - 30;
-        let natural = |j: usize| (j as i32 * 7) % 31;
-        for len in [1, 63, 64, 65, bases.len()] {
-            let mut out = vec![f64::NAN; len];
-            for exponent in [&signed as &dyn Fn(usize) -> i32, &natural] {
-                powi_each(&mut out, &bases[..len], exponent);
-                for j in 0..len {
-                    let want = bases[j].powi(std::hint::black_box(exponent(j)));
-                    assert_eq!(
-                        out[j].to_bits(),
-                        want.to_bits(),
-                        "{}^{} of {len}",
-                        bases[j],
-                        exponent(j)
-                    );
-                }
-            }
-            powi_each(&mut out, &bases[..len], |_| 0);
-            assert!(out.iter().all(|&x| x == 1.0));
         }
     }
 }

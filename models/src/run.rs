@@ -10,6 +10,21 @@ use sim::{CHUNK_RUNS, RunPlan, RunPlanError, Sampling};
 use crate::model::{Field, Lanes, Model, Outcome};
 use crate::scenario::MAX_OUTPUT_MSEK;
 
+pub mod state;
+
+/// What the run was: its identity in shard state files and the record in summary.json.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunInfo {
+    pub scenario: String,
+    /// The label of the total over the kommuner (the scenario's `meta.total_label`).
+    pub total_label: String,
+    pub runs: u64,
+    pub seed: u64,
+    pub horizon_year: i32,
+    pub npv_base_year: i32,
+    pub discount_rate_pct: f64,
+}
+
 /// Everything a run keeps: per-kommun NPV, yearly net benefit and joint cost, payback,
 /// establishment cost and overrun. All of it merges exactly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -8,13 +8,14 @@
 //!   0 by definition), so EVPPI is the expected gain, in MSEK, from learning the group's
 //!   values before deciding.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
-use sim::RunPlan;
 use sim::sensitivity::{self as sa, Index};
 
+use crate::analysis::{Analysis, AnalysisError, AnalysisPlan};
 use crate::model::{Model, Outcome};
-use crate::run::for_each_run;
-use crate::scenario::Scenario;
+use crate::scenario::{InputGroup, InputId, Scenario};
 
 /// A named group of inputs that one study could resolve (e.g. a migration inventory).
 #[derive(Debug, Clone, Serialize)]
@@ -24,68 +25,28 @@ pub struct Group {
     pub inputs: Vec<usize>,
 }
 
-/// The input groups of a scenario, from its structure: each saving post, migration (overrun
-/// and migration one-offs), schedule (phase durations and schedule overrun), parallel running,
-/// project labour, other one-off costs, staffing, cost growth, the risk register.
+/// The input groups of a scenario, from the input registry ([`InputGroup`]): each saving
+/// post, migration (overrun and migration one-offs), schedule (phase durations and schedule
+/// overrun), parallel running, project labour, other one-off costs, staffing, cost growth, the
+/// risk register. Every input is in exactly one group; groups without inputs are left out.
 pub fn groups(s: &Scenario, model: &Model) -> Vec<Group> {
-    let names = model.input_names();
-    let find = |pred: &dyn Fn(&str) -> bool| -> Vec<usize> {
-        names
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| pred(n))
-            .map(|(i, _)| i)
-            .collect()
-    };
-    let migration_one_off = |n: &str| {
-        s.establishment
-            .one_off
-            .iter()
-            .enumerate()
-            .any(|(i, o)| o.migration && n == format!("establishment.one_off[{i}].amount_msek"))
-    };
-    let mut g = vec![
-        Group {
-            name: "Migrering (överskridande, migreringskostnad)".into(),
-            inputs: find(&|n| n == "establishment.migration_overrun_pct" || migration_one_off(n)),
-        },
-        Group {
-            name: "Tidplan (fasernas längd, förseningar)".into(),
-            inputs: find(&|n| n == "establishment.schedule_overrun_pct" || n.ends_with(".duration_months")),
-        },
-        Group {
-            name: "Parallelldrift".into(),
-            inputs: find(&|n| n == "establishment.parallel_running_msek_per_year"),
-        },
-        Group {
-            name: "Projektarbete".into(),
-            inputs: find(&|n| n == "establishment.project_labour_msek"),
-        },
-        Group {
-            name: "Övriga engångskostnader".into(),
-            inputs: find(&|n| n.starts_with("establishment.one_off") && !migration_one_off(n)),
-        },
-    ];
-    for (i, post) in s.savings.iter().enumerate() {
-        g.push(Group {
-            name: format!("Besparing: {}", post.name),
-            inputs: find(&|n| n == format!("savings[{i}].rate_pct")),
-        });
+    let ids = s.input_ids();
+    debug_assert_eq!(
+        ids.iter().map(InputId::path).collect::<Vec<_>>(),
+        model.input_names(),
+        "the model was compiled from this scenario"
+    );
+    let mut by_group: BTreeMap<InputGroup, Vec<usize>> = BTreeMap::new();
+    for (i, id) in ids.iter().enumerate() {
+        by_group.entry(id.group(s)).or_default().push(i);
     }
-    g.push(Group {
-        name: "Bemanning (nyckeltal, strategiskt stöd)".into(),
-        inputs: find(&|n| n.starts_with("staffing.")),
-    });
-    g.push(Group {
-        name: "Kostnadsutveckling".into(),
-        inputs: find(&|n| n.starts_with("growth_pct_per_year.")),
-    });
-    g.push(Group {
-        name: "Riskregistret (Ateas nio riskområden)".into(),
-        inputs: find(&|n| n.starts_with("risk_register.")),
-    });
-    g.retain(|x| !x.inputs.is_empty());
-    g
+    by_group
+        .into_iter()
+        .map(|(g, inputs)| Group {
+            name: g.label(s).sv,
+            inputs,
+        })
+        .collect()
 }
 
 /// One input's one-way swing.
@@ -153,148 +114,160 @@ fn total_npv(o: &Outcome, kommuner: usize) -> f64 {
     o.npv[..kommuner].iter().sum()
 }
 
-/// Run the whole analysis: `runs` simulated draws (the run's own sampling) for rank
-/// contributions and EVPPI, `sobol_n` base samples for Sobol indices.
-pub fn analyse(s: &Scenario, model: &Model, runs: u64, seed: u64, sobol_n: usize) -> Sensitivity {
-    let k = model.kommuner().len();
-    let inputs = model.inputs();
-    let names = model.input_names();
-    let mut out = model.new_outcome();
+/// `riskkalkyl sensitivity`, the whole analysis: the plan's simulated draws (the run's own,
+/// on the common streams) for rank contributions and EVPPI, `sobol_n` base samples for Sobol
+/// indices. The tornado's quantiles and the Sobol design draw from streams of the seed: they
+/// are evaluations at chosen points, not runs.
+#[derive(Debug, Clone, Copy)]
+pub struct SensitivityAnalysis {
+    /// Base samples for the Sobol indices (N·(k+2) model evaluations).
+    pub sobol_n: usize,
+}
 
-    // Tornado around the medians.
-    let qs: Vec<Vec<f64>> = inputs
-        .iter()
-        .map(|i| sa::input_quantiles(i, &[0.1, 0.5, 0.9], 20_000, seed))
-        .collect();
-    let base: Vec<f64> = qs.iter().map(|q| q[1]).collect();
-    model.evaluate(&base, &mut out);
-    let base_npv_total = total_npv(&out, k);
-    let base_establishment = out.establishment_msek;
-    let mut tornado: Vec<Swing> = (0..inputs.len())
-        .filter(|&i| qs[i][0] != qs[i][2])
-        .map(|i| {
-            let mut x = base.clone();
-            x[i] = qs[i][0];
-            model.evaluate(&x, &mut out);
-            let (lo_total, lo_k, lo_e) = (total_npv(&out, k), out.npv[..k].to_vec(), out.establishment_msek);
-            x[i] = qs[i][2];
-            model.evaluate(&x, &mut out);
-            Swing {
-                input: names[i].clone(),
-                low_value: qs[i][0],
-                high_value: qs[i][2],
-                npv_total_at_low: lo_total,
-                npv_total_at_high: total_npv(&out, k),
-                npv_at_low: lo_k,
-                npv_at_high: out.npv[..k].to_vec(),
-                establishment_at_low: lo_e,
-                establishment_at_high: out.establishment_msek,
-            }
-        })
-        .collect();
-    tornado.sort_by(|a, b| {
-        let sa_ = (a.npv_total_at_high - a.npv_total_at_low).abs();
-        let sb = (b.npv_total_at_high - b.npv_total_at_low).abs();
-        sb.total_cmp(&sa_)
-    });
+impl Analysis for SensitivityAnalysis {
+    type Report = Sensitivity;
 
-    // A simulated sample, drawn exactly as `run` draws.
-    let plan = RunPlan::new(runs, seed, 0).expect("runs ≥ 1");
-    let mut columns: Vec<Vec<f64>> = vec![Vec::with_capacity(runs as usize); inputs.len()];
-    let mut npv: Vec<Vec<f64>> = vec![Vec::with_capacity(runs as usize); k + 1];
-    let mut est = Vec::with_capacity(runs as usize);
-    for_each_run(model, &plan, 0..plan.chunks(), |_, x, o| {
-        for (c, v) in columns.iter_mut().zip(x) {
-            c.push(*v);
-        }
-        for (kk, col) in npv.iter_mut().enumerate().take(k) {
-            col.push(o.npv[kk]);
-        }
-        npv[k].push(total_npv(o, k));
-        est.push(o.establishment_msek);
-        true
-    });
-    let contrib = |y: &[f64]| -> Vec<Contribution> {
-        let mut v: Vec<Contribution> = sa::rank_contributions(&columns, y)
-            .into_iter()
-            .zip(names)
-            .map(|((r, share), n)| Contribution {
-                input: n.clone(),
-                rank_correlation: r,
-                share_of_variance: share,
+    fn run(&self, s: &Scenario, model: &Model, plan: &AnalysisPlan) -> Result<Sensitivity, AnalysisError> {
+        let (runs, seed, sobol_n) = (plan.runs(), plan.seed(), self.sobol_n);
+        let k = model.kommuner().len();
+        let inputs = model.inputs();
+        let names = model.input_names();
+        let mut out = model.new_outcome();
+
+        // Tornado around the medians.
+        let qs: Vec<Vec<f64>> = inputs
+            .iter()
+            .map(|i| sa::input_quantiles(i, &[0.1, 0.5, 0.9], 20_000, seed))
+            .collect();
+        let base: Vec<f64> = qs.iter().map(|q| q[1]).collect();
+        model.evaluate(&base, &mut out);
+        let base_npv_total = total_npv(&out, k);
+        let base_establishment = out.establishment_msek;
+        let mut tornado: Vec<Swing> = (0..inputs.len())
+            .filter(|&i| qs[i][0] != qs[i][2])
+            .map(|i| {
+                let mut x = base.clone();
+                x[i] = qs[i][0];
+                model.evaluate(&x, &mut out);
+                let (lo_total, lo_k, lo_e) = (total_npv(&out, k), out.npv[..k].to_vec(), out.establishment_msek);
+                x[i] = qs[i][2];
+                model.evaluate(&x, &mut out);
+                Swing {
+                    input: names[i].clone(),
+                    low_value: qs[i][0],
+                    high_value: qs[i][2],
+                    npv_total_at_low: lo_total,
+                    npv_total_at_high: total_npv(&out, k),
+                    npv_at_low: lo_k,
+                    npv_at_high: out.npv[..k].to_vec(),
+                    establishment_at_low: lo_e,
+                    establishment_at_high: out.establishment_msek,
+                }
             })
             .collect();
-        v.sort_by(|a, b| b.share_of_variance.total_cmp(&a.share_of_variance));
-        v
-    };
-    let mut contributions = vec![
-        ("npv_total".to_string(), contrib(&npv[k])),
-        ("establishment_cost".to_string(), contrib(&est)),
-    ];
-    for (kk, name) in model.kommuner().iter().enumerate() {
-        contributions.push((format!("npv_{name}"), contrib(&npv[kk])));
-    }
+        tornado.sort_by(|a, b| {
+            let sa_ = (a.npv_total_at_high - a.npv_total_at_low).abs();
+            let sb = (b.npv_total_at_high - b.npv_total_at_low).abs();
+            sb.total_cmp(&sa_)
+        });
 
-    // Sobol indices.
-    let sobol_of = |f: &(dyn Fn(&Outcome) -> f64 + Sync)| -> Vec<SobolRow> {
-        // One outcome buffer for all evaluations (`sobol` calls `f` from one thread; the lock
-        // is never contended and only satisfies `Sync`).
-        let scratch = std::sync::Mutex::new(model.new_outcome());
-        let r = sa::sobol(
-            inputs,
-            |x| {
-                let mut o = scratch.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-                model.evaluate(x, &mut o);
-                f(&o)
-            },
-            sobol_n,
-            200,
-            0.95,
-            seed,
-        );
-        names
-            .iter()
-            .zip(r.first.iter().zip(&r.total))
-            .map(|(n, (f1, ft))| SobolRow {
-                input: n.clone(),
-                first: *f1,
-                total: *ft,
-            })
-            .collect()
-    };
-    let sobol_npv_total = sobol_of(&|o| total_npv(o, k));
-    let sobol_establishment = sobol_of(&|o| o.establishment_msek);
-
-    // EVPPI per group and kommun.
-    let gs = groups(s, model);
-    let evppi = gs
-        .iter()
-        .map(|g| EvppiRow {
-            group: g.name.clone(),
-            per_kommun_msek: (0..k)
-                .map(|kk| {
-                    let params: Vec<&[f64]> = g.inputs.iter().map(|&i| columns[i].as_slice()).collect();
-                    sa::evppi(&npv[kk], &params)
+        // A simulated sample, drawn exactly as `run` draws.
+        let mut columns: Vec<Vec<f64>> = vec![Vec::with_capacity(runs as usize); inputs.len()];
+        let mut npv: Vec<Vec<f64>> = vec![Vec::with_capacity(runs as usize); k + 1];
+        let mut est = Vec::with_capacity(runs as usize);
+        plan.for_each_run(model, |_, x, o| {
+            for (c, v) in columns.iter_mut().zip(x) {
+                c.push(*v);
+            }
+            for (kk, col) in npv.iter_mut().enumerate().take(k) {
+                col.push(o.npv[kk]);
+            }
+            npv[k].push(total_npv(o, k));
+            est.push(o.establishment_msek);
+            true
+        });
+        let contrib = |y: &[f64]| -> Vec<Contribution> {
+            let mut v: Vec<Contribution> = sa::rank_contributions(&columns, y)
+                .into_iter()
+                .zip(names)
+                .map(|((r, share), n)| Contribution {
+                    input: n.clone(),
+                    rank_correlation: r,
+                    share_of_variance: share,
                 })
+                .collect();
+            v.sort_by(|a, b| b.share_of_variance.total_cmp(&a.share_of_variance));
+            v
+        };
+        let mut contributions = vec![
+            ("npv_total".to_string(), contrib(&npv[k])),
+            ("establishment_cost".to_string(), contrib(&est)),
+        ];
+        for (kk, name) in model.kommuner().iter().enumerate() {
+            contributions.push((format!("npv_{name}"), contrib(&npv[kk])));
+        }
+
+        // Sobol indices.
+        let sobol_of = |f: &(dyn Fn(&Outcome) -> f64 + Sync)| -> Vec<SobolRow> {
+            // One outcome buffer for all evaluations (`sobol` calls `f` from one thread; the lock
+            // is never contended and only satisfies `Sync`).
+            let scratch = std::sync::Mutex::new(model.new_outcome());
+            let r = sa::sobol(
+                inputs,
+                |x| {
+                    let mut o = scratch.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+                    model.evaluate(x, &mut o);
+                    f(&o)
+                },
+                sobol_n,
+                200,
+                0.95,
+                seed,
+            );
+            names
+                .iter()
+                .zip(r.first.iter().zip(&r.total))
+                .map(|(n, (f1, ft))| SobolRow {
+                    input: n.clone(),
+                    first: *f1,
+                    total: *ft,
+                })
+                .collect()
+        };
+        let sobol_npv_total = sobol_of(&|o| total_npv(o, k));
+        let sobol_establishment = sobol_of(&|o| o.establishment_msek);
+
+        // EVPPI per group and kommun.
+        let gs = groups(s, model);
+        let evppi = gs
+            .iter()
+            .map(|g| EvppiRow {
+                group: g.name.clone(),
+                per_kommun_msek: (0..k)
+                    .map(|kk| {
+                        let params: Vec<&[f64]> = g.inputs.iter().map(|&i| columns[i].as_slice()).collect();
+                        sa::evppi(&npv[kk], &params)
+                    })
+                    .collect(),
+            })
+            .collect();
+        Ok(Sensitivity {
+            unit: "MSEK",
+            kommuner: model.kommuner().to_vec(),
+            runs,
+            seed,
+            base_npv_total,
+            base_establishment,
+            tornado,
+            contributions,
+            sobol_npv_total,
+            sobol_establishment,
+            sobol_base_samples: sobol_n,
+            evpi_msek: (0..k).map(|kk| sa::evpi(&npv[kk])).collect(),
+            prob_net_loss: (0..k)
+                .map(|kk| npv[kk].iter().filter(|v| **v < 0.0).count() as f64 / runs as f64)
                 .collect(),
+            evppi,
         })
-        .collect();
-    Sensitivity {
-        unit: "MSEK",
-        kommuner: model.kommuner().to_vec(),
-        runs,
-        seed,
-        base_npv_total,
-        base_establishment,
-        tornado,
-        contributions,
-        sobol_npv_total,
-        sobol_establishment,
-        sobol_base_samples: sobol_n,
-        evpi_msek: (0..k).map(|kk| sa::evpi(&npv[kk])).collect(),
-        prob_net_loss: (0..k)
-            .map(|kk| npv[kk].iter().filter(|v| **v < 0.0).count() as f64 / runs as f64)
-            .collect(),
-        evppi,
     }
 }

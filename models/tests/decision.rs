@@ -1,20 +1,39 @@
-//! Accounting identities of the decision analyses.
+//! The decision analyses against independent truths: the run's own outcome on the same draws,
+//! accounting identities, and the common random-number streams.
 
-use models::decision::{KeyPath, compare_keys, compare_organisation, key_paths, npv_under};
-use models::{Model, Scenario};
-use sim::RunPlan;
+use models::analysis::{Analysis, AnalysisError, AnalysisPlan};
+use models::decision::{
+    DataCentreAnalysis, DcOption, KeyPath, KeysAnalysis, MembershipAnalysis, OrganisationAnalysis, key_paths, npv_under,
+};
+use models::scenario::Key;
+use models::{Model, RunResult, Scenario};
+use sim::{DistSpec, RunPlan};
 
-fn setup() -> (Scenario, Model, models::decision::DecisionSettings) {
+fn setup() -> (Scenario, Model) {
     let s = Scenario::default_ggvv();
     let m = Model::new(&s).unwrap();
-    let d = s.decision.clone().unwrap();
-    (s, m, d)
+    (s, m)
+}
+
+fn plan(runs: u64, seed: u64) -> AnalysisPlan {
+    AnalysisPlan::new(runs, seed).unwrap()
+}
+
+/// `riskkalkyl run` on the same runs and seed: the truth an analysis on the same draws must
+/// reproduce.
+fn simulated(model: &Model, runs: u64, seed: u64) -> RunResult {
+    let plan = RunPlan::new(runs, seed, 1).unwrap();
+    models::simulate(model, &plan, 0..plan.chunks(), model.budget_msek()).unwrap()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
 }
 
 #[test]
 fn the_default_path_reproduces_the_models_own_npv() {
-    let (s, model, d) = setup();
-    let default = &key_paths(&s, &d)[0];
+    let (s, model) = setup();
+    let default = &key_paths(&s, s.decision.as_ref().unwrap())[0];
     let plan = RunPlan::new(3000, 5, 1).unwrap();
     let mut npv = vec![0.0; 4];
     models::run::for_each_run(&model, &plan, 0..plan.chunks(), |_, _, o| {
@@ -28,15 +47,28 @@ fn the_default_path_reproduces_the_models_own_npv() {
 
 #[test]
 fn keys_move_money_between_kommuner_but_never_change_the_total() {
-    let (s, model, d) = setup();
-    let r = compare_keys(&s, &model, &d, 20_000, 9);
+    let (s, model) = setup();
+    let (runs, seed) = (20_000, 9);
+    let r = KeysAnalysis.run(&s, &model, &plan(runs, seed)).unwrap();
     assert!(r.options.len() >= 8);
     assert!(r.max_total_discrepancy_msek < 1e-9, "{}", r.max_total_discrepancy_msek);
+    // The total of every option is the run's own GGVV total on the same draws.
+    let run = simulated(&model, runs, seed);
+    let run_total = run.npv[model.kommuner().len()].moments.mean();
     for opt in &r.options {
+        assert!(
+            close(opt.total_npv_mean, run_total),
+            "{}: {} vs {run_total}",
+            opt.name,
+            opt.total_npv_mean
+        );
         // What one kommun gains, the others lose: the mean changes add up to zero.
         let sum: f64 = opt.change.iter().map(|c| c.mean).sum();
         assert!(sum.abs() < 1e-6, "{}: {sum}", opt.name);
-        assert!((opt.total_npv_mean - r.options[0].total_npv_mean).abs() < 1e-6);
+    }
+    // The default option is the run's own allocation: its P(loss) per kommun is the run's.
+    for (k, p) in r.options[0].prob_net_loss.iter().enumerate() {
+        assert_eq!(*p, run.net_loss[k].p(), "kommun {k}");
     }
     // The default compared with itself: exactly zero change, never better.
     let first = &r.options[0];
@@ -50,9 +82,39 @@ fn keys_move_money_between_kommuner_but_never_change_the_total() {
 }
 
 #[test]
+fn a_key_equal_to_the_scenarios_allocation_changes_nothing() {
+    let (mut s, model) = setup();
+    // Equal shares (exact in binary) as a key, and as the scenario's allocation in every phase.
+    let names = s.kommun_names();
+    s.keys.insert(
+        "equal".into(),
+        Key {
+            description: Some("equal shares".into()),
+            shares_pct: names.iter().map(|n| (n.clone(), 25.0)).collect(),
+        },
+    );
+    let a = &mut s.allocation;
+    for w in [
+        &mut a.establishment_weights_pct,
+        &mut a.transition_weights_pct,
+        &mut a.full_effect_weights_pct,
+    ] {
+        *w = [("equal".to_string(), 100.0)].into_iter().collect();
+    }
+    let r = KeysAnalysis.run(&s, &model, &plan(8192, 3)).unwrap();
+    let equal = r.options.iter().find(|o| o.name.contains("nyckeln equal")).unwrap();
+    for c in &equal.change {
+        assert_eq!((c.mean, c.p5, c.p50, c.p95), (0.0, 0.0, 0.0, 0.0));
+    }
+    assert!(equal.prob_better.iter().all(|&p| p == 0.0));
+    // And some other key does move money.
+    assert!(r.options.iter().any(|o| o.change.iter().any(|c| c.mean.abs() > 0.1)));
+}
+
+#[test]
 fn identical_options_compare_as_exactly_equal() {
-    let (s, model, d) = setup();
-    let paths = key_paths(&s, &d);
+    let (s, model) = setup();
+    let paths = key_paths(&s, s.decision.as_ref().unwrap());
     let twin = KeyPath {
         name: "twin".into(),
         ..paths[0].clone()
@@ -68,9 +130,33 @@ fn identical_options_compare_as_exactly_equal() {
 }
 
 #[test]
+fn a_scenario_without_decision_settings_is_a_missing_section() {
+    let (mut s, model) = setup();
+    s.decision = None;
+    for e in [
+        KeysAnalysis.run(&s, &model, &plan(100, 1)).map(|_| ()),
+        OrganisationAnalysis.run(&s, &model, &plan(100, 1)).map(|_| ()),
+        DataCentreAnalysis.run(&s, &model, &plan(100, 1)).map(|_| ()),
+        MembershipAnalysis.run(&s, &model, &plan(100, 1)).map(|_| ()),
+    ] {
+        let e = e.unwrap_err();
+        assert!(
+            matches!(
+                e,
+                AnalysisError::MissingSection {
+                    section: "[decision] section"
+                }
+            ),
+            "{e}"
+        );
+    }
+}
+
+#[test]
 fn ab_tax_is_zero_at_cost_and_grows_with_the_markup() {
-    let (s, model, d) = setup();
-    let r = compare_organisation(&s, &model, &d, 5000, 2, model.budget_msek());
+    let (s, model) = setup();
+    let d = s.decision.clone().unwrap();
+    let r = OrganisationAnalysis.run(&s, &model, &plan(5000, 2)).unwrap();
     assert_eq!(r.rows[0].ab_markup_pct, 0.0);
     assert!(r.rows[0].tax_cost_npv.iter().all(|t| t.mean == 0.0));
     let at2: f64 = r.rows[1].tax_cost_npv.iter().map(|t| t.mean).sum();
@@ -84,9 +170,23 @@ fn ab_tax_is_zero_at_cost_and_grows_with_the_markup() {
 }
 
 #[test]
+fn the_overrun_is_measured_against_the_plans_budget() {
+    let (s, model) = setup();
+    let p = plan(5000, 2);
+    let own = OrganisationAnalysis.run(&s, &model, &p).unwrap();
+    let lower = OrganisationAnalysis
+        .run(&s, &model, &p.with_budget_msek(model.budget_msek() - 3.0).unwrap())
+        .unwrap();
+    assert!(own.overrun_p95_msek > 0.0);
+    assert!((lower.overrun_p95_msek - own.overrun_p95_msek - 3.0).abs() < 1e-9);
+    assert!(matches!(p.with_budget_msek(-1.0), Err(AnalysisError::Budget { .. })));
+}
+
+#[test]
 fn data_centre_compensation_only_moves_money_to_the_owner() {
-    let (s, model, d) = setup();
-    let r = models::decision::compare_data_centre(&s, &model, &d, 5000, 4).unwrap();
+    let (s, model) = setup();
+    let r = DataCentreAnalysis.run(&s, &model, &plan(5000, 4)).unwrap();
+    assert_eq!(r.options.len(), DcOption::ALL.len());
     let t: Vec<f64> = r.options.iter().map(|o| o.total_npv_mean).collect();
     // Valuation, book value and reduced fee are transfers: the GGVV total is the same.
     assert!((t[0] - t[1]).abs() < 1e-9 && (t[0] - t[2]).abs() < 1e-6, "{t:?}");
@@ -98,14 +198,113 @@ fn data_centre_compensation_only_moves_money_to_the_owner() {
 }
 
 #[test]
+fn the_existing_data_centre_at_no_cost_is_the_runs_own_outcome() {
+    let (mut s, model) = setup();
+    let dc = s.decision.as_mut().unwrap().data_centre.as_mut().unwrap();
+    dc.existing_capex_msek = DistSpec::Fixed { value: 0.0 };
+    dc.hidden_cost_prob_pct = 0.0;
+    dc.valuation_msek = 0.0;
+    let (runs, seed) = (9000, 12);
+    let r = DataCentreAnalysis.run(&s, &model, &plan(runs, seed)).unwrap();
+    let run = simulated(&model, runs, seed);
+    let existing = &r.options[0];
+    assert_eq!(r.hidden_cost_share, 0.0);
+    for k in 0..model.kommuner().len() {
+        // Counts of the very same values: equal to the bit.
+        assert_eq!(existing.prob_net_loss[k], run.net_loss[k].p(), "kommun {k}");
+        assert!(close(existing.npv[k].mean, run.npv[k].moments.mean()), "kommun {k}");
+    }
+}
+
+#[test]
+fn data_centre_draws_come_from_streams_named_by_their_field() {
+    let (s, model) = setup();
+    let (runs, seed) = (8192, 5);
+    let base = DataCentreAnalysis.run(&s, &model, &plan(runs, seed)).unwrap();
+    // A fixed adaptation cost draws nothing; from one shared generator, that would shift every
+    // later draw. On named streams the hidden costs and the new data centre keep their draws.
+    let mut fixed = s.clone();
+    let dc = fixed.decision.as_mut().unwrap().data_centre.as_mut().unwrap();
+    dc.existing_capex_msek = DistSpec::Fixed { value: 4.0 };
+    let r = DataCentreAnalysis.run(&fixed, &model, &plan(runs, seed)).unwrap();
+    assert_eq!(r.hidden_cost_share, base.hidden_cost_share);
+    let new = DcOption::ALL
+        .iter()
+        .position(|&o| o == DcOption::NewDataCentre)
+        .unwrap();
+    for k in 0..model.kommuner().len() {
+        assert_eq!(r.options[new].npv[k].mean, base.options[new].npv[k].mean);
+    }
+    assert_ne!(r.options[0].npv[0].mean, base.options[0].npv[0].mean);
+    // The hits follow their probability (40 %): within four standard errors.
+    let p = s
+        .decision
+        .as_ref()
+        .unwrap()
+        .data_centre
+        .as_ref()
+        .unwrap()
+        .hidden_cost_prob_pct
+        / 100.0;
+    let se = (p * (1.0 - p) / runs as f64).sqrt();
+    assert!(
+        (base.hidden_cost_share - p).abs() < 4.0 * se,
+        "{}",
+        base.hidden_cost_share
+    );
+}
+
+#[test]
+fn an_invalid_data_centre_distribution_is_an_error_naming_the_field() {
+    let (mut s, model) = setup();
+    let dc = s.decision.as_mut().unwrap().data_centre.as_mut().unwrap();
+    dc.new_capex_msek = DistSpec::Triangular {
+        min: 40.0,
+        mode: 25.0,
+        max: 15.0,
+        point: None,
+    };
+    let e = DataCentreAnalysis.run(&s, &model, &plan(100, 1)).unwrap_err();
+    match &e {
+        AnalysisError::Input { path, .. } => {
+            assert!(path.starts_with("decision.data_centre.new_capex_msek"), "{path}")
+        }
+        other => panic!("expected an input error, got {other}"),
+    }
+    assert!(e.to_string().contains("decision.data_centre.new_capex_msek"), "{e}");
+    // An owner that is no kommun is an error too, not a missing section.
+    let (mut s, _) = setup();
+    s.decision.as_mut().unwrap().data_centre.as_mut().unwrap().owner = "Jönköping".into();
+    let e = DataCentreAnalysis.run(&s, &model, &plan(100, 1)).unwrap_err();
+    assert!(
+        matches!(&e, AnalysisError::Input { path, .. } if path == "decision.data_centre.owner"),
+        "{e}"
+    );
+}
+
+#[test]
 fn an_exit_after_the_horizon_is_a_pure_transfer_of_the_leaving_fee() {
-    let (s, model, mut d) = setup();
-    let ms = d.membership.as_mut().unwrap();
+    let (mut s, model) = setup();
+    let ms = s.decision.as_mut().unwrap().membership.as_mut().unwrap();
     ms.exit_notice_year = *model.years().last().unwrap();
     ms.notice_years = 1;
-    let r = models::decision::compare_membership(&s, &model, &d, 3000, 6).unwrap();
+    let r = MembershipAnalysis.run(&s, &model, &plan(3000, 6)).unwrap();
     let sum: f64 = r.exit_change.iter().map(|c| c.mean).sum();
     assert!(sum.abs() < 1e-9, "{sum}");
     let leaver = r.kommuner.iter().position(|k| *k == r.exit_kommun).unwrap();
     assert!(r.exit_change[leaver].mean < 0.0);
+}
+
+#[test]
+fn an_entrant_of_no_size_only_re_splits_the_incumbents_cost() {
+    let (mut s, model) = setup();
+    let ms = s.decision.as_mut().unwrap().membership.as_mut().unwrap();
+    ms.entrant_inhabitants = 0.0;
+    let r = MembershipAnalysis.run(&s, &model, &plan(3000, 6)).unwrap();
+    // From the entry year the incumbents pay by population; with nobody joining that moves
+    // money between them and adds none: the changes add up to zero, the entrant gains nothing.
+    let sum: f64 = r.entry_change.iter().map(|c| c.mean).sum();
+    assert!(sum.abs() < 1e-9, "{sum}");
+    assert!(r.entry_change.iter().any(|c| c.mean.abs() > 0.01));
+    assert_eq!((r.entry_fee_msek.mean, r.entrant_npv.mean), (0.0, 0.0));
 }

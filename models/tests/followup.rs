@@ -1,7 +1,22 @@
 //! Follow-up: conditioning on actuals narrows or shifts the forecast as it should.
 
-use models::followup::{Actuals, Spend, followup};
+use models::analysis::{Analysis, AnalysisError, AnalysisPlan};
+use models::followup::{Actuals, Followup, FollowupAnalysis, Spend};
 use models::{Model, Scenario};
+use sim::RunPlan;
+
+/// Condition `runs` draws from `seed` on `actuals`, against `budget_msek`.
+fn followup(
+    s: &Scenario,
+    model: &Model,
+    actuals: &Actuals,
+    runs: u64,
+    seed: u64,
+    budget_msek: f64,
+) -> Result<Followup, AnalysisError> {
+    let plan = AnalysisPlan::new(runs, seed).unwrap().with_budget_msek(budget_msek)?;
+    FollowupAnalysis { actuals }.run(s, model, &plan)
+}
 
 fn point_spend(model: &Model) -> Vec<(i32, f64)> {
     let mut o = model.new_outcome();
@@ -90,7 +105,32 @@ fn impossible_actuals_are_refused() {
     let s = Scenario::default_ggvv();
     let model = Model::new(&s).unwrap();
     let f = followup(&s, &model, &actuals(&[(2027, 500.0)]), 20_000, 3, 28.7);
-    assert!(f.is_err());
+    assert!(matches!(f, Err(AnalysisError::TooFewRuns(_))), "{f:?}");
+}
+
+#[test]
+fn the_forecast_before_conditioning_is_the_runs_own() {
+    let s = Scenario::default_ggvv();
+    let model = Model::new(&s).unwrap();
+    let (runs, seed) = (20_000, 4);
+    // Loose actuals keep every run: then "after" is "before" too.
+    let a = Actuals {
+        tolerance_pct: 1e6,
+        ..actuals(&point_spend(&model))
+    };
+    let f = followup(&s, &model, &a, runs, seed, model.budget_msek()).unwrap();
+    assert_eq!(f.accepted, runs);
+    let plan = RunPlan::new(runs, seed, 1).unwrap();
+    let run = models::simulate(&model, &plan, 0..plan.chunks(), model.budget_msek()).unwrap();
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * (1.0 + a.abs());
+    assert!(close(f.establishment_before.mean, run.establishment.moments.mean()));
+    assert!(close(f.duration_months_before.mean, run.duration_months.moments.mean()));
+    assert_eq!(f.prob_cost_overrun_after, run.overrun.p());
+    for (k, kf) in f.kommuner.iter().enumerate() {
+        assert_eq!(kf.prob_net_loss_before, run.net_loss[k].p(), "{}", kf.name);
+        assert_eq!(kf.prob_net_loss_after, kf.prob_net_loss_before);
+        assert!(close(kf.npv_before.mean, run.npv[k].moments.mean()));
+    }
 }
 
 #[test]

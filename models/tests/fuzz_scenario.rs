@@ -266,13 +266,15 @@ fn check(text: &str) -> Result<bool, String> {
     match Scenario::from_toml(text, "fuzz.toml") {
         Err(e) => {
             let lines = text.lines().count().max(1);
-            if e.line < 1 || e.line > lines + 1 || e.column < 1 {
+            let Some((_, line, column)) = e.location() else {
+                return Err(format!("a file's error without its place: {e}"));
+            };
+            if line < 1 || line > lines + 1 || column < 1 {
                 return Err(format!(
-                    "location {}:{} outside the file of {lines} lines: {e}",
-                    e.line, e.column
+                    "location {line}:{column} outside the file of {lines} lines: {e}"
                 ));
             }
-            if e.path.is_empty() || e.problem.is_empty() || e.hint.is_empty() {
+            if e.path().is_empty() || e.problem().is_empty() || e.hint().is_empty() {
                 return Err(format!("incomplete error: {e:?}"));
             }
             Ok(false)

@@ -1,6 +1,7 @@
 //! The förstudie's own tables (seed 000 section 4.4, "Förväntade kostnader vid nuvarande
 //! IT-drift", "... vid gemensam IT-drift", "Förväntade kostnader/besparingar ...", mnkr),
-//! reproduced cell by cell by the model at point values: the same code the simulation runs.
+//! reproduced cell by cell by the model at point values: by the plain reference model
+//! (`Model::point_tables`) and by the lanes the simulation runs, which must agree to the bit.
 //!
 //! Tolerance: the seed prints one decimal, so a per-kommun cell must lie within 0.1 of the
 //! unrounded model value; totals within 0.2 (the seed's totals carry its own rounding: its
@@ -66,6 +67,18 @@ fn default_scenario_reproduces_the_forstudie_tables() {
     check("current", &t.current, &CURRENT, &CURRENT_TOTAL);
     check("joint", &t.joint, &JOINT, &JOINT_TOTAL);
     check("difference", &t.difference, &DIFFERENCE, &DIFFERENCE_TOTAL);
+    // The simulation's evaluation gives the very same tables.
+    let mut o = model.new_outcome();
+    model.evaluate(&model.point_values(), &mut o);
+    let n = model.years().len();
+    for (k, name) in KOMMUNER.iter().enumerate() {
+        for (y, &cell) in t.joint[k].iter().enumerate() {
+            assert_eq!(cell.to_bits(), o.joint[k * n + y].to_bits(), "{name} {}", YEARS[y]);
+            assert_eq!(t.current[k][y].to_bits(), o.current[k * n + y].to_bits());
+            assert_eq!(t.difference[k][y].to_bits(), o.net[k * n + y].to_bits());
+        }
+    }
+    assert_eq!(t.establishment_msek.to_bits(), o.establishment_msek.to_bits());
 }
 
 #[test]

@@ -1,12 +1,10 @@
 //! Numbers as a reader expects them: Swedish (decimal comma, space between thousands, "mnkr",
 //! "−" for minus) or English (decimal point, comma between thousands, "MSEK").
 //!
-//! Rounding is half away from zero on the decimal value ([`crate::tables::round_dp`]), as a
+//! Rounding is half away from zero on the decimal value ([`round_dp`]), as a
 //! reader rounds a printed table.
 
 use rust_decimal::prelude::*;
-
-use crate::tables::round_dp;
 
 /// The report's language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,27 +14,19 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// Pick the text for this language.
-    pub fn t<'a>(self, sv: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Sv => sv,
-            Lang::En => en,
-        }
-    }
-
     /// The money unit: "mnkr" or "MSEK".
     pub fn msek_unit(self) -> &'static str {
-        self.t("mnkr", "MSEK")
+        self.tr("format.msek")
     }
 }
 
 /// The percent sign after a number: " %" with a no-break space in Swedish, "%" in English.
 pub fn pct_sign(lang: Lang) -> &'static str {
-    lang.t("\u{a0}%", "%")
+    lang.tr("format.percent_sign")
 }
 
 /// No-break space: keeps "1 234" and "27,5 mnkr" on one line in HTML and charts.
-pub const NBSP: char = '\u{a0}';
+pub(crate) const NBSP: char = '\u{a0}';
 
 /// `x` with `dp` decimals in the language's format, thousands grouped by `group`.
 fn number_with(x: f64, dp: u32, lang: Lang, group: char) -> String {
@@ -79,7 +69,7 @@ pub fn number(x: f64, dp: u32, lang: Lang) -> String {
 }
 
 /// As [`number`] with a plain space between thousands (Markdown, spreadsheets as text).
-pub fn number_plain(x: f64, dp: u32, lang: Lang) -> String {
+pub(crate) fn number_plain(x: f64, dp: u32, lang: Lang) -> String {
     number_with(x, dp, lang, ' ')
 }
 
@@ -106,20 +96,56 @@ pub fn pct(p: f64, lang: Lang) -> String {
     format!("{}{sep}%", number(v, 1, lang))
 }
 
+/// Round half away from zero to `dp` decimals, exactly as a reader rounds a printed table
+/// (f64 formatting rounds the binary value, so 2.25 may print as 2.2).
+pub(crate) fn round_dp(x: f64, dp: u32) -> Decimal {
+    Decimal::from_f64(x)
+        .unwrap_or_default()
+        .round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// The entity that stands for `c` in HTML and SVG text or attributes, if it needs one.
+fn html_entity(c: char) -> Option<&'static str> {
+    match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '"' => Some("&quot;"),
+        '\'' => Some("&#39;"),
+        _ => None,
+    }
+}
+
 /// Escape text for HTML and SVG.
-pub fn html_escape(s: &str) -> String {
+pub(crate) fn html_escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(c),
+        match html_entity(c) {
+            Some(e) => o.push_str(e),
+            None => o.push(c),
         }
     }
     o
+}
+
+/// The templates' escaper (`reports/askama.toml`): the same entities as [`html_escape`], so
+/// text escaped by a template and text escaped in code read alike (askama's own escaper
+/// writes `&#60;` for `&lt;`).
+#[derive(Clone, Copy)]
+pub struct HtmlEscaper;
+
+impl askama::filters::Escaper for HtmlEscaper {
+    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, string: &str) -> std::fmt::Result {
+        let mut last = 0;
+        for (i, c) in string.char_indices() {
+            if let Some(e) = html_entity(c) {
+                dest.write_str(&string[last..i])?;
+                dest.write_str(e)?;
+                last = i + c.len_utf8();
+            }
+        }
+        dest.write_str(&string[last..])
+    }
 }
 
 #[cfg(test)]

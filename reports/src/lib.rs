@@ -1,23 +1,20 @@
-//! Turning run results into files and tables: one module per output format.
+//! Turning run results into files and console text.
+//!
+//! - [`export`]: the files, one module per format behind one `Exporter` trait.
+//! - [`chart`]: the report's figures, one module per figure, with a shared `theme`.
+//! - [`text`]: console output, one module per command.
+//! - [`i18n`]: every Swedish and English string of the report, by key.
+//! - [`summary`] and [`report`]: the figures the exporters read.
 
-pub mod alternatives;
-pub mod analyses;
-pub mod compare;
-pub mod console;
-pub mod csv;
-pub mod decision;
-pub mod followup;
-pub mod json;
-pub mod output;
-pub mod sensitivity;
-pub mod state;
-pub mod tables;
-
-pub use json::{RunInfo, Summary};
-pub use output::{OutputError, OutputSet};
 pub mod chart;
+pub mod export;
 pub mod format;
-pub mod html;
-pub mod markdown;
+pub mod i18n;
+pub mod output;
+pub mod render;
 pub mod report;
-pub mod xlsx;
+pub mod summary;
+pub mod text;
+
+pub use output::{OutputError, OutputSet};
+pub use summary::{RunInfo, Summary};

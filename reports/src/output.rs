@@ -222,17 +222,6 @@ fn backup_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.{}.{n}.bak", std::process::id()))
 }
 
-/// Write one file whole or not at all (temporary name in the same directory, then rename).
-pub fn write_file_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let mut set = OutputSet::new(&dir)?;
-    set.add_with_at(path, |w| w.write_all(bytes))?;
-    set.commit().map(|_| ())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

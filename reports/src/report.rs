@@ -9,15 +9,15 @@ use sim::dist::Input;
 use sim::stats::Stat;
 
 use crate::format::Lang;
-use crate::json::{RunInfo, Summary};
+use crate::summary::{RunInfo, Summary};
 
 /// Draws per input for its P10/P50/P90 in the one-way sensitivity (tornado). 20 000 draws put
 /// the P10 within about ±0.4 percentile points (binomial standard error √(0.1·0.9/20 000)).
-pub const TORNADO_DRAWS: usize = 20_000;
+pub(crate) const TORNADO_DRAWS: usize = 20_000;
 /// How many inputs the tornado shows (the largest swings).
-pub const TORNADO_TOP: usize = 10;
+pub(crate) const TORNADO_TOP: usize = 10;
 /// Probability grid for S-curves and histograms: quantiles at (i + 0.5)/GRID.
-pub const GRID: usize = 1000;
+pub(crate) const GRID: usize = 1000;
 
 /// Percentile bands of one quantity per year, MSEK.
 #[derive(Debug, Clone, Default)]
@@ -137,7 +137,7 @@ pub struct ReportData {
 }
 
 /// ASCII file-name part of a name: lower case, å ä → a, ö → o, others to '-'.
-pub fn slug(name: &str) -> String {
+pub(crate) fn slug(name: &str) -> String {
     let mut s = String::new();
     for c in name.chars().flat_map(char::to_lowercase) {
         let c = match c {
@@ -185,7 +185,7 @@ fn plain(x: f64, lang: Lang) -> String {
 
 /// The distribution of a spec in a few words, from its serialised form so any kind of
 /// distribution reads sensibly.
-pub fn dist_text(spec: &sim::DistSpec, lang: Lang) -> String {
+pub(crate) fn dist_text(spec: &sim::DistSpec, lang: Lang) -> String {
     let v = serde_json::to_value(spec).unwrap_or(Value::Null);
     let Some(map) = v.as_object() else {
         return String::new();
@@ -193,12 +193,12 @@ pub fn dist_text(spec: &sim::DistSpec, lang: Lang) -> String {
     let kind = map.get("dist").and_then(Value::as_str).unwrap_or("");
     let name = match kind {
         "pert" => "PERT".to_string(),
-        "uniform" => lang.t("likformig", "uniform").to_string(),
-        "triangular" => lang.t("triangel", "triangular").to_string(),
-        "normal" => lang.t("normal", "normal").to_string(),
+        "uniform" => lang.tr("report.uniform").to_string(),
+        "triangular" => lang.tr("report.triangular").to_string(),
+        "normal" => lang.tr("report.normal").to_string(),
         "lognormal" => "lognormal".to_string(),
-        "fixed" => lang.t("fast", "fixed").to_string(),
-        "ref_class_overrun" => lang.t("referensklass", "reference class").to_string(),
+        "fixed" => lang.tr("report.fixed").to_string(),
+        "ref_class_overrun" => lang.tr("report.reference_class").to_string(),
         other => other.replace('_', " "),
     };
     let num = |k: &str| map.get(k).and_then(Value::as_f64);
@@ -247,110 +247,18 @@ pub fn dist_text(spec: &sim::DistSpec, lang: Lang) -> String {
     format!("{name} ({})", params.join(", "))
 }
 
-/// A reader's name for an input, from its field path and the scenario's own names.
-pub fn input_label(path: &str, s: &Scenario, lang: Lang) -> String {
-    let index = |prefix: &str| -> Option<usize> { path.strip_prefix(prefix)?.split(']').next()?.parse().ok() };
-    if let Some(rate) = path.strip_prefix("growth_pct_per_year.") {
-        let cats: Vec<&str> = s
-            .categories
-            .iter()
-            .filter(|c| c.growth == rate)
-            .map(|c| c.name.as_str())
-            .collect();
-        let what = match cats.as_slice() {
-            [] => rate.to_string(),
-            [one] => one.to_string(),
-            [first, ..] => format!("{first} {}", lang.t("m.fl.", "etc.")),
-        };
-        return format!(
-            "{}: {what} (%/{})",
-            lang.t("Kostnadsökning", "Cost growth"),
-            lang.t("år", "yr")
-        );
-    }
-    match path {
-        "establishment.project_labour_msek" => {
-            return format!("{} ({})", lang.t("Projektarbete", "Project labour"), lang.msek_unit());
+/// A reader's name for an input, from the input registry and the scenario's own names.
+pub(crate) fn input_label(path: &str, s: &Scenario, lang: Lang) -> String {
+    match s.input_id(path) {
+        Some(id) => {
+            let l = id.label(s);
+            match lang {
+                Lang::Sv => l.sv,
+                Lang::En => l.en,
+            }
         }
-        "establishment.parallel_running_msek_per_year" => {
-            return format!(
-                "{} ({}/{})",
-                lang.t("Parallell drift", "Parallel running"),
-                lang.msek_unit(),
-                lang.t("år", "yr")
-            );
-        }
-        "establishment.schedule_overrun_pct" => return lang.t("Tidsöverdrag (%)", "Schedule overrun (%)").into(),
-        "establishment.migration_overrun_pct" => {
-            return lang
-                .t("Kostnadsöverdrag i migreringen (%)", "Migration cost overrun (%)")
-                .into();
-        }
-        "staffing.strategic_fte" => {
-            return lang
-                .t("Strategiskt stöd (årsarbetare)", "Strategic support (FTE)")
-                .into();
-        }
-        _ => {}
+        None => path.to_string(),
     }
-    if let Some(i) = index("establishment.phases[") {
-        let name = s.establishment.phases.get(i).map_or("?", |p| p.name.as_str());
-        return format!(
-            "{}: {name} ({})",
-            lang.t("Fasens längd", "Phase length"),
-            lang.t("mån", "months")
-        );
-    }
-    if let Some(i) = index("establishment.one_off[") {
-        let name = s.establishment.one_off.get(i).map_or("?", |p| p.name.as_str());
-        return format!("{name} ({})", lang.msek_unit());
-    }
-    if let Some(i) = index("savings[") {
-        let name = s.savings.get(i).map_or("?", |p| p.name.as_str());
-        return format!("{}: {name} (%)", lang.t("Besparing", "Saving"));
-    }
-    if let Some(i) = index("staffing.roles[") {
-        let name = s.staffing.roles.get(i).map_or("?", |p| p.name.as_str());
-        let unit = s.staffing.roles.get(i).map_or("", |r| r.volume.as_str());
-        let unit = match (lang, unit) {
-            (Lang::Sv, "employees") => "anställda",
-            (Lang::Sv, "servers") => "servrar",
-            (Lang::Sv, "pcs") => "datorer",
-            (Lang::Sv, "users") => "användare",
-            (Lang::Sv, "inhabitants") => "invånare",
-            (Lang::Sv, "network_units") => "nätverksenheter",
-            (_, u) => u,
-        };
-        return format!(
-            "{}: {name} ({unit} {})",
-            lang.t("Bemanning", "Staffing"),
-            lang.t("per årsarbetare", "per FTE")
-        );
-    }
-    if let Some(i) = index("risk_register.risks[") {
-        let area = s
-            .risk_register
-            .as_ref()
-            .and_then(|r| r.risks.get(i))
-            .map_or("?", |r| r.area.as_str());
-        let what = if path.ends_with(".occurs") {
-            lang.t("inträffar (slumptal 0–1)", "occurs (uniform draw 0–1)")
-                .to_string()
-        } else if path.ends_with("cost_msek") {
-            format!(
-                "{} ({})",
-                lang.t("kostnad om den inträffar", "cost if it occurs"),
-                lang.msek_unit()
-            )
-        } else if path.ends_with("delay_months") {
-            lang.t("försening om den inträffar (mån)", "delay if it occurs (months)")
-                .to_string()
-        } else {
-            path.rsplit('.').next().unwrap_or(path).to_string()
-        };
-        return format!("Risk {area}: {what}");
-    }
-    path.to_string()
 }
 
 /// The comment lines directly above line `i` (0-based), top to bottom.
@@ -403,17 +311,14 @@ fn citations(comment: &str, lang: Lang) -> String {
         ("SKR", "SKR"),
     ] {
         if comment.contains(needle) {
-            push(name.replace(" m.fl.", lang.t(" m.fl.", " et al.")));
+            push(name.replace(" m.fl.", lang.tr("report.et_al")));
         }
     }
     if comment.contains("ASSUMPTION") {
-        push(lang.t("antagande", "assumption").into());
+        push(lang.tr("report.assumption").into());
     }
     if comment.contains("FIT") {
-        push(
-            lang.t("anpassat till förstudiens tabeller", "fitted to the förstudie's tables")
-                .into(),
-        );
+        push(lang.tr("report.fitted_to_the_forstudies_tables").into());
     }
     // "seed 000" adds nothing beside "seed 000 §4.2".
     let bare: Vec<String> = found
@@ -456,7 +361,7 @@ fn input_lines(path: &str, lines: &[&str]) -> (Option<usize>, Option<usize>) {
 
 /// The sources the scenario file cites for an input: in the comment above its line, else
 /// above its table or array entry, else above the first entry of its array.
-pub fn input_source(path: &str, scenario_text: &str, lang: Lang) -> String {
+pub(crate) fn input_source(path: &str, scenario_text: &str, lang: Lang) -> String {
     let lines: Vec<&str> = scenario_text.lines().collect();
     let (key, header) = input_lines(path, &lines);
     let mut tried = Vec::new();
@@ -527,9 +432,9 @@ impl ReportData {
         let mut point = model.new_outcome();
         model.evaluate(&model.point_values(), &mut point);
         let mut names = r.kommuner.clone();
-        names.push("GGVV".into());
+        names.push(info.total_label.clone());
         let slugs = unique_slugs(&names);
-        let total_name = lang.t("GGVV totalt", "GGVV total");
+        let total_name = format!("{} {}", info.total_label, lang.tr("report.total"));
         let kommuner = (0..=k_count)
             .map(|k| {
                 let point_net: Vec<f64> = (0..n)
@@ -557,7 +462,7 @@ impl ReportData {
                     name: if k < k_count {
                         names[k].clone()
                     } else {
-                        total_name.into()
+                        total_name.clone()
                     },
                     slug: slugs[k].clone(),
                     yearly: Bands::from_stats(&r.net_yearly[k * n..(k + 1) * n]),
@@ -668,7 +573,7 @@ impl ReportData {
     }
 
     /// The kommuner without the total.
-    pub fn kommuner_only(&self) -> &[KommunData] {
+    pub(crate) fn kommuner_only(&self) -> &[KommunData] {
         &self.kommuner[..self.kommuner.len() - 1]
     }
 
@@ -677,12 +582,12 @@ impl ReportData {
     }
 
     /// The summary.json entry of kommun `k` (the total last).
-    pub fn kommun_summary(&self, k: usize) -> &crate::json::KommunSummary {
+    pub(crate) fn kommun_summary(&self, k: usize) -> &crate::summary::KommunSummary {
         self.summary.kommuner.get(k).unwrap_or(&self.summary.total)
     }
 
     /// First year of the NPV sum: the start of the establishment.
-    pub fn npv_years(&self) -> (i32, i32) {
+    pub(crate) fn npv_years(&self) -> (i32, i32) {
         (self.start_year, self.info.horizon_year)
     }
 }

@@ -119,22 +119,14 @@ const MAX_INSERTION: u32 = 48;
 /// and normal scores of a chunk spread over the buckets with a few keys in each, which one
 /// insertion pass sorts; a sample so skewed that a bucket holds many keys has those buckets
 /// sorted like any slice, and one spanning nearly all of f64 is sorted as a whole.
+///
+/// Where the CPU has AVX2 the passes over all keys run four at a time where the compiler can:
+/// the same operations, so the same result.
 fn sort_keys(keys: &mut Vec<u64>, b: &mut Buckets) {
-    #[cfg(target_arch = "x86_64")]
-    if std::is_x86_feature_detected!("avx2") {
-        // SAFETY: the CPU has AVX2, checked just above.
-        unsafe { sort_keys_avx2(keys, b) };
-        return;
-    }
-    sort_keys_inner(keys, b);
-}
-
-/// [`sort_keys`] compiled for AVX2: the same operations, the passes over all keys four at a
-/// time where the compiler can, so the same result.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-fn sort_keys_avx2(keys: &mut Vec<u64>, b: &mut Buckets) {
-    sort_keys_inner(keys, b);
+    crate::kernels::with_avx2(
+        #[inline(always)]
+        || sort_keys_inner(keys, b),
+    );
 }
 
 #[inline(always)]

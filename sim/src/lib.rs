@@ -7,10 +7,16 @@
 //! - [`correlation`]: rank correlation between inputs (Iman–Conover),
 //! - [`runner`]: a parallel runner over fixed-size chunks whose result does not depend on the
 //!   thread count,
-//! - [`stats`]: streaming, exactly mergeable statistics (moments, quantile sketch, counters).
+//! - [`stats`]: streaming, exactly mergeable statistics (moments, quantile sketch, counters),
+//! - [`kernels`]: element-wise numeric kernels and the AVX2 dispatch (the workspace's only
+//!   `unsafe`).
+
+// The one exception is the AVX2 dispatch in `kernels`.
+#![deny(unsafe_code)]
 
 pub mod correlation;
 pub mod dist;
+pub mod kernels;
 pub mod rng;
 pub mod runner;
 pub mod sampling;
@@ -19,6 +25,6 @@ pub mod stats;
 
 pub use dist::{Dist, DistError, DistSpec};
 pub use rng::{ChunkRng, chunk_rng, input_rng, stream_id};
-pub use runner::{CHUNK_RUNS, RunPlan, RunPlanError, run_chunks};
+pub use runner::{CHUNK_RUNS, RunPlan, RunPlanError, run_chunks, with_threads};
 pub use sampling::Sampling;
 pub use stats::{Moments, Proportion, QuantileSketch, Stat, Summary};

@@ -21,7 +21,7 @@ pub const CHUNK_RUNS: u64 = 4096;
 pub struct RunPlan {
     pub runs: u64,
     pub seed: u64,
-    /// Worker threads; 0 means one per available core.
+    /// Worker threads; 0 means one per available core, or inside [`with_threads`] that many.
     pub threads: usize,
 }
 
@@ -65,8 +65,13 @@ where
     F: Fn(&mut A, u64, Range<u64>, &mut ChunkRng) + Sync + Send,
     M: Fn(A, A) -> A + Sync + Send,
 {
+    // Inside `with_threads` (a rayon pool), a plan that asks for 0 threads gets that pool's size.
+    let threads = match plan.threads {
+        0 if rayon::current_thread_index().is_some() => rayon::current_num_threads(),
+        n => n,
+    };
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(plan.threads)
+        .num_threads(threads)
         .build()
         .map_err(|source| RunPlanError::Pool {
             threads: plan.threads,
@@ -91,6 +96,17 @@ where
             })
             .reduce(&init, &merge)
     }))
+}
+
+/// Run `f` so that every plan inside it that asks for 0 threads ("one per core") runs on
+/// `threads` instead (0: one per core): a caller's thread limit reaches analyses that build
+/// their own plans. The results do not depend on it.
+pub fn with_threads<R: Send>(threads: usize, f: impl FnOnce() -> R + Send) -> Result<R, RunPlanError> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|source| RunPlanError::Pool { threads, source })?;
+    Ok(pool.install(f))
 }
 
 #[cfg(test)]
@@ -124,6 +140,25 @@ mod tests {
         assert_eq!(one.moments.count(), 50_001);
         assert_eq!(one, run(2, 50_001));
         assert_eq!(one, run(5, 50_001));
+    }
+
+    #[test]
+    fn with_threads_sets_the_pool_of_a_plan_asking_for_zero() {
+        let plan = RunPlan::new(4 * CHUNK_RUNS, 1, 0).unwrap();
+        let seen = |plan: &RunPlan| {
+            run_chunks(
+                plan,
+                0..plan.chunks(),
+                || 0,
+                |n, _, _, _| *n = rayon::current_num_threads(),
+                |a, b| a.max(b),
+            )
+            .unwrap()
+        };
+        assert_eq!(with_threads(3, || seen(&plan)).unwrap(), 3);
+        let two = RunPlan::new(4 * CHUNK_RUNS, 1, 2).unwrap();
+        assert_eq!(with_threads(3, || seen(&two)).unwrap(), 2, "an explicit count wins");
+        assert_eq!(with_threads(2, || run(0, 50_001)).unwrap(), run(1, 50_001));
     }
 
     #[test]

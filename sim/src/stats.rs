@@ -796,20 +796,15 @@ impl Stat {
 
     #[inline(always)]
     fn push_slice_with(&mut self, xs: &[f64], s: Option<Scan>) {
-        #[cfg(target_arch = "x86_64")]
-        if xs.len() >= 16 && std::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU has AVX2, checked just above.
-            unsafe { self.push_slice_avx2(xs, s) };
+        if xs.len() >= 16 {
+            // The same integer and comparison operations, four values at a time where the CPU
+            // has AVX2 and the compiler can, so the same result.
+            crate::kernels::with_avx2(
+                #[inline(always)]
+                || self.push_slice_inner(xs, s),
+            );
             return;
         }
-        self.push_slice_inner(xs, s);
-    }
-
-    /// [`Stat::push_slice`] compiled for AVX2: the same integer and comparison operations,
-    /// four values at a time where the compiler can, so the same result.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    fn push_slice_avx2(&mut self, xs: &[f64], s: Option<Scan>) {
         self.push_slice_inner(xs, s);
     }
 

@@ -1,0 +1,116 @@
+//! One module per subcommand or group of subcommands. Each takes its validated task
+//! ([`crate::config::Task`]), loads what it needs, runs, and prints or writes.
+
+mod analyses;
+mod bench;
+mod compare;
+mod followup;
+mod report;
+mod run;
+mod scenario;
+
+use std::path::PathBuf;
+
+use models::{Model, Scenario};
+use reports::OutputSet;
+
+use crate::config::{Config, Output, Task};
+use crate::failure::{Failure, print};
+
+/// Run the configured command; with `--threads T`, everything it simulates runs on T threads.
+pub fn execute(config: Config) -> Result<(), Failure> {
+    match config.threads {
+        0 => dispatch(config),
+        n => sim::with_threads(n, move || dispatch(config))?,
+    }
+}
+
+fn dispatch(config: Config) -> Result<(), Failure> {
+    let scenario = config.scenario;
+    match config.task {
+        Task::Run(t) => run::run(t, &load(&scenario)?.0),
+        Task::Merge { inputs, out, quiet } => run::merge(&inputs, &out, quiet),
+        Task::Report {
+            draws,
+            output,
+            budget_msek,
+            lang,
+            analysis_runs,
+        } => {
+            let (s, text) = load(&scenario)?;
+            report::report(&s, &text, draws, &output, budget_msek, lang, analysis_runs)
+        }
+        Task::Sensitivity {
+            draws,
+            output,
+            sobol_n,
+            top,
+        } => analyses::sensitivity(&load(&scenario)?.0, draws, &output, sobol_n, top),
+        Task::Analysis { kind, draws, output } => analyses::decision(&load(&scenario)?.0, kind, draws, &output),
+        Task::Followup {
+            draws,
+            output,
+            actuals,
+            budget_msek,
+        } => followup::followup(&load(&scenario)?.0, draws, &output, &actuals, budget_msek),
+        Task::Compare { a, b, draws, output } => compare::compare(&a, &b, draws, &output),
+        Task::Bench { draws, output } => {
+            let s = load(&scenario)?.0;
+            bench::bench(&s, &Model::new(&s)?, draws, &output)
+        }
+        Task::Tables { json } => scenario::tables(&load(&scenario)?.0, json),
+        Task::ScenarioShow => print(&load(&scenario)?.1),
+        Task::ScenarioCheck { file } => scenario::check(&file),
+    }
+}
+
+/// The scenario in use and its text: `--scenario FILE`, else the embedded default.
+fn load(path: &Option<PathBuf>) -> Result<(Scenario, String), Failure> {
+    match path {
+        Some(p) => {
+            let s = Scenario::from_file(p)?;
+            Ok((s, std::fs::read_to_string(p).unwrap_or_default()))
+        }
+        None => Ok((Scenario::default_ggvv(), models::DEFAULT_SCENARIO.to_string())),
+    }
+}
+
+/// Tell the user when the correlation matrix was repaired, and how far it moved.
+fn note_repair(model: &Model, quiet: bool) {
+    if let Some(r) = model.correlation().and_then(|(rc, _)| rc.repair())
+        && !quiet
+    {
+        eprintln!(
+            "note: [correlation] matrix was not positive semi-definite (smallest eigenvalue {:.4}); repaired to the nearest valid one (Frobenius distance {:.4}, largest single change {:.4})",
+            r.min_eigenvalue_before, r.frobenius, r.max_abs_change
+        );
+    }
+}
+
+/// Hand a result over as `output` says: `DIR/NAME.json` with `--out DIR`, and on stdout as
+/// JSON (`--json`) or as the text `text` makes of it, unless `--quiet`.
+fn deliver<T: serde::Serialize>(
+    output: &Output,
+    name: &str,
+    value: &T,
+    text: impl FnOnce(&T) -> String,
+) -> Result<(), Failure> {
+    if let Some(dir) = &output.out {
+        let mut files = OutputSet::new(dir)?;
+        files.add(&format!("{name}.json"), reports::export::json::pretty(value).as_bytes())?;
+        files.commit()?;
+    }
+    if output.quiet {
+        return Ok(());
+    }
+    print(&if output.json {
+        reports::export::json::pretty(value)
+    } else {
+        text(value)
+    })
+}
+
+/// A bad `--budget-msek` is refused in [`crate::config`]; without one, the model's.
+fn budget_or_default(given: Option<f64>, model: &Model) -> f64 {
+    given.unwrap_or_else(|| model.budget_msek())
+}

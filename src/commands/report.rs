@@ -1,0 +1,91 @@
+//! `report`: the board report (HTML with charts, SVG/PNG charts, Markdown, xlsx).
+
+use models::alternatives::{AlternativesAnalysis, RisksAnalysis};
+use models::analysis::if_present;
+use models::decision::{DataCentreAnalysis, KeysAnalysis, MembershipAnalysis, OrganisationAnalysis};
+use models::{Analysis, AnalysisPlan, Model, Scenario};
+use reports::format::Lang;
+use reports::{OutputSet, RunInfo, Summary};
+use sim::RunPlan;
+
+use super::budget_or_default;
+use crate::config::{Draws, Output};
+use crate::failure::{Failure, print};
+
+pub fn report(
+    scenario: &Scenario,
+    text: &str,
+    d: Draws,
+    output: &Output,
+    budget_msek: Option<f64>,
+    lang: Lang,
+    analysis_runs: u64,
+) -> Result<(), Failure> {
+    let model = Model::new(scenario)?;
+    let budget = budget_or_default(budget_msek, &model);
+    let plan = RunPlan::new(d.runs, d.seed, d.threads)?;
+    let dir = output.out.clone().unwrap_or_else(|| "rapport".into());
+    let mut files = OutputSet::new(&dir)?;
+    let result = models::run::simulate_with_cumulative(&model, &plan, 0..plan.chunks(), budget)
+        .map_err(|e| Failure::Runtime(e.to_string()))?;
+    let info = RunInfo {
+        scenario: scenario.meta.name.clone(),
+        total_label: scenario.meta.total_label.clone(),
+        runs: d.runs,
+        seed: d.seed,
+        horizon_year: scenario.years.horizon_year,
+        npv_base_year: model.npv_base_year(),
+        discount_rate_pct: model.discount_rate_pct(),
+    };
+    let data = reports::report::ReportData::new(lang, &info, scenario, text, &model, &result);
+    let charts = reports::chart::all(&data).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let analyses = decision_analyses(scenario, &model, analysis_runs, d.seed, budget)?;
+    let board = reports::export::BoardReport {
+        data: &data,
+        charts: &charts,
+        analyses: &analyses,
+    };
+    reports::export::write_board(&mut files, &board)?;
+    let written = files.commit()?;
+    if !output.quiet {
+        print(&if output.json {
+            Summary::new(&info, &result).to_json()
+        } else {
+            reports::export::markdown::summary(&data)
+        })?;
+        eprintln!(
+            "wrote {} files to {} (rapport.html, summary.md, riskkalkyl.xlsx, {} charts as SVG and PNG)",
+            written.len(),
+            dir.display(),
+            charts.len()
+        );
+    }
+    Ok(())
+}
+
+/// The decision analyses the report shows, each on `runs` draws (none when `runs` is 0).
+fn decision_analyses(
+    s: &Scenario,
+    model: &Model,
+    runs: u64,
+    seed: u64,
+    budget: f64,
+) -> Result<reports::export::html::analyses::Analyses, Failure> {
+    let mut a = reports::export::html::analyses::Analyses {
+        runs,
+        ..Default::default()
+    };
+    if runs == 0 {
+        return Ok(a);
+    }
+    let sensitivity = models::sensitivity::SensitivityAnalysis { sobol_n: 2048 };
+    a.sensitivity = Some(sensitivity.run(s, model, &AnalysisPlan::new(runs.max(1000), seed)?)?);
+    let plan = AnalysisPlan::new(runs, seed)?.with_budget_msek(budget)?;
+    a.keys = if_present(KeysAnalysis.run(s, model, &plan))?;
+    a.organisation = if_present(OrganisationAnalysis.run(s, model, &plan))?;
+    a.data_centre = if_present(DataCentreAnalysis.run(s, model, &plan))?;
+    a.membership = if_present(MembershipAnalysis.run(s, model, &plan))?;
+    a.alternatives = if_present(AlternativesAnalysis.run(s, model, &plan))?;
+    a.risks = if_present(RisksAnalysis.run(s, model, &plan))?;
+    Ok(a)
+}
