@@ -4,6 +4,7 @@
 mod analyses;
 mod bench;
 mod compare;
+mod explain;
 mod followup;
 mod report;
 mod run;
@@ -47,6 +48,7 @@ fn dispatch(config: Config) -> Result<(), Failure> {
             top,
         } => analyses::sensitivity(&load(&scenario)?.0, draws, &output, sobol_n, top),
         Task::Analysis { kind, draws, output } => analyses::decision(&load(&scenario)?.0, kind, draws, &output),
+        Task::Explain { draws, output, lang } => explain::explain(&load(&scenario)?.0, draws, &output, lang),
         Task::Followup {
             draws,
             output,
