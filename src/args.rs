@@ -155,6 +155,12 @@ pub enum Command {
                       riskkalkyl compare a.toml b.toml --runs 50000 --sampling lhs --json"
     )]
     Compare(CompareArgs),
+    /// The what-if page: a local web server (127.0.0.1) where every assumption can be moved
+    /// and every kommun's distribution is redrawn against the scenario opened.
+    #[command(
+        after_help = "Examples:\n  riskkalkyl serve\n  riskkalkyl --scenario my.toml serve --port 8080 --lang en"
+    )]
+    Serve(ServeArgs),
     /// Show or check scenario files.
     #[command(after_help = "Examples:\n  riskkalkyl scenario show > my.toml\n  riskkalkyl scenario check my.toml")]
     Scenario {
@@ -293,6 +299,26 @@ pub struct ReportArgs {
     /// form, data centre, membership, alternatives, risk register); 0 leaves them out.
     #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
     pub analysis_runs: u64,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 7878)]
+    pub port: u16,
+    /// Listen on this IP address instead of loopback (then anyone who can reach it can use
+    /// the page; a warning is printed).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::IpAddr>,
+    /// Language of the page (and of its report).
+    #[arg(long, value_enum, default_value = "sv")]
+    pub lang: ReportLang,
+    /// Runs of the quick pass that answers each change first.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub quick_runs: u64,
+    /// Runs of the refinement that replaces it.
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub refine_runs: u64,
 }
 
 /// Language of the board report.

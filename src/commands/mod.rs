@@ -9,6 +9,7 @@ mod followup;
 mod report;
 mod run;
 mod scenario;
+mod serve;
 
 use std::path::PathBuf;
 
@@ -59,6 +60,10 @@ fn dispatch(config: Config) -> Result<(), Failure> {
         Task::Bench { draws, output } => {
             let s = load(&scenario)?.0;
             bench::bench(&s, &Model::new(&s)?, draws, &output)
+        }
+        Task::Serve { addr, lang, runs } => {
+            let (s, text) = load(&scenario)?;
+            serve::serve(s, text, &scenario, addr, lang, runs)
         }
         Task::Tables { json } => scenario::tables(&load(&scenario)?.0, json),
         Task::ScenarioShow => print(&load(&scenario)?.1),
