@@ -31,7 +31,7 @@ const RUNS_RULE: &str = "default: 1 000 000 for run and bench, 200 000 for every
                   Examples:\n  riskkalkyl run\n  riskkalkyl --scenario my.toml report --lang en --out rapport-en"
 )]
 pub struct Cli {
-    /// Scenario file (TOML). Default: the embedded GGVV scenario (`riskkalkyl scenario show`).
+    /// Scenario file (TOML, or a workbook ending in .xlsx). Default: the embedded GGVV scenario (`riskkalkyl scenario show`).
     /// Not taken by compare (it names its two scenarios), merge (the shards hold theirs) or
     /// scenario check (it names its file).
     #[arg(long, global = true, value_name = "FILE")]
@@ -162,7 +162,10 @@ pub enum Command {
     )]
     Serve(ServeArgs),
     /// Show or check scenario files.
-    #[command(after_help = "Examples:\n  riskkalkyl scenario show > my.toml\n  riskkalkyl scenario check my.toml")]
+    #[command(
+        after_help = "Examples:\n  riskkalkyl scenario show > my.toml\n  riskkalkyl scenario check my.toml\n  \
+                      riskkalkyl scenario export --xlsx my.xlsx"
+    )]
     Scenario {
         #[command(subcommand)]
         action: ScenarioCmd,
@@ -194,8 +197,16 @@ pub enum ScenarioCmd {
         after_help = "Examples:\n  riskkalkyl scenario check my.toml\n  riskkalkyl scenario check benches/scenarios/ggvv_horizon_2047.toml"
     )]
     Check {
-        /// The scenario file (TOML) to validate.
+        /// The scenario file (TOML, or a workbook ending in .xlsx) to validate.
         file: PathBuf,
+    },
+    /// Write the scenario in use as an Excel workbook to edit; read it back with --scenario F.xlsx.
+    #[command(after_help = "Examples:\n  riskkalkyl scenario export --xlsx scenario.xlsx\n  \
+                            riskkalkyl --scenario scenario.xlsx run --runs 100000")]
+    Export {
+        /// The workbook to write (.xlsx).
+        #[arg(long, value_name = "FILE")]
+        xlsx: PathBuf,
     },
 }
 

@@ -118,6 +118,9 @@ pub enum Task {
     ScenarioCheck {
         file: PathBuf,
     },
+    ScenarioExport {
+        xlsx: PathBuf,
+    },
 }
 
 pub struct RunTask {
@@ -253,6 +256,17 @@ impl Config {
             } => {
                 refuse_scenario("scenario check", "it checks the file it is given (scenario check FILE)")?;
                 Task::ScenarioCheck { file }
+            }
+            Command::Scenario {
+                action: ScenarioCmd::Export { xlsx },
+            } => {
+                if !models::scenario::workbook::is_workbook(&xlsx) {
+                    return Err(Failure::Input(format!(
+                        "--xlsx {}: the workbook's name must end in .xlsx\n  fix: give a name like scenario.xlsx",
+                        xlsx.display()
+                    )));
+                }
+                Task::ScenarioExport { xlsx }
             }
         };
         let threads = match &task {
