@@ -31,7 +31,7 @@ const RUNS_RULE: &str = "default: 1 000 000 for run and bench, 200 000 for every
                   Examples:\n  riskkalkyl run\n  riskkalkyl --scenario my.toml report --lang en --out rapport-en"
 )]
 pub struct Cli {
-    /// Scenario file (TOML). Default: the embedded GGVV scenario (`riskkalkyl scenario show`).
+    /// Scenario file (TOML, or a workbook ending in .xlsx). Default: the embedded GGVV scenario (`riskkalkyl scenario show`).
     /// Not taken by compare (it names its two scenarios), merge (the shards hold theirs) or
     /// scenario check (it names its file).
     #[arg(long, global = true, value_name = "FILE")]
@@ -155,8 +155,17 @@ pub enum Command {
                       riskkalkyl compare a.toml b.toml --runs 50000 --sampling lhs --json"
     )]
     Compare(CompareArgs),
+    /// The what-if page: a local web server (127.0.0.1) where every assumption can be moved
+    /// and every kommun's distribution is redrawn against the scenario opened.
+    #[command(
+        after_help = "Examples:\n  riskkalkyl serve\n  riskkalkyl --scenario my.toml serve --port 8080 --lang en"
+    )]
+    Serve(ServeArgs),
     /// Show or check scenario files.
-    #[command(after_help = "Examples:\n  riskkalkyl scenario show > my.toml\n  riskkalkyl scenario check my.toml")]
+    #[command(
+        after_help = "Examples:\n  riskkalkyl scenario show > my.toml\n  riskkalkyl scenario check my.toml\n  \
+                      riskkalkyl scenario export --xlsx my.xlsx"
+    )]
     Scenario {
         #[command(subcommand)]
         action: ScenarioCmd,
@@ -188,8 +197,16 @@ pub enum ScenarioCmd {
         after_help = "Examples:\n  riskkalkyl scenario check my.toml\n  riskkalkyl scenario check benches/scenarios/ggvv_horizon_2047.toml"
     )]
     Check {
-        /// The scenario file (TOML) to validate.
+        /// The scenario file (TOML, or a workbook ending in .xlsx) to validate.
         file: PathBuf,
+    },
+    /// Write the scenario in use as an Excel workbook to edit; read it back with --scenario F.xlsx.
+    #[command(after_help = "Examples:\n  riskkalkyl scenario export --xlsx scenario.xlsx\n  \
+                            riskkalkyl --scenario scenario.xlsx run --runs 100000")]
+    Export {
+        /// The workbook to write (.xlsx).
+        #[arg(long, value_name = "FILE")]
+        xlsx: PathBuf,
     },
 }
 
@@ -293,6 +310,26 @@ pub struct ReportArgs {
     /// form, data centre, membership, alternatives, risk register); 0 leaves them out.
     #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(0..=1_000_000))]
     pub analysis_runs: u64,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 7878)]
+    pub port: u16,
+    /// Listen on this IP address instead of loopback (then anyone who can reach it can use
+    /// the page; a warning is printed).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::IpAddr>,
+    /// Language of the page (and of its report).
+    #[arg(long, value_enum, default_value = "sv")]
+    pub lang: ReportLang,
+    /// Runs of the quick pass that answers each change first.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub quick_runs: u64,
+    /// Runs of the refinement that replaces it.
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub refine_runs: u64,
 }
 
 /// Language of the board report.

@@ -100,6 +100,12 @@ pub enum Task {
         draws: Draws,
         output: Output,
     },
+    Serve {
+        addr: std::net::SocketAddr,
+        lang: reports::format::Lang,
+        /// Runs of the quick pass and of the refinement.
+        runs: (u64, u64),
+    },
     Merge {
         inputs: Vec<PathBuf>,
         out: PathBuf,
@@ -111,6 +117,9 @@ pub enum Task {
     ScenarioShow,
     ScenarioCheck {
         file: PathBuf,
+    },
+    ScenarioExport {
+        xlsx: PathBuf,
     },
 }
 
@@ -215,6 +224,17 @@ impl Config {
                     output,
                 }
             }
+            Command::Serve(a) => Task::Serve {
+                addr: std::net::SocketAddr::new(
+                    a.listen.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)),
+                    a.port,
+                ),
+                lang: match a.lang {
+                    args::ReportLang::Sv => reports::format::Lang::Sv,
+                    args::ReportLang::En => reports::format::Lang::En,
+                },
+                runs: (a.quick_runs, a.refine_runs),
+            },
             Command::Bench(a) => {
                 let (draws, output) = checked("bench", a.draws, a.output, Needs::Prints)?;
                 Task::Bench { draws, output }
@@ -236,6 +256,17 @@ impl Config {
             } => {
                 refuse_scenario("scenario check", "it checks the file it is given (scenario check FILE)")?;
                 Task::ScenarioCheck { file }
+            }
+            Command::Scenario {
+                action: ScenarioCmd::Export { xlsx },
+            } => {
+                if !models::scenario::workbook::is_workbook(&xlsx) {
+                    return Err(Failure::Input(format!(
+                        "--xlsx {}: the workbook's name must end in .xlsx\n  fix: give a name like scenario.xlsx",
+                        xlsx.display()
+                    )));
+                }
+                Task::ScenarioExport { xlsx }
             }
         };
         let threads = match &task {

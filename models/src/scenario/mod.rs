@@ -18,6 +18,7 @@ pub mod inputs;
 mod kommuner;
 mod risk;
 mod savings;
+pub mod workbook;
 mod years;
 
 use std::collections::BTreeMap;
