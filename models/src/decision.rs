@@ -289,7 +289,81 @@ pub struct OrgReport {
     pub ab_exposure_msek: Vec<f64>,
     /// The seeds' statement on VAT: it works alike in both forms (seed 000), so no difference.
     pub vat_note: &'static str,
+    /// AB owned by its customers and pricing at cost: each owner's share of the same overrun,
+    /// passed on through the AB's prices by the key (or covered by aktieägartillskott, seed
+    /// 000 3 "Kapitalkrav"): economically the kommuner bear it as in a förbund (MSEK).
+    pub ab_price_pass_through_msek: Vec<f64>,
+    /// What decides the form and what each figure rests on, each labelled.
+    pub notes: Vec<OrgNote>,
 }
+
+/// What a statement about the organisation form rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Basis {
+    /// Swedish law (named; paragraph numbers not verified).
+    Law,
+    /// A seed document says it.
+    Seed,
+    /// Arithmetic on the above.
+    Derived,
+    /// Our choice, no seed figure.
+    Assumption,
+}
+
+/// One labelled statement of the organisation analysis.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OrgNote {
+    pub basis: Basis,
+    pub text: &'static str,
+}
+
+/// The organisation form's statements (seed 000 3 and 6, seed 002 "Styrning och ledning").
+pub const ORG_NOTES: [OrgNote; 6] = [
+    OrgNote {
+        basis: Basis::Law,
+        text: "What decides it: procurement law. Seed 002 (Styrning och ledning): only a jointly owned \
+               aktiebolag lets the whole kommunkoncern (kommunala bolag, kommunalförbund, stiftelser) buy \
+               its services without procurement, as in-house provision under lagen (2016:1145) om offentlig \
+               upphandling (the in-house exemption; paragraph not verified here). Tax and liability do not \
+               decide it; seed 000 3 and 6: the form is not decisive if governance and agreements are clear.",
+    },
+    OrgNote {
+        basis: Basis::Law,
+        text: "Corporate tax (inkomstskattelagen, 20.6 %) falls only on an AB's surplus: priced at cost \
+               (markup 0) it pays about none; a kommunalförbund pays none.",
+    },
+    OrgNote {
+        basis: Basis::Law,
+        text: "Liability: an AB's owners answer only with the capital put in (aktiebolagslagen); a \
+               kommunalförbund's members answer jointly for its debts (kommunallagen, the förbundsordning; \
+               seed 000 3).",
+    },
+    OrgNote {
+        basis: Basis::Derived,
+        text: "But an AB whose owners are its only customers and which prices at cost passes an overrun on \
+               through its prices (or its owners cover it by aktieägartillskott, seed 000 3 Kapitalkrav): \
+               the kommuner bear the overrun by the price key in both forms, the same figures. Limited \
+               liability matters only if the owners let the AB fail.",
+    },
+    OrgNote {
+        basis: Basis::Assumption,
+        text: "The AB's share capital (ab_share_capital_msek) has no seed figure (seed 003's 4 000 tkr is an \
+               ägartillskott to a kommunalförbund); the legal minimum of a private AB is 25 000 kr \
+               (aktiebolagslagen, not verified here).",
+    },
+    OrgNote {
+        basis: Basis::Law,
+        text: "VAT works alike in both forms (seed 000 3). Momskompensation (lag (2005:807) om ersättning för \
+               viss mervärdesskatt för kommuner, regioner, samordningsförbund och kommunalförbund, not \
+               verified here) covers a kommun's and a kommunalförbund's input VAT on purchases for their \
+               non-taxable activities, so the VAT on an AB's invoices to a kommun is compensated; it does not \
+               cover the AB itself (which deducts as a taxable business) nor buyers outside the scheme: \
+               kommunala bolag deduct only for their taxable activities, and stiftelser not registered for \
+               VAT cannot recover it. ASSUMPTION: that unrecovered VAT is not quantified; the model has no \
+               VAT difference.",
+    },
+];
 
 /// `riskkalkyl organisation`: corporate tax and liability, AB versus kommunalförbund; the
 /// overrun is measured against the förstudie's estimate (or the plan's figure).
@@ -365,6 +439,8 @@ impl Analysis for OrganisationAnalysis {
                 .map(|s| s * org.ab_share_capital_msek)
                 .collect(),
             vat_note: "Momsen hanteras lika i AB och kommunalförbund (seed 000): ingen skillnad modelleras.",
+            ab_price_pass_through_msek: path.establishment.iter().map(|s| s * over).collect(),
+            notes: ORG_NOTES.to_vec(),
         })
     }
 }

@@ -315,3 +315,26 @@ fn an_entrant_of_no_size_only_re_splits_the_incumbents_cost() {
     assert!(r.entry_change.iter().any(|c| c.mean.abs() > 0.01));
     assert_eq!((r.entry_fee_msek.mean, r.entrant_npv.mean), (0.0, 0.0));
 }
+
+/// Organisation form (seed 002, seed 000 3): procurement law decides it; an AB owned by its
+/// customers passes an overrun on through its prices, so the kommuner bear it as in a förbund;
+/// every statement is labelled law, derived or assumption.
+#[test]
+fn the_ab_passes_an_overrun_through_its_prices_and_the_notes_are_labelled() {
+    use models::decision::Basis;
+    let (s, model) = setup();
+    let r = OrganisationAnalysis.run(&s, &model, &plan(3000, 4)).unwrap();
+    assert_eq!(r.ab_price_pass_through_msek, r.forbund_share_msek);
+    let passed: f64 = r.ab_price_pass_through_msek.iter().sum();
+    assert!((passed - r.overrun_p95_msek).abs() < 1e-9);
+    let first = &r.notes[0];
+    assert_eq!(first.basis, Basis::Law);
+    assert!(first.text.contains("2016:1145") && first.text.contains("procurement"));
+    for basis in [Basis::Law, Basis::Derived, Basis::Assumption] {
+        assert!(r.notes.iter().any(|n| n.basis == basis), "{basis:?}");
+    }
+    let vat = r.notes.iter().find(|n| n.text.contains("Momskompensation")).unwrap();
+    assert!(vat.text.contains("does not") && vat.text.contains("stiftelser"));
+    let text = serde_json::to_string(&r).unwrap();
+    assert!(text.contains("\"basis\":\"LAW\"") && text.contains("\"basis\":\"ASSUMPTION\""));
+}

@@ -105,6 +105,18 @@ pub fn org_text(r: &OrgReport) -> String {
         );
     }
     let _ = writeln!(o, "\n{}", r.vat_note);
+    let _ = writeln!(
+        o,
+        "AB pricing at cost passes the overrun on through its prices: {} (MSEK per kommun, as the förbund's key share)",
+        r.ab_price_pass_through_msek
+            .iter()
+            .map(|x| m(*x))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    );
+    for n in &r.notes {
+        let _ = writeln!(o, "\n[{}] {}", format!("{:?}", n.basis).to_uppercase(), n.text);
+    }
     o
 }
 
