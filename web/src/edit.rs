@@ -337,6 +337,51 @@ fn write_alternative(text: &str, from: &Scenario, to: &Scenario) -> Result<Strin
         "establishment.parallel_start_month",
         to.establishment.parallel_start_month,
     )?;
+    // Without a joint organisation: every period by the own-costs key, and only the
+    // alternative's risk areas.
+    let (fa, ta) = (&from.allocation, &to.allocation);
+    for (period, a, b) in [
+        (
+            "establishment_weights_pct",
+            &fa.establishment_weights_pct,
+            &ta.establishment_weights_pct,
+        ),
+        (
+            "transition_weights_pct",
+            &fa.transition_weights_pct,
+            &ta.transition_weights_pct,
+        ),
+        (
+            "full_effect_weights_pct",
+            &fa.full_effect_weights_pct,
+            &ta.full_effect_weights_pct,
+        ),
+    ] {
+        if a != b {
+            let mut t = InlineTable::new();
+            for (k, w) in b {
+                t.insert(k, Value::from(*w));
+            }
+            set_item(
+                &mut doc,
+                &format!("allocation.{period}"),
+                Item::Value(Value::InlineTable(t)),
+            )?;
+        }
+    }
+    if let (Some(fr), Some(tr)) = (&from.risk_register, &to.risk_register) {
+        for (i, (a, b)) in fr.risks.iter().zip(&tr.risks).enumerate() {
+            for (case, x, y) in [("existing", &a.existing, &b.existing), ("new", &a.new, &b.new)] {
+                if x.probability_pct.to_bits() != y.probability_pct.to_bits() {
+                    set_number(
+                        &mut doc,
+                        &format!("risk_register.risks[{i}].{case}.probability_pct"),
+                        y.probability_pct,
+                    )?;
+                }
+            }
+        }
+    }
     doc.as_table_mut().remove("alternatives");
     Ok(doc.to_string())
 }
