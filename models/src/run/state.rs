@@ -3,7 +3,7 @@
 //! `riskkalkyl run --shard I/N` simulates the I-th of N contiguous slices of the run's chunks
 //! (same seed, so the same random streams as the unsharded run) and writes its [`RunResult`]
 //! here, with what it takes to refuse a wrong merge: the scenario's fingerprint, seed, run
-//! count, budget and the slice. `riskkalkyl merge` reads the N files, checks that they are the
+//! count, the förstudie's estimate and the slice. `riskkalkyl merge` reads the N files, checks that they are the
 //! slices of one run with none missing or repeated, and merges them. Every accumulator merges
 //! exactly, so the merged result, and the summary.json and yearly.csv written from it, equal
 //! those of the unsharded run byte for byte.
@@ -21,7 +21,7 @@ use super::{RunInfo, RunResult};
 use crate::scenario::Scenario;
 
 /// The `format` tag of a state file; a reader refuses any other.
-pub const FORMAT: &str = "riskkalkyl-shard-state/1";
+pub const FORMAT: &str = "riskkalkyl-shard-state/2";
 
 /// One shard's result and what identifies the run it belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -61,7 +61,7 @@ pub enum StateError {
     #[error("{path}: not a riskkalkyl shard state file: {problem}\n  fix: pass only files written by `run --shard`")]
     Parse { path: PathBuf, problem: String },
     #[error(
-        "{path}: {field} is {found}, but {first} has {expected}: these shards are not slices of one run\n  fix: rerun the shards with the same scenario, --seed, --runs, --budget-msek and N"
+        "{path}: {field} is {found}, but {first} has {expected}: these shards are not slices of one run\n  fix: rerun the shards with the same scenario, --seed, --runs, --estimate-msek and N"
     )]
     Mismatch {
         path: PathBuf,
@@ -229,9 +229,9 @@ pub fn merge(mut states: Vec<(PathBuf, ShardState)>) -> Result<(RunInfo, RunResu
             ("the run count", first.runs.to_string(), s.runs.to_string()),
             ("the shard count N", first.shards.to_string(), s.shards.to_string()),
             (
-                "the budget (MSEK)",
-                first.result.budget_msek.to_string(),
-                s.result.budget_msek.to_string(),
+                "the förstudie's estimate (MSEK)",
+                first.result.reference_estimate_msek.to_string(),
+                s.result.reference_estimate_msek.to_string(),
             ),
             (
                 "the horizon year",
