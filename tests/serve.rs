@@ -381,6 +381,25 @@ fn listening_beyond_loopback_says_so() {
     assert!(s.addr.starts_with("0.0.0.0:"), "{}", s.addr);
     let r = request(&format!("127.0.0.1:{port}"), "GET", "/api/form", &s.addr, "", &[]);
     assert_eq!(r.status, 200);
+    // On every address, any address literal with the port may name it; a DNS name may not.
+    let r = request(
+        &format!("127.0.0.1:{port}"),
+        "GET",
+        "/api/form",
+        &format!("127.0.0.1:{port}"),
+        "",
+        &[],
+    );
+    assert_eq!(r.status, 200);
+    let r = request(
+        &format!("127.0.0.1:{port}"),
+        "GET",
+        "/api/form",
+        &format!("evil.example:{port}"),
+        "",
+        &[],
+    );
+    assert_eq!(r.status, 403);
     let stderr = s.stderr.clone();
     drop(s);
     let mut waited = 0;

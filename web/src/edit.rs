@@ -337,6 +337,51 @@ fn write_alternative(text: &str, from: &Scenario, to: &Scenario) -> Result<Strin
         "establishment.parallel_start_month",
         to.establishment.parallel_start_month,
     )?;
+    // Without a joint organisation: every period by the own-costs key, and only the
+    // alternative's risk areas.
+    let (fa, ta) = (&from.allocation, &to.allocation);
+    for (period, a, b) in [
+        (
+            "establishment_weights_pct",
+            &fa.establishment_weights_pct,
+            &ta.establishment_weights_pct,
+        ),
+        (
+            "transition_weights_pct",
+            &fa.transition_weights_pct,
+            &ta.transition_weights_pct,
+        ),
+        (
+            "full_effect_weights_pct",
+            &fa.full_effect_weights_pct,
+            &ta.full_effect_weights_pct,
+        ),
+    ] {
+        if a != b {
+            let mut t = InlineTable::new();
+            for (k, w) in b {
+                t.insert(k, Value::from(*w));
+            }
+            set_item(
+                &mut doc,
+                &format!("allocation.{period}"),
+                Item::Value(Value::InlineTable(t)),
+            )?;
+        }
+    }
+    if let (Some(fr), Some(tr)) = (&from.risk_register, &to.risk_register) {
+        for (i, (a, b)) in fr.risks.iter().zip(&tr.risks).enumerate() {
+            for (case, x, y) in [("existing", &a.existing, &b.existing), ("new", &a.new, &b.new)] {
+                if x.probability_pct.to_bits() != y.probability_pct.to_bits() {
+                    set_number(
+                        &mut doc,
+                        &format!("risk_register.risks[{i}].{case}.probability_pct"),
+                        y.probability_pct,
+                    )?;
+                }
+            }
+        }
+    }
     doc.as_table_mut().remove("alternatives");
     Ok(doc.to_string())
 }
@@ -358,4 +403,98 @@ pub fn saved_text(base: &Base, e: &Edited, runs: u64, seed: u64) -> String {
         "# The page's figures: riskkalkyl --scenario THIS.toml run --runs {runs} --seed {seed}\n"
     );
     h + &e.text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Base {
+        Base::new(models::DEFAULT_SCENARIO.to_string(), models::DEFAULT_SCENARIO_NAME).unwrap()
+    }
+
+    #[test]
+    fn no_edit_is_the_opened_scenario_and_its_text() {
+        let b = base();
+        let e = apply(&b, &[], &Choices::default()).unwrap();
+        assert_eq!(e.scenario, b.scenario);
+        assert_eq!(e.text, b.text, "the document is written back unchanged");
+        assert!(e.changes.is_empty());
+    }
+
+    #[test]
+    fn an_edit_moves_that_parameter_only_and_keeps_the_comments() {
+        let b = base();
+        let path = "establishment.phases[2].duration_months.max";
+        let e = apply(
+            &b,
+            &[Edit {
+                path: path.into(),
+                value: 30.0,
+            }],
+            &Choices::default(),
+        )
+        .unwrap();
+        let mut want = b.scenario.clone();
+        want.establishment.phases[2].duration_months = match want.establishment.phases[2].duration_months {
+            sim::DistSpec::Pert {
+                min,
+                mode,
+                shape,
+                point,
+                ..
+            } => sim::DistSpec::Pert {
+                min,
+                mode,
+                max: 30.0,
+                shape,
+                point,
+            },
+            ref other => panic!("the default's phase is a PERT, not {other:?}"),
+        };
+        assert_eq!(e.scenario, want);
+        assert_eq!(e.text.lines().count(), b.text.lines().count());
+        assert!(e.text.contains("# GGVV: joint IT operations"));
+        assert_eq!(e.changes, [format!("{path}: 24 -> 30")]);
+    }
+
+    #[test]
+    fn only_parameters_and_known_choices_are_editable() {
+        let b = base();
+        for path in [
+            "meta.name",
+            "establishment.phases[2].duration_months",
+            "establishment.phases[9].duration_months.max",
+            "x[0]]",
+        ] {
+            let r = apply(
+                &b,
+                &[Edit {
+                    path: path.into(),
+                    value: 1.0,
+                }],
+                &Choices::default(),
+            )
+            .unwrap_err();
+            assert_eq!((r.status, r.path.as_str()), (422, path));
+        }
+        let c = Choices {
+            key: Some("nope".into()),
+            ..Choices::default()
+        };
+        assert_eq!(apply(&b, &[], &c).unwrap_err().path, "choices.key");
+    }
+
+    #[test]
+    fn an_alternative_is_written_into_the_text() {
+        let b = base();
+        for a in &b.scenario.alternatives {
+            let c = Choices {
+                alternative: Some(a.name.clone()),
+                ..Choices::default()
+            };
+            let e = apply(&b, &[], &c).unwrap();
+            assert_eq!(e.scenario, models::alternatives::apply(&b.scenario, a), "{}", a.name);
+        }
+    }
 }

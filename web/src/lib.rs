@@ -119,6 +119,8 @@ struct App {
     runs: (u64, u64),
     /// Host header values a request may carry (the served address, and localhost for loopback).
     hosts: Vec<String>,
+    /// Listening on every address (`--listen 0.0.0.0` or `::`).
+    any_address: bool,
     base_runs: Mutex<Vec<BaseRun>>,
     lanes: Mutex<HashMap<String, u64>>,
     generation: AtomicU64,
@@ -134,12 +136,15 @@ pub fn serve(opts: Options) -> std::io::Result<()> {
         if addr.ip().is_loopback() {
             hosts.push(format!("localhost:{}", addr.port()));
             hosts.push(format!("127.0.0.1:{}", addr.port()));
+            hosts.push(format!("[::1]:{}", addr.port()));
         }
+        let any_address = addr.ip().is_unspecified();
         let app = Arc::new(App {
             base: opts.base,
             lang: opts.lang,
             runs: (opts.quick_runs, opts.refine_runs),
             hosts,
+            any_address,
             base_runs: Mutex::new(Vec::new()),
             lanes: Mutex::new(HashMap::new()),
             generation: AtomicU64::new(0),
@@ -171,13 +176,29 @@ fn router(app: Arc<App>) -> Router {
 async fn check_host(State(app): State<Arc<App>>, req: Request, next: Next) -> Response {
     let host = req.headers().get(header::HOST).and_then(|h| h.to_str().ok());
     match host {
-        Some(h) if app.hosts.iter().any(|a| a == h) => next.run(req).await,
+        Some(h) if host_allowed(&app, h) => next.run(req).await,
         _ => (
             StatusCode::FORBIDDEN,
             "the Host header does not name the address this server serves\n",
         )
             .into_response(),
     }
+}
+
+/// The served address by name (or localhost on loopback); when listening on every address
+/// (0.0.0.0, ::), any IP address with the served port: rebinding needs a DNS name, and an
+/// address literal names no other site.
+fn host_allowed(app: &App, host: &str) -> bool {
+    app.hosts.iter().any(|a| a == host)
+        || (app.any_address
+            && host.parse::<SocketAddr>().is_ok_and(|a| {
+                Some(a.port())
+                    == app
+                        .hosts
+                        .first()
+                        .and_then(|h| h.parse::<SocketAddr>().ok())
+                        .map(|s| s.port())
+            }))
 }
 
 const INDEX: &str = include_str!("../assets/index.html");
