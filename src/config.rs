@@ -74,6 +74,11 @@ pub enum Task {
         sobol_n: usize,
         top: usize,
     },
+    Explain {
+        draws: Draws,
+        output: Output,
+        lang: reports::format::Lang,
+    },
     Followup {
         draws: Draws,
         output: Output,
@@ -94,6 +99,12 @@ pub enum Task {
     Bench {
         draws: Draws,
         output: Output,
+    },
+    Serve {
+        addr: std::net::SocketAddr,
+        lang: reports::format::Lang,
+        /// Runs of the quick pass and of the refinement.
+        runs: (u64, u64),
     },
     Merge {
         inputs: Vec<PathBuf>,
@@ -146,10 +157,7 @@ impl Config {
                     draws,
                     output,
                     budget_msek: budget(a.budget_msek)?,
-                    lang: match a.lang {
-                        args::ReportLang::Sv => reports::format::Lang::Sv,
-                        args::ReportLang::En => reports::format::Lang::En,
-                    },
+                    lang: lang(a.lang),
                     analysis_runs: a.analysis_runs,
                 }
             }
@@ -162,6 +170,22 @@ impl Config {
                     output,
                     sobol_n: a.sobol_n as usize,
                     top: a.top,
+                }
+            }
+            Command::Explain(a) => {
+                let (draws, output) = checked("explain", a.draws, a.output, Needs::Prints)?;
+                mc_only("explain", draws)?;
+                runs_within(
+                    "explain",
+                    draws,
+                    100,
+                    200_000,
+                    "it keeps every draw and evaluates each under every subset of the input groups",
+                )?;
+                Task::Explain {
+                    draws,
+                    output,
+                    lang: lang(a.lang),
                 }
             }
             Command::Followup(a) => {
@@ -200,6 +224,17 @@ impl Config {
                     output,
                 }
             }
+            Command::Serve(a) => Task::Serve {
+                addr: std::net::SocketAddr::new(
+                    a.listen.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)),
+                    a.port,
+                ),
+                lang: match a.lang {
+                    args::ReportLang::Sv => reports::format::Lang::Sv,
+                    args::ReportLang::En => reports::format::Lang::En,
+                },
+                runs: (a.quick_runs, a.refine_runs),
+            },
             Command::Bench(a) => {
                 let (draws, output) = checked("bench", a.draws, a.output, Needs::Prints)?;
                 Task::Bench { draws, output }
@@ -239,6 +274,7 @@ impl Config {
             Task::Report { draws, .. }
             | Task::Sensitivity { draws, .. }
             | Task::Followup { draws, .. }
+            | Task::Explain { draws, .. }
             | Task::Analysis { draws, .. }
             | Task::Compare { draws, .. }
             | Task::Bench { draws, .. } => draws.threads,
@@ -307,6 +343,13 @@ fn analysis(kind: Analysis, a: args::DecisionArgs) -> Result<Task, Failure> {
     mc_only(kind.name(), draws)?;
     runs_within(kind.name(), draws, 1, MAX_KEPT_RUNS, "it keeps every draw")?;
     Ok(Task::Analysis { kind, draws, output })
+}
+
+fn lang(l: args::ReportLang) -> reports::format::Lang {
+    match l {
+        args::ReportLang::Sv => reports::format::Lang::Sv,
+        args::ReportLang::En => reports::format::Lang::En,
+    }
 }
 
 /// `--budget-msek`, if given, must be a positive number of MSEK.

@@ -4,10 +4,12 @@
 mod analyses;
 mod bench;
 mod compare;
+mod explain;
 mod followup;
 mod report;
 mod run;
 mod scenario;
+mod serve;
 
 use std::path::PathBuf;
 
@@ -47,6 +49,7 @@ fn dispatch(config: Config) -> Result<(), Failure> {
             top,
         } => analyses::sensitivity(&load(&scenario)?.0, draws, &output, sobol_n, top),
         Task::Analysis { kind, draws, output } => analyses::decision(&load(&scenario)?.0, kind, draws, &output),
+        Task::Explain { draws, output, lang } => explain::explain(&load(&scenario)?.0, draws, &output, lang),
         Task::Followup {
             draws,
             output,
@@ -57,6 +60,10 @@ fn dispatch(config: Config) -> Result<(), Failure> {
         Task::Bench { draws, output } => {
             let s = load(&scenario)?.0;
             bench::bench(&s, &Model::new(&s)?, draws, &output)
+        }
+        Task::Serve { addr, lang, runs } => {
+            let (s, text) = load(&scenario)?;
+            serve::serve(s, text, &scenario, addr, lang, runs)
         }
         Task::Tables { json } => scenario::tables(&load(&scenario)?.0, json),
         Task::ScenarioShow => print(&load(&scenario)?.1),
