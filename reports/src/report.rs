@@ -203,6 +203,9 @@ pub(crate) fn dist_text(spec: &sim::DistSpec, lang: Lang) -> String {
     };
     let num = |k: &str| map.get(k).and_then(Value::as_f64);
     let p = |x: f64| plain(x, lang);
+    if let sim::DistSpec::Pooled { experts, .. } = spec {
+        return pooled_text(spec, experts, lang);
+    }
     match (num("min"), num("mode"), num("max")) {
         (Some(a), Some(m), Some(b)) => return format!("{name} {}–{}–{}", p(a), p(m), p(b)),
         (Some(a), None, Some(b)) => return format!("{name} {}–{}", p(a), p(b)),
@@ -245,6 +248,48 @@ pub(crate) fn dist_text(spec: &sim::DistSpec, lang: Lang) -> String {
         .filter_map(|(k, v)| v.as_f64().map(|x| format!("{} {}", k.replace('_', " "), p(x))))
         .collect();
     format!("{name} ({})", params.join(", "))
+}
+
+/// A workshop's pool: its mean and spread, then each expert's triple and weight, e.g.
+/// "sammanvägd expertbedömning (3 experter): medel 12,5, sd 3,9; A 8–10–16 (50 %), …".
+fn pooled_text(spec: &sim::DistSpec, experts: &[sim::dist::Expert], lang: Lang) -> String {
+    let p = |x: f64| plain(x, lang);
+    let two = |x: f64| crate::format::number_plain(x, 2, lang);
+    let (mean, sd, weights) = match Input::new(spec).map(|i| i.dist) {
+        Ok(sim::dist::Dist::Pooled(d)) => (d.mean(), d.sd(), d.weights().to_vec()),
+        _ => return String::new(),
+    };
+    let each: Vec<String> = experts
+        .iter()
+        .zip(&weights)
+        .enumerate()
+        .map(|(i, (e, w))| {
+            let who = e.name.clone().unwrap_or_else(|| format!("{}", i + 1));
+            format!(
+                "{who} {}–{}–{} ({} %)",
+                p(e.min),
+                p(e.most_likely),
+                p(e.max),
+                crate::format::number_plain(w * 100.0, 0, lang)
+            )
+        })
+        .collect();
+    match lang {
+        Lang::Sv => format!(
+            "sammanvägd expertbedömning ({} experter): medel {}, sd {}; {}",
+            experts.len(),
+            two(mean),
+            two(sd),
+            each.join("; ")
+        ),
+        Lang::En => format!(
+            "pooled expert estimate ({} experts): mean {}, sd {}; {}",
+            experts.len(),
+            two(mean),
+            two(sd),
+            each.join("; ")
+        ),
+    }
 }
 
 /// A reader's name for an input, from the input registry and the scenario's own names.
@@ -636,5 +681,31 @@ mod tests {
         );
         let d = dist_text(&s.establishment.parallel_running_msek_per_year, Lang::Sv);
         assert_eq!(d, "PERT 4,5–6,3–8,1");
+    }
+
+    #[test]
+    fn a_pool_shows_its_mean_spread_and_each_expert() {
+        let e = |name: Option<&str>, min, most_likely, max, weight| sim::dist::Expert {
+            name: name.map(str::to_string),
+            min,
+            most_likely,
+            max,
+            weight,
+        };
+        let spec = sim::DistSpec::Pooled {
+            experts: vec![
+                e(Some("Ekonom"), 8.0, 10.0, 16.0, Some(3.0)),
+                e(None, 12.0, 18.0, 30.0, None),
+            ],
+            point: None,
+        };
+        // Means (8 + 30 + 16)/5 = 10.8 and (12 + 54 + 30)/5 = 19.2, weights 3/4 and 1/4.
+        let d = dist_text(&spec, Lang::Sv);
+        assert!(
+            d.starts_with("sammanvägd expertbedömning (2 experter): medel 12,90, sd 4,28; "),
+            "{d}"
+        );
+        assert!(d.ends_with("; Ekonom 8–10–16 (75 %); 2 12–18–30 (25 %)"), "{d}");
+        assert!(dist_text(&spec, Lang::En).starts_with("pooled expert estimate (2 experts): mean 12.90, sd 4.28"));
     }
 }

@@ -900,6 +900,46 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_pooled_estimate_and_a_risk_event_round_trip_through_the_toml_cell() {
+        let mut s = Scenario::default_ggvv();
+        let e = |name: Option<&str>, min, most_likely, max, weight| sim::dist::Expert {
+            name: name.map(str::to_string),
+            min,
+            most_likely,
+            max,
+            weight,
+        };
+        s.establishment.project_labour_msek = DistSpec::Pooled {
+            experts: vec![
+                e(Some("Ekonom, \"A\""), 10.0, 12.0, 14.5, Some(2.0)),
+                e(None, 11.0, 13.0, 16.0, None),
+            ],
+            point: None,
+        };
+        s.establishment.one_off[1].amount_msek = DistSpec::RiskEvent {
+            prob: 0.25,
+            impact: Box::new(DistSpec::Pert {
+                min: 0.5,
+                mode: 1.0,
+                max: 3.0,
+                shape: None,
+                point: None,
+            }),
+            point: Some(0.0),
+        };
+        s.validate().unwrap();
+        let bytes = to_xlsx(&s, None).unwrap();
+        let g = grid(&bytes, INPUT_SHEET);
+        let r = input_row(&g, "establishment.project_labour_msek");
+        let cell = text(&g, r, col(&g, H_TOML));
+        assert!(
+            cell.starts_with("experts = [{ ") && cell.contains("most_likely = 12.0"),
+            "{cell}"
+        );
+        assert_eq!(from_xlsx(&bytes, "t.xlsx").unwrap().0, s);
+    }
+
     /// The workbook's cells, as calamine reads them.
     fn grid(bytes: &[u8], sheet: &str) -> Grid {
         let mut wb = Xlsx::new(Cursor::new(bytes)).unwrap();

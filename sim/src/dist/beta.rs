@@ -62,6 +62,19 @@ impl ScaledBeta {
         self.lo + self.width * self.cdf.inverse_cdf(u)
     }
 
+    /// The CDF at `x` (0 below the support, 1 above it).
+    pub(super) fn cdf(&self, x: f64) -> f64 {
+        self.cdf.cdf(((x - self.lo) / self.width).clamp(0.0, 1.0))
+    }
+
+    /// Mean and variance of the scaled beta.
+    pub(super) fn moments(&self) -> (f64, f64) {
+        let (a, b) = (self.cdf.shape_a(), self.cdf.shape_b());
+        let m = a / (a + b);
+        let v = a * b / ((a + b) * (a + b) * (a + b + 1.0));
+        (self.lo + self.width * m, self.width * self.width * v)
+    }
+
     /// The table of a table sampler, built on first use.
     #[inline]
     fn table<'a>(&self, cell: &'a OnceLock<BetaTable>) -> &'a BetaTable {

@@ -9,6 +9,7 @@ use super::beta::{self, ScaledBeta};
 use super::discrete::{self, Discrete};
 use super::mixture::{self, RefClassOverrun};
 use super::normal::{self, TruncNormal, std_normal_quantile};
+use super::pooled::{self, Pooled};
 use super::triangular;
 use super::{DistError, DistSpec, finite, within};
 
@@ -41,6 +42,7 @@ pub enum Dist {
         impact: Box<Input>,
     },
     RefClassOverrun(RefClassOverrun),
+    Pooled(Pooled),
 }
 
 /// A validated distribution with its point value and support.
@@ -121,6 +123,7 @@ impl Input {
             DistSpec::Discrete { values, weights, point } => discrete::discrete_values(values, weights, point),
             DistSpec::Empirical { observations, point } => discrete::empirical(observations, point),
             DistSpec::RiskEvent { prob, impact, point } => mixture::risk_event(*prob, impact, point),
+            DistSpec::Pooled { experts, point } => pooled::pooled(experts, point),
             DistSpec::RefClassOverrun {
                 tail_prob,
                 body_mean,
@@ -156,6 +159,7 @@ impl Input {
             Dist::RiskEvent { prob, impact } => mixture::risk_event_sample(*prob, impact, rng),
             // The mixture by composition: exact, and far cheaper than inverting its CDF.
             Dist::RefClassOverrun(d) => d.composed(rng.sample(Open01)),
+            Dist::Pooled(d) => d.sample(rng),
             // No faster exact sampler than the inverse CDF.
             Dist::TruncatedNormal(_) | Dist::Discrete(_) => self.quantile(rng.sample(Open01)),
         }
@@ -177,6 +181,7 @@ impl Input {
             Dist::Discrete(d) => d.quantile(u),
             Dist::RiskEvent { prob, impact } => mixture::risk_event_quantile(*prob, impact, u),
             Dist::RefClassOverrun(d) => d.quantile(u),
+            Dist::Pooled(d) => d.quantile(u),
         }
     }
 
@@ -198,7 +203,8 @@ impl Input {
             | Dist::TruncatedNormal(_)
             | Dist::Discrete(_)
             | Dist::RiskEvent { .. }
-            | Dist::RefClassOverrun(_) => (-wide, wide),
+            | Dist::RefClassOverrun(_)
+            | Dist::Pooled(_) => (-wide, wide),
         };
         (
             if self.lo.is_finite() { self.lo } else { lo },
@@ -219,7 +225,8 @@ impl Input {
             | Dist::Lognormal { .. }
             | Dist::Discrete(_)
             | Dist::RiskEvent { .. }
-            | Dist::RefClassOverrun(_) => out.iter_mut().for_each(|x| *x = self.sample(rng)),
+            | Dist::RefClassOverrun(_)
+            | Dist::Pooled(_) => out.iter_mut().for_each(|x| *x = self.sample(rng)),
         }
     }
 }

@@ -144,34 +144,7 @@ impl RefClassOverrun {
         if fa >= 0.0 {
             return a;
         }
-        let mut side = 0i8;
-        for _ in 0..200 {
-            if b - a <= QUANTILE_TOL * a.abs().max(b.abs()).max(1.0) {
-                break;
-            }
-            let mut x = (a * fb - b * fa) / (fb - fa);
-            if !(x > a && x < b) {
-                x = 0.5 * (a + b);
-            }
-            let fx = self.cdf(x) - u;
-            if fx.abs() <= QUANTILE_TOL * 1e-2 {
-                return x;
-            }
-            if fx < 0.0 {
-                (a, fa) = (x, fx);
-                if side == -1 {
-                    fb *= 0.5;
-                }
-                side = -1;
-            } else {
-                (b, fb) = (x, fx);
-                if side == 1 {
-                    fa *= 0.5;
-                }
-                side = 1;
-            }
-        }
-        b
+        invert_cdf(|x| self.cdf(x), u, (a, fa), (b, fb))
     }
 
     /// The mean of the capped tail, E[min(X, cap)] for X ~ Pareto(scale, α):
@@ -189,6 +162,42 @@ impl RefClassOverrun {
     pub fn body_mean(&self) -> f64 {
         self.body.mean()
     }
+}
+
+/// The root of F(x) = u in a bracket `(a, F(a) − u < 0)`, `(b, F(b) − u ≥ 0)` of a
+/// non-decreasing CDF `cdf`, by Illinois regula falsi: bracketed to
+/// [`QUANTILE_TOL`]·max(|x|, 1), or the CDF at it within `QUANTILE_TOL`/100 of u. Monotone in
+/// `u`, which a Latin hypercube needs; the mixtures' inverse CDFs all go through it.
+pub(super) fn invert_cdf(cdf: impl Fn(f64) -> f64, u: f64, lo: (f64, f64), hi: (f64, f64)) -> f64 {
+    let ((mut a, mut fa), (mut b, mut fb)) = (lo, hi);
+    let mut side = 0i8;
+    for _ in 0..200 {
+        if b - a <= QUANTILE_TOL * a.abs().max(b.abs()).max(1.0) {
+            break;
+        }
+        let mut x = (a * fb - b * fa) / (fb - fa);
+        if !(x > a && x < b) {
+            x = 0.5 * (a + b);
+        }
+        let fx = cdf(x) - u;
+        if fx.abs() <= QUANTILE_TOL * 1e-2 {
+            return x;
+        }
+        if fx < 0.0 {
+            (a, fa) = (x, fx);
+            if side == -1 {
+                fb *= 0.5;
+            }
+            side = -1;
+        } else {
+            (b, fb) = (x, fx);
+            if side == 1 {
+                fa *= 0.5;
+            }
+            side = 1;
+        }
+    }
+    b
 }
 
 /// [`DistSpec::RefClassOverrun`].

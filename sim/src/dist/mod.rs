@@ -18,7 +18,9 @@
 //! - `normal.rs`: normal, truncated normal, lognormal, and Φ, Φ⁻¹ (AS 241);
 //! - `beta.rs`: the scaled beta (behind PERT and triple too) and its table sampler;
 //! - `discrete.rs`: discrete values and empirical observations;
-//! - `mixture.rs`: the risk event and the reference-class overrun.
+//! - `mixture.rs`: the risk event and the reference-class overrun, and the numeric inversion
+//!   of a mixture's CDF;
+//! - `pooled.rs`: a workshop's triple estimates pooled linearly.
 //!
 //! A new kind is a variant of [`DistSpec`] and of [`Dist`]; every match over them is
 //! exhaustive, so the compiler lists each place that must handle it (construction, sampling,
@@ -29,6 +31,7 @@ mod discrete;
 mod input;
 mod mixture;
 mod normal;
+mod pooled;
 mod spec;
 #[cfg(test)]
 mod testing;
@@ -39,7 +42,8 @@ pub use discrete::Discrete;
 pub use input::{Dist, Input};
 pub use mixture::RefClassOverrun;
 pub use normal::{TruncNormal, std_normal_cdf, std_normal_quantile};
-pub use spec::{DistSpec, TripleBounds};
+pub use pooled::Pooled;
+pub use spec::{DistSpec, Expert, TripleBounds};
 
 /// Why a distribution's parameters were refused: which parameter, what is wrong, how to fix it.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -14,6 +14,22 @@ pub enum TripleBounds {
     P1P99,
 }
 
+/// One participant's triple estimate in a successive-calculation workshop
+/// ([`DistSpec::Pooled`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expert {
+    /// Who gave the estimate (shown in reports); optional.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub min: f64,
+    pub most_likely: f64,
+    pub max: f64,
+    /// Relative weight in the pool (equal weights when left out); weights need not sum to 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<f64>,
+}
+
 /// A distribution as written in a scenario file. Parameters are in the unit of the field that
 /// holds the spec (a field named `..._msek` takes MSEK, `..._pct` takes percent).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,6 +149,15 @@ pub enum DistSpec {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         point: Option<f64>,
     },
+    /// A workshop's pooled estimate: each expert's triple drawn as [`DistSpec::Triple`] (PERT
+    /// with shape 3 on `[min, max]`, the successive principle's mean (min + 3·ml + max)/5), the
+    /// experts pooled linearly, a mixture weighted by `weight` (SHELF's linear opinion pool).
+    /// Point value the pooled mean unless given.
+    Pooled {
+        experts: Vec<Expert>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        point: Option<f64>,
+    },
     /// Reference-class cost overrun in percent, a two-part mixture: with probability
     /// `1 − tail_prob` a normal "body" truncated below at `body_min`, with probability
     /// `tail_prob` a Pareto "black swan" tail `tail_scale · U^(−1/tail_alpha)` capped at
@@ -154,7 +179,7 @@ pub enum DistSpec {
 impl DistSpec {
     /// Every kind's name as a scenario file writes it (`dist = "pert"`), in declaration order:
     /// the choices a workbook's list validation offers.
-    pub const KINDS: [&'static str; 13] = [
+    pub const KINDS: [&'static str; 14] = [
         "fixed",
         "uniform",
         "triangular",
@@ -167,6 +192,7 @@ impl DistSpec {
         "risk_event",
         "empirical",
         "triple",
+        "pooled",
         "ref_class_overrun",
     ];
 }
@@ -296,6 +322,20 @@ impl DistSpec {
                 most_likely: s(*most_likely),
                 max: s(*max),
                 bounds: *bounds,
+                point: o(point),
+            },
+            // Each expert's PERT is location-scale in its bounds; the weights stay.
+            DistSpec::Pooled { experts, point } => DistSpec::Pooled {
+                experts: experts
+                    .iter()
+                    .map(|e| Expert {
+                        name: e.name.clone(),
+                        min: s(e.min),
+                        most_likely: s(e.most_likely),
+                        max: s(e.max),
+                        weight: e.weight,
+                    })
+                    .collect(),
                 point: o(point),
             },
             // Both parts scale: f·TN(m, s, min) = TN(f·m, f·s, f·min), and
@@ -430,6 +470,25 @@ mod tests {
                 bounds: TripleBounds::P1P99,
                 point: Some(11.0),
             },
+            DistSpec::Pooled {
+                experts: vec![
+                    Expert {
+                        name: Some("A".into()),
+                        min: 10.0,
+                        most_likely: 12.0,
+                        max: 20.0,
+                        weight: Some(2.0),
+                    },
+                    Expert {
+                        name: None,
+                        min: 14.0,
+                        most_likely: 18.0,
+                        max: 30.0,
+                        weight: None,
+                    },
+                ],
+                point: None,
+            },
             DistSpec::RefClassOverrun {
                 tail_prob: 0.1667,
                 body_mean: -8.0,
@@ -511,9 +570,10 @@ mod tests {
             DistSpec::RiskEvent { .. } => 9,
             DistSpec::Empirical { .. } => 10,
             DistSpec::Triple { .. } => 11,
-            DistSpec::RefClassOverrun { .. } => 12,
+            DistSpec::Pooled { .. } => 12,
+            DistSpec::RefClassOverrun { .. } => 13,
         };
-        let mut seen = [false; 13];
+        let mut seen = [false; 14];
         cases().iter().for_each(|s| seen[kind(s)] = true);
         assert!(seen.iter().all(|&s| s), "kinds without a scaling case: {seen:?}");
         // KINDS lists each kind's tag at its declaration index.
