@@ -3,8 +3,27 @@
 use std::fmt::Write;
 
 use super::{column_width, pct};
-use crate::format::round_dp;
-use crate::summary::Summary;
+use crate::format::{Lang, interval, pct_bounded, round_dp};
+use crate::summary::{Stats, Summary};
+
+/// A probability; with no hit (or only hits) its 95 % bound, "< 0.00030 %".
+fn prob(p: f64, ci95: [f64; 2]) -> String {
+    if p == 0.0 || p == 1.0 {
+        pct_bounded(p, ci95, Lang::En).replace('\u{a0}', " ").replace('%', " %")
+    } else {
+        pct(p)
+    }
+}
+
+/// "P10 86.9–88.1, P50 …": the 95 % confidence intervals of the given percentiles, MSEK.
+fn intervals(s: &Stats, pcts: &[u32]) -> String {
+    let parts: Vec<String> = pcts
+        .iter()
+        .filter_map(|&p| s.ci95(p))
+        .map(|c| format!("P{} {}", c.pct, interval(c.lo, c.hi, 1, Lang::En).replace(',', "")))
+        .collect();
+    parts.join(", ")
+}
 
 fn pct2(p: f64) -> String {
     format!("{} %", round_dp(100.0 * p, 2))
@@ -47,10 +66,16 @@ pub fn summary(s: &Summary) -> String {
             m(n.p10),
             m(n.p50),
             m(n.p90),
-            pct(k.prob_net_loss),
+            prob(k.prob_net_loss, k.prob_net_loss_ci95),
             payback
         );
     }
+    let _ = writeln!(
+        o,
+        "  95 % confidence intervals of the {} NPV percentiles: {}",
+        s.total.name,
+        intervals(&s.total.net_benefit_npv, &[10, 50, 90])
+    );
     let e = &s.establishment_cost;
     let _ = writeln!(o, "\nEstablishment (one-off) cost, MSEK");
     let _ = writeln!(
@@ -62,12 +87,25 @@ pub fn summary(s: &Summary) -> String {
         m(e.p80),
         m(e.p95)
     );
+    let _ = writeln!(o, "  95 % confidence intervals: {}", intervals(e, &[50, 80, 85, 95]));
     let _ = writeln!(
         o,
         "  budget {} MSEK: P(cost overrun) {} (±{}); P80 contingency over budget {} MSEK",
         m(s.budget_msek),
-        pct(s.prob_cost_overrun),
-        pct2(s.prob_cost_overrun_se),
+        prob(s.prob_cost_overrun, s.prob_cost_overrun_ci95),
+        if s.prob_cost_overrun_se.is_nan() {
+            format!(
+                "95 % CI {}",
+                interval(
+                    100.0 * s.prob_cost_overrun_ci95[0],
+                    100.0 * s.prob_cost_overrun_ci95[1],
+                    2,
+                    Lang::En
+                )
+            )
+        } else {
+            pct2(s.prob_cost_overrun_se)
+        },
         m(s.p80_contingency_msek)
     );
     let d = &s.establishment_duration_months;
@@ -77,5 +115,31 @@ pub fn summary(s: &Summary) -> String {
         "\n(payback: median year from which cumulative net benefit stays ≥ 0; \"after\" = not by {})",
         s.horizon_year
     );
+    let _ = writeln!(o, "({})", se_note(s));
     o
+}
+
+/// How the standard errors were obtained, in a sentence.
+fn se_note(s: &Summary) -> String {
+    use models::run::SeMethod;
+    let method = match s.standard_errors {
+        SeMethod::Iid => "±se: Monte Carlo standard error sd/√n".to_string(),
+        SeMethod::ChunkMeans {
+            full_chunks,
+            relative_precision,
+        } => format!(
+            "±se: Latin hypercube standard error from the means of {full_chunks} chunks, itself precise to ±{:.0} %",
+            100.0 * relative_precision
+        ),
+        SeMethod::IidUpperBound {
+            full_chunks,
+            needed_chunks,
+        } => format!(
+            "±se: the i.i.d. formula, an upper bound for Latin hypercube ({full_chunks} full chunks, {needed_chunks} needed for a between-chunk SE)"
+        ),
+    };
+    format!(
+        "{method}; percentiles within {:.2} % of the sampled value; P(…) 0 or 100 % shown as its one-sided 95 % bound",
+        100.0 * s.quantile_relative_accuracy
+    )
 }
