@@ -155,6 +155,12 @@ pub enum Command {
                       riskkalkyl compare a.toml b.toml --runs 50000 --sampling lhs --json"
     )]
     Compare(CompareArgs),
+    /// Check an output directory against its run manifest: the scenario's SHA-256, every
+    /// file's SHA-256, and with --rerun that a sample of chunks reproduces. Exit 0 when all
+    /// hold, 3 when the manifest itself is wrong, 4 when a file differs from it, 5 when a
+    /// rerun chunk does not reproduce (the lowest applies), 2 when DIR has no manifest.
+    #[command(after_help = "Examples:\n  riskkalkyl verify out\n  riskkalkyl verify rapport --rerun")]
+    Verify(VerifyArgs),
     /// The what-if page: a local web server (127.0.0.1) where every assumption can be moved
     /// and every kommun's distribution is redrawn against the scenario opened.
     #[command(
@@ -447,6 +453,19 @@ pub struct MergeArgs {
     /// Output directory for summary.json and yearly.csv.
     #[arg(long, default_value = "out")]
     pub out: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+#[derive(Args)]
+pub struct VerifyArgs {
+    /// Output directory of run, merge or report (with manifest.json), or of `run --shard`.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Also rerun the chunks the manifest keeps digests of and check that they reproduce.
+    #[arg(long)]
+    pub rerun: bool,
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,

@@ -114,6 +114,11 @@ pub enum Task {
     Tables {
         json: bool,
     },
+    Verify {
+        dir: PathBuf,
+        rerun: bool,
+        quiet: bool,
+    },
     ScenarioShow,
     ScenarioCheck {
         file: PathBuf,
@@ -248,6 +253,14 @@ impl Config {
                 }
             }
             Command::Tables { json } => Task::Tables { json },
+            Command::Verify(a) => {
+                refuse_scenario("verify", "the manifest holds the scenario of the run it checks")?;
+                Task::Verify {
+                    dir: a.dir,
+                    rerun: a.rerun,
+                    quiet: a.quiet,
+                }
+            }
             Command::Scenario {
                 action: ScenarioCmd::Show,
             } => Task::ScenarioShow,

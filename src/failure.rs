@@ -8,6 +8,8 @@ use models::ScenarioError;
 pub enum Failure {
     Input(String),
     Runtime(String),
+    /// `verify` found a problem; the code says which kind (see `commands::verify`).
+    Verify(u8, String),
 }
 
 impl Failure {
@@ -16,12 +18,13 @@ impl Failure {
         match self {
             Failure::Input(_) => 2,
             Failure::Runtime(_) => 1,
+            Failure::Verify(code, _) => *code,
         }
     }
 
     pub fn message(&self) -> &str {
         match self {
-            Failure::Input(m) | Failure::Runtime(m) => m,
+            Failure::Input(m) | Failure::Runtime(m) | Failure::Verify(_, m) => m,
         }
     }
 }

@@ -34,6 +34,12 @@ pub struct PairAcc {
     pub b_better: Proportion,
     /// Means of the difference over full chunks (standard error of Latin hypercube runs).
     pub diff_chunk_means: Moments,
+    /// Means of NPV(A) and NPV(B) over full chunks: the standard errors independent Latin
+    /// hypercube runs of A and B would have, beside that of the paired difference.
+    #[serde(default)]
+    pub a_chunk_means: Moments,
+    #[serde(default)]
+    pub b_chunk_means: Moments,
 }
 
 /// A paired comparison's raw result; merges exactly, like [`crate::RunResult`].
@@ -65,18 +71,40 @@ impl CompareResult {
             a.a_better.merge(&b.a_better);
             a.b_better.merge(&b.b_better);
             a.diff_chunk_means.merge(&b.diff_chunk_means);
+            a.a_chunk_means.merge(&b.a_chunk_means);
+            a.b_chunk_means.merge(&b.b_chunk_means);
         }
+    }
+
+    /// Whether the standard errors come from chunk means (Latin hypercube with at least
+    /// [`MIN_CHUNKS_FOR_LHS_SE`] full chunks) rather than from the i.i.d. formula.
+    fn chunk_se(&self, k: usize) -> bool {
+        self.sampling == Sampling::LatinHypercube && self.pairs[k].diff_chunk_means.count() >= MIN_CHUNKS_FOR_LHS_SE
+    }
+
+    /// The per-run variances behind the standard errors of pair `k`, as `(A, B, A − B)`:
+    /// of single runs for plain Monte Carlo (SE² = V/n), or CHUNK_RUNS times the variance of
+    /// chunk means for Latin hypercube (the per-run variance LHS achieves), so the standard
+    /// errors and the variance ratio are always of one kind.
+    fn variances(&self, k: usize) -> (f64, f64, f64) {
+        let p = &self.pairs[k];
+        if self.chunk_se(k) {
+            let c = CHUNK_RUNS as f64;
+            return (
+                p.a_chunk_means.variance() * c,
+                p.b_chunk_means.variance() * c,
+                p.diff_chunk_means.variance() * c,
+            );
+        }
+        (p.npv_a.variance(), p.npv_b.variance(), p.diff.moments.variance())
     }
 
     /// The standard error of the mean difference of pair `k`.
     pub fn diff_se(&self, k: usize) -> f64 {
-        let p = &self.pairs[k];
-        match self.sampling {
-            Sampling::LatinHypercube if p.diff_chunk_means.count() >= MIN_CHUNKS_FOR_LHS_SE => {
-                (p.diff_chunk_means.variance() * CHUNK_RUNS as f64 / self.runs as f64).sqrt()
-            }
-            _ => p.diff.moments.std_error(),
+        if self.chunk_se(k) {
+            return (self.variances(k).2 / self.runs as f64).sqrt();
         }
+        self.pairs[k].diff.moments.std_error()
     }
 }
 
@@ -105,7 +133,8 @@ pub fn compare(a: &Model, b: &Model, plan: &RunPlan, opts: RunOptions) -> Result
             let len = (range.end - range.start) as usize;
             sa.sample(a, opts.sampling, plan.seed, c, len);
             sb.sample(b, opts.sampling, plan.seed, c, len);
-            let mut sums = vec![0.0; k + 1];
+            // Per pair: the sums of A − B, A and B over the chunk.
+            let mut sums = vec![[0.0; 3]; k + 1];
             for block in blocks(len) {
                 let (la, lb) = (sa.evaluate_block(a, block.clone()), sb.evaluate_block(b, block.clone()));
                 for j in 0..block.len() {
@@ -124,13 +153,17 @@ pub fn compare(a: &Model, b: &Model, plan: &RunPlan, opts: RunOptions) -> Result
                         p.diff.push(if tie { 0.0 } else { x - y });
                         p.a_better.push(!tie && x > y);
                         p.b_better.push(!tie && y > x);
-                        *sum += x - y;
+                        sum[0] += x - y;
+                        sum[1] += x;
+                        sum[2] += y;
                     }
                 }
             }
             if len == CHUNK_RUNS as usize {
                 for (p, s) in acc.pairs.iter_mut().zip(sums.iter()) {
-                    p.diff_chunk_means.push(s / CHUNK_RUNS as f64);
+                    p.diff_chunk_means.push(s[0] / CHUNK_RUNS as f64);
+                    p.a_chunk_means.push(s[1] / CHUNK_RUNS as f64);
+                    p.b_chunk_means.push(s[2] / CHUNK_RUNS as f64);
                 }
             }
         },
@@ -169,12 +202,17 @@ pub struct PairSummary {
     pub difference: sim::Summary,
     /// Standard error of the mean difference with common random numbers (as run).
     pub difference_mean_se: f64,
-    /// The standard error the same number of independent draws would give:
-    /// √((Var A + Var B)/n).
+    /// The standard error the same number of independent draws, sampled the same way, would
+    /// give: √((Var A + Var B)/n), with the variances of the same kind as
+    /// `difference_mean_se` (per run for plain Monte Carlo, from chunk means for LHS).
     pub independent_mean_se: f64,
-    /// (Var A + Var B) / Var(A − B): how many times more independent runs give the same
-    /// standard error. `null` when the difference has no variance (A and B agree in every run).
+    /// (Var A + Var B) / Var(A − B) = (independent_mean_se / difference_mean_se)²: how many
+    /// times more independent runs give the same standard error. `null` when the difference
+    /// has no variance (A and B agree in every run).
     pub variance_reduction: Option<f64>,
+    /// How the standard errors were obtained: "iid", or "chunk_means" (LHS with at least
+    /// [`MIN_CHUNKS_FOR_LHS_SE`] full chunks).
+    pub se_method: &'static str,
     /// P(NPV(A) > NPV(B)); ties (equal up to rounding, see [`TIE_REL`]) count for neither.
     pub prob_a_better: f64,
     pub prob_a_better_se: f64,
@@ -199,7 +237,7 @@ impl CompareSummary {
         let pair = |i: usize, name: &str| {
             let p = &r.pairs[i];
             let n = r.runs as f64;
-            let (va, vb, vd) = (p.npv_a.variance(), p.npv_b.variance(), p.diff.moments.variance());
+            let (va, vb, vd) = r.variances(i);
             let mut difference = p.diff.summary();
             difference.mean_se = r.diff_se(i);
             PairSummary {
@@ -210,6 +248,7 @@ impl CompareSummary {
                 difference,
                 independent_mean_se: ((va + vb) / n).sqrt(),
                 variance_reduction: (vd > 0.0).then(|| (va + vb) / vd),
+                se_method: if r.chunk_se(i) { "chunk_means" } else { "iid" },
                 prob_a_better: p.a_better.p(),
                 prob_a_better_se: p.a_better.std_error(),
                 prob_b_better: p.b_better.p(),
@@ -225,5 +264,68 @@ impl CompareSummary {
             kommuner: r.kommuner.iter().enumerate().map(|(i, n)| pair(i, n)).collect(),
             total: pair(r.kommuner.len(), "GGVV"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A result whose pair 0 holds `chunks` chunks: per chunk the means of A, B and A − B
+    /// (B = A/2 + noise), and per run values with another spread, as LHS gives.
+    fn result(sampling: Sampling, chunks: u64) -> CompareResult {
+        let mut r = CompareResult::new(&["K".to_string()], sampling);
+        // Four runs stand for each chunk's 4096: the count the i.i.d. formulas divide by.
+        r.runs = chunks * 4;
+        for c in 0..chunks {
+            let a = 10.0 + (c % 5) as f64 * 0.1;
+            let b = a / 2.0 + (c % 3) as f64 * 0.01;
+            let p = &mut r.pairs[0];
+            p.a_chunk_means.push(a);
+            p.b_chunk_means.push(b);
+            p.diff_chunk_means.push(a - b);
+            for j in 0..4 {
+                let (x, y) = (a + j as f64, b + j as f64 * 0.6);
+                p.npv_a.push(x);
+                p.npv_b.push(y);
+                p.diff.push(x - y);
+            }
+        }
+        r
+    }
+
+    #[test]
+    fn the_variance_ratio_is_that_of_the_standard_errors_beside_it() {
+        for (sampling, chunks, method) in [
+            (Sampling::MonteCarlo, 60, "iid"),
+            (Sampling::LatinHypercube, 60, "chunk_means"),
+            (Sampling::LatinHypercube, 20, "iid"),
+        ] {
+            let r = result(sampling, chunks);
+            let s = CompareSummary::new("a", "b", 1, &r);
+            let k = &s.kommuner[0];
+            assert_eq!(k.se_method, method);
+            let ratio = (k.independent_mean_se / k.difference_mean_se).powi(2);
+            let vr = k.variance_reduction.unwrap();
+            assert!(
+                (vr / ratio - 1.0).abs() < 1e-9,
+                "{method}: {vr} vs ({} / {})²",
+                k.independent_mean_se,
+                k.difference_mean_se
+            );
+        }
+        // Under LHS with enough chunks the independent SE is that of two independent LHS runs:
+        // √(SE_A² + SE_B²) from the chunk means, not the plain-MC per-run formula.
+        let r = result(Sampling::LatinHypercube, 60);
+        let p = &r.pairs[0];
+        let se = |m: &Moments| (m.variance() * CHUNK_RUNS as f64 / r.runs as f64).sqrt();
+        let want = (se(&p.a_chunk_means).powi(2) + se(&p.b_chunk_means).powi(2)).sqrt();
+        let s = CompareSummary::new("a", "b", 1, &r);
+        assert!((s.kommuner[0].independent_mean_se / want - 1.0).abs() < 1e-12);
+        let mc = ((p.npv_a.variance() + p.npv_b.variance()) / r.runs as f64).sqrt();
+        assert!(
+            (s.kommuner[0].independent_mean_se / mc - 1.0).abs() > 0.5,
+            "not the plain-MC figure"
+        );
     }
 }

@@ -10,6 +10,7 @@ use sim::{CHUNK_RUNS, RunPlan, RunPlanError, Sampling};
 use crate::model::{Field, Lanes, Model, Outcome};
 use crate::scenario::{HeadlineView, MAX_OUTPUT_MSEK};
 
+pub mod manifest;
 pub mod state;
 
 /// What the run was: its identity in shard state files and the record in summary.json.
@@ -131,9 +132,30 @@ pub struct ChunkMeans {
     pub above_estimate: Moments,
 }
 
-/// Fewest full chunks for a between-chunk standard error; below it, Latin hypercube runs
-/// report the i.i.d. standard error, an upper bound up to a factor n/(n − 1) (Owen 1997).
-pub const MIN_CHUNKS_FOR_LHS_SE: u64 = 10;
+/// Relative precision the between-chunk standard error of a Latin hypercube run must have
+/// before it is used (and before `--until-se` may stop on it): ±10 %, one standard error of
+/// the estimated SE itself.
+pub const LHS_SE_RELATIVE_PRECISION: f64 = 0.10;
+
+/// Fewest full chunks for a between-chunk standard error: an SE estimated from m independent
+/// chunk means has a relative standard error of about 1/√(2(m − 1)) (normal chunk means), so
+/// ±[`LHS_SE_RELATIVE_PRECISION`] needs m ≥ 1 + 1/(2·0.10²) = 51 (10 chunks gave ±24 %).
+/// Below it, Latin hypercube runs report the i.i.d. standard error, an upper bound up to a
+/// factor √(n/(n − 1)) (Owen 1997).
+pub const MIN_CHUNKS_FOR_LHS_SE: u64 = 51;
+
+/// How the standard errors of a run were obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum SeMethod {
+    /// sd/√n of independent runs (plain Monte Carlo).
+    Iid,
+    /// Latin hypercube with too few full chunks for a precise between-chunk SE: the i.i.d.
+    /// formula, which over-states an LHS error (an upper bound).
+    IidUpperBound { full_chunks: u64, needed_chunks: u64 },
+    /// The spread of the means of this many independent full chunks (Latin hypercube).
+    ChunkMeans { full_chunks: u64, relative_precision: f64 },
+}
 
 impl RunResult {
     fn new(model: &Model, estimate_msek: f64, cumulative: bool) -> RunResult {
@@ -185,6 +207,22 @@ impl RunResult {
                 (chunk.variance() * CHUNK_RUNS as f64 / self.runs as f64).sqrt()
             }
             _ => iid,
+        }
+    }
+
+    /// How [`RunResult::npv_mean_se`] and the other standard errors are obtained.
+    pub fn se_method(&self) -> SeMethod {
+        let full_chunks = self.chunk_means.establishment.count();
+        match self.sampling {
+            Sampling::MonteCarlo => SeMethod::Iid,
+            Sampling::LatinHypercube if full_chunks >= MIN_CHUNKS_FOR_LHS_SE => SeMethod::ChunkMeans {
+                full_chunks,
+                relative_precision: (1.0 / (2.0 * (full_chunks - 1) as f64)).sqrt(),
+            },
+            Sampling::LatinHypercube => SeMethod::IidUpperBound {
+                full_chunks,
+                needed_chunks: MIN_CHUNKS_FOR_LHS_SE,
+            },
         }
     }
 
@@ -735,5 +773,86 @@ mod guard_tests {
         assert_eq!(r.cum_yearly[3].moments.count(), 2);
         assert_eq!(r.payback[0].iter().sum::<u64>(), 2);
         assert_eq!(sums.npv[0], 2.0 * lanes.row(Field::Npv, 0)[0]);
+    }
+}
+
+#[cfg(test)]
+mod se_tests {
+    use super::*;
+    use crate::Scenario;
+
+    /// An LHS result of `runs` runs whose chunk means of the establishment cost are `means`
+    /// (the other figures' chunk means alike), for the standard-error rule alone.
+    fn lhs_result(runs: u64, means: &[f64]) -> RunResult {
+        let model = Model::new(&Scenario::default_ggvv()).unwrap();
+        let mut r = RunResult::new(&model, 28.7, false);
+        r.sampling = Sampling::LatinHypercube;
+        r.runs = runs;
+        for &m in means {
+            r.establishment.push(m);
+            r.chunk_means.establishment.push(m);
+            r.chunk_means.above_estimate.push(m / 100.0);
+            r.chunk_means.npv.iter_mut().for_each(|c| c.push(m));
+        }
+        r
+    }
+
+    #[test]
+    fn lhs_uses_chunk_means_only_from_51_chunks_with_the_stated_precision() {
+        // 1 + 1/(2·0.1²) = 51.
+        assert_eq!(
+            MIN_CHUNKS_FOR_LHS_SE,
+            1 + (1.0 / (2.0 * LHS_SE_RELATIVE_PRECISION.powi(2))).ceil() as u64
+        );
+        for m in [10u64, 50, 51, 200] {
+            let means: Vec<f64> = (0..m).map(|i| 40.0 + (i % 7) as f64 * 0.01).collect();
+            let r = lhs_result(m * CHUNK_RUNS, &means);
+            let iid = r.establishment.moments.std_error();
+            let chunk = (r.chunk_means.establishment.variance() * CHUNK_RUNS as f64 / r.runs as f64).sqrt();
+            let se = r.establishment_mean_se();
+            if m < MIN_CHUNKS_FOR_LHS_SE {
+                assert_eq!(se, iid, "{m} chunks");
+                assert_eq!(
+                    r.se_method(),
+                    SeMethod::IidUpperBound {
+                        full_chunks: m,
+                        needed_chunks: 51
+                    }
+                );
+            } else {
+                assert_eq!(se, chunk, "{m} chunks");
+                let SeMethod::ChunkMeans { relative_precision, .. } = r.se_method() else {
+                    panic!("{m} chunks: {:?}", r.se_method())
+                };
+                assert!(relative_precision <= LHS_SE_RELATIVE_PRECISION);
+            }
+        }
+    }
+
+    /// The precision the threshold promises: the SE from m = 51 chunk means of a normal law
+    /// scatters by about 1/√(2·50) = 10 % (checked over 400 replicates: the sd of the
+    /// estimated SE over its true value is within 10 % ± 1.5 %).
+    #[test]
+    fn an_se_from_51_chunk_means_is_precise_to_10_percent() {
+        use rand::RngExt;
+        let mut rng = sim::chunk_rng(3, 0);
+        let sd = 2.0;
+        let ratios: Vec<f64> = (0..400)
+            .map(|_| {
+                let mut m = Moments::default();
+                for _ in 0..MIN_CHUNKS_FOR_LHS_SE {
+                    // Box–Muller: a normal chunk mean.
+                    let (u, v): (f64, f64) = (rng.random(), rng.random());
+                    m.push(sd * (-2.0 * (1.0 - u).ln()).sqrt() * (std::f64::consts::TAU * v).cos());
+                }
+                m.sd() / sd
+            })
+            .collect();
+        let mean = ratios.iter().sum::<f64>() / ratios.len() as f64;
+        let spread = (ratios.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (ratios.len() - 1) as f64).sqrt();
+        assert!(
+            (spread - LHS_SE_RELATIVE_PRECISION).abs() < 0.015,
+            "relative sd of the SE {spread}"
+        );
     }
 }

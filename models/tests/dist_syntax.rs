@@ -56,3 +56,21 @@ fn a_bad_nested_parameter_is_located() {
     let col = text.lines().nth(line - 1).unwrap().find("max = 2.0").unwrap() + "max = ".len() + 1;
     assert_eq!(e.location(), Some(("t.toml", line, col)), "{e}");
 }
+
+/// `normal` parses, but no field admits it: every field's support is bounded (also the growth
+/// rates, whose support does permit negatives), so `scenario check` refuses it with the hint
+/// to use `truncated_normal`, which the same field then accepts.
+#[test]
+fn a_normal_is_refused_everywhere_with_the_truncated_normal_as_the_fix() {
+    let from = r#"high = { dist = "pert", min = 3.0, mode = 5.0, max = 8.0 }"#;
+    assert!(models::DEFAULT_SCENARIO.contains(from));
+    let normal = models::DEFAULT_SCENARIO.replace(from, r#"high = { dist = "normal", mean = 5.0, sd = 1.0 }"#);
+    let e = Scenario::from_toml(&normal, "t.toml").unwrap_err().to_string();
+    assert!(e.contains("growth_pct_per_year.high"), "{e}");
+    assert!(e.contains("unbounded below") && e.contains("truncated_normal"), "{e}");
+    let truncated = models::DEFAULT_SCENARIO.replace(
+        from,
+        r#"high = { dist = "truncated_normal", mean = 5.0, sd = 1.0, min = 0.0, max = 10.0 }"#,
+    );
+    Scenario::from_toml(&truncated, "t.toml").unwrap();
+}

@@ -96,6 +96,57 @@ pub fn pct(p: f64, lang: Lang) -> String {
     format!("{}{sep}%", number(v, 1, lang))
 }
 
+/// A probability with its 95 % confidence interval `ci95` (`[lo, hi]`, as summary.json's
+/// `prob_*_ci95`), as a reader should see it. When no run was a hit (`p` = 0) the estimate
+/// 0 would claim impossibility: this shows the one-sided 95 % upper bound instead, rounded up
+/// to two significant digits, "< 0,00030 %" / "< 0.00030%"; when every run was a hit,
+/// "> 99,99970 %" likewise from the lower bound. Otherwise as [`pct`].
+pub fn pct_bounded(p: f64, ci95: [f64; 2], lang: Lang) -> String {
+    let sep = match lang {
+        Lang::Sv => NBSP.to_string(),
+        Lang::En => String::new(),
+    };
+    let [lo, hi] = ci95;
+    if p == 0.0 && hi.is_finite() && hi > 0.0 {
+        let v = hi * 100.0;
+        return format!("<{NBSP}{}{sep}%", number(round_up_2sig(v), sig2_dp(v), lang));
+    }
+    if p == 1.0 && lo.is_finite() && lo < 1.0 {
+        let gap = (1.0 - lo) * 100.0;
+        let dp = sig2_dp(gap);
+        return format!(">{NBSP}{}{sep}%", number(100.0 - round_up_2sig(gap), dp, lang));
+    }
+    pct(p, lang)
+}
+
+/// Decimals that show two significant digits of `v` (> 0), at least one.
+fn sig2_dp(v: f64) -> u32 {
+    (1 - v.log10().floor() as i32).clamp(1, 12) as u32
+}
+
+/// `v` (> 0) rounded up to two significant digits.
+fn round_up_2sig(v: f64) -> f64 {
+    round_with(v, sig2_dp(v), RoundingStrategy::ToPositiveInfinity)
+}
+
+fn round_with(x: f64, dp: u32, strategy: RoundingStrategy) -> f64 {
+    Decimal::from_f64(x)
+        .unwrap_or_default()
+        .round_dp_with_strategy(dp, strategy)
+        .to_f64()
+        .unwrap_or(x)
+}
+
+/// A 95 % confidence interval of an amount, `dp` decimals, "37,4–37,8" (en dash, no unit):
+/// the ends rounded outward, so the printed interval contains the computed one.
+pub fn interval(lo: f64, hi: f64, dp: u32, lang: Lang) -> String {
+    format!(
+        "{}–{}",
+        number(round_with(lo, dp, RoundingStrategy::ToNegativeInfinity), dp, lang),
+        number(round_with(hi, dp, RoundingStrategy::ToPositiveInfinity), dp, lang)
+    )
+}
+
 /// Round half away from zero to `dp` decimals, exactly as a reader rounds a printed table
 /// (f64 formatting rounds the binary value, so 2.25 may print as 2.2).
 pub(crate) fn round_dp(x: f64, dp: u32) -> Decimal {
@@ -179,5 +230,23 @@ mod tests {
         assert_eq!(pct(0.0002, Lang::Sv), "<0,1\u{a0}%");
         assert_eq!(pct(0.99996, Lang::En), ">99.9%");
         assert_eq!(pct(1.0, Lang::En), "100.0%");
+    }
+
+    #[test]
+    fn a_probability_never_observed_shows_its_upper_bound() {
+        // No loss in 10⁶ runs: the one-sided 95 % bound 1 − 0.05^(1/n) = 2.9957·10⁻⁶.
+        let none = sim::Proportion { hits: 0, n: 1_000_000 };
+        let (lo, hi) = none.interval95();
+        assert_eq!(pct_bounded(0.0, [lo, hi], Lang::En), "<\u{a0}0.00030%");
+        assert_eq!(pct_bounded(0.0, [lo, hi], Lang::Sv), "<\u{a0}0,00030\u{a0}%");
+        let few = sim::Proportion { hits: 0, n: 200 };
+        let (lo, hi) = few.interval95();
+        assert_eq!(pct_bounded(0.0, [lo, hi], Lang::En), "<\u{a0}1.5%");
+        let all = sim::Proportion { hits: 200, n: 200 };
+        let (lo, hi) = all.interval95();
+        assert_eq!(pct_bounded(1.0, [lo, hi], Lang::En), ">\u{a0}98.5%");
+        assert_eq!(pct_bounded(0.0333, [0.03, 0.037], Lang::Sv), "3,3\u{a0}%");
+        assert_eq!(interval(37.43, 37.71, 1, Lang::Sv), "37,4–37,8");
+        assert_eq!(interval(-1.05, 2.0, 1, Lang::En), "−1.1–2.0");
     }
 }

@@ -274,6 +274,19 @@ impl OutputSet {
         Ok(self.stages.len() - 1)
     }
 
+    /// The output directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The files staged so far, in order: each target path and the temporary file that holds
+    /// its bytes (complete and flushed), for a manifest of the set.
+    pub fn staged(&self) -> impl Iterator<Item = (&Path, PathBuf)> {
+        self.staged
+            .iter()
+            .map(|(stage, rel, target)| (target.as_path(), self.stages[*stage].path.join(rel)))
+    }
+
     /// Stage `name` (a file name chosen by the program, never by scenario content; it may
     /// sit in a subdirectory, "charts/a.svg", which is created on commit).
     pub fn add(&mut self, name: &str, bytes: &[u8]) -> Result<(), OutputError> {

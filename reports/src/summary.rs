@@ -20,6 +20,50 @@ pub struct Stats {
     pub p90: f64,
     pub p95: f64,
     pub max: f64,
+    /// 95 % confidence intervals of the percentiles a board sees (P10, P50, P80, P85, P90,
+    /// P95), for the NPVs and the establishment cost; absent for the other figures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub quantiles_ci95: Vec<QuantileCi>,
+}
+
+/// The percentiles that carry a confidence interval ([`Stats::quantiles_ci95`]), in percent.
+pub const BOARD_PERCENTILES: [u32; 6] = [10, 50, 80, 85, 90, 95];
+
+/// A percentile with its 95 % confidence interval, MSEK: the order statistics that bracket it
+/// with 95 % confidence under i.i.d. draws (distribution-free; conservative for LHS), widened
+/// by the quantile sketch's relative accuracy ([`sim::stats::QuantileSketch::quantile_interval95`]).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct QuantileCi {
+    /// The percentile, e.g. 80 for P80.
+    pub pct: u32,
+    pub value: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl Stats {
+    /// These statistics with the confidence intervals of [`BOARD_PERCENTILES`] from `stat`.
+    fn with_intervals(mut self, stat: &sim::Stat) -> Stats {
+        self.quantiles_ci95 = BOARD_PERCENTILES
+            .iter()
+            .map(|&pct| {
+                let q = f64::from(pct) / 100.0;
+                let (lo, hi) = stat.sketch.quantile_interval95(q);
+                QuantileCi {
+                    pct,
+                    value: stat.sketch.quantile(q),
+                    lo,
+                    hi,
+                }
+            })
+            .collect();
+        self
+    }
+
+    /// The interval of percentile `pct` (e.g. 80), if it carries one.
+    pub fn ci95(&self, pct: u32) -> Option<&QuantileCi> {
+        self.quantiles_ci95.iter().find(|c| c.pct == pct)
+    }
 }
 
 impl From<sim::Summary> for Stats {
@@ -38,6 +82,7 @@ impl From<sim::Summary> for Stats {
             p90: s.p90,
             p95: s.p95,
             max: s.max,
+            quantiles_ci95: Vec::new(),
         }
     }
 }
@@ -97,7 +142,12 @@ pub struct KommunSummary {
     pub name: String,
     pub net_benefit_npv: Stats,
     pub prob_net_loss: f64,
+    /// The binomial standard error; `null` when no run (or every run) made a loss, where it
+    /// would be 0 and say nothing: read `prob_net_loss_ci95` then.
     pub prob_net_loss_se: f64,
+    /// 95 % confidence interval `[lo, hi]` of P(net loss); with no loss observed `[0, bound]`,
+    /// the one-sided 95 % upper bound (shown as "< bound").
+    pub prob_net_loss_ci95: [f64; 2],
     pub payback_year: Payback,
 }
 
@@ -130,7 +180,10 @@ pub struct Summary {
     pub reference_range_msek: Option<[f64; 2]>,
     /// P(headline cost > the estimate), and its standard error.
     pub prob_cost_above_estimate: f64,
+    /// `null` when no run (or every run) was above; see `prob_cost_above_estimate_ci95`.
     pub prob_cost_above_estimate_se: f64,
+    /// 95 % confidence interval `[lo, hi]` of P(cost > the estimate), as for `prob_net_loss_ci95`.
+    pub prob_cost_above_estimate_ci95: [f64; 2],
     /// P(headline cost > the range's high end) and P(< its low end); `null` without a range.
     pub prob_cost_above_range: Option<f64>,
     pub prob_cost_above_range_se: Option<f64>,
@@ -156,6 +209,26 @@ pub struct Summary {
     pub total: KommunSummary,
     /// Largest relative error of a reported percentile against the exact order statistic.
     pub quantile_relative_accuracy: f64,
+    /// How the standard errors (`mean_se`, `*_se`) were obtained: `{"method": "iid"}`, or for
+    /// Latin hypercube runs `chunk_means` (with the number of full chunks and the relative
+    /// precision of the SE itself) or `iid_upper_bound` (too few chunks for that precision).
+    pub standard_errors: models::run::SeMethod,
+    /// What produced these numbers ([`models::run::manifest::RunIdentity`]): build, scenario
+    /// SHA-256, seed, runs, sampling, budget; its `fingerprint()` is the short form a board's
+    /// minutes cite. Set by the caller; absent when it did not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<models::run::manifest::RunIdentity>,
+}
+
+/// A proportion's standard error as summary.json shows it: NaN (written `null`) when it is
+/// 0 because no run or every run was a hit.
+fn honest_se(p: &sim::Proportion, se: f64) -> f64 {
+    if p.hits == 0 || p.hits == p.n { f64::NAN } else { se }
+}
+
+fn ci(p: &sim::Proportion) -> [f64; 2] {
+    let (lo, hi) = p.interval95();
+    [lo, hi]
 }
 
 fn payback(counts: &[u64], years: &[i32]) -> Payback {
@@ -185,13 +258,14 @@ impl Summary {
         // Standard errors from the run: i.i.d. for plain sampling, between chunks for LHS.
         let kommun = |i: usize, name: &str| KommunSummary {
             name: name.to_string(),
-            net_benefit_npv: sim::Summary {
+            net_benefit_npv: Stats::from(sim::Summary {
                 mean_se: r.npv_mean_se(i),
                 ..r.npv[i].summary()
-            }
-            .into(),
+            })
+            .with_intervals(&r.npv[i]),
             prob_net_loss: r.net_loss[i].p(),
-            prob_net_loss_se: r.net_loss_se(i),
+            prob_net_loss_se: honest_se(&r.net_loss[i], r.net_loss_se(i)),
+            prob_net_loss_ci95: ci(&r.net_loss[i]),
             payback_year: payback(&r.payback[i], &r.years),
         };
         let est = sim::Summary {
@@ -228,7 +302,8 @@ impl Summary {
             reference_estimate_msek: r.reference_estimate_msek,
             reference_range_msek: r.reference_range_msek,
             prob_cost_above_estimate: r.cost.above_estimate.p(),
-            prob_cost_above_estimate_se: r.above_estimate_se(),
+            prob_cost_above_estimate_se: honest_se(&r.cost.above_estimate, r.above_estimate_se()),
+            prob_cost_above_estimate_ci95: ci(&r.cost.above_estimate),
             prob_cost_above_range: range.then(|| r.cost.above_range.p()),
             prob_cost_above_range_se: se(&r.cost.above_range),
             prob_cost_below_range: range.then(|| r.cost.below_range.p()),
@@ -237,7 +312,7 @@ impl Summary {
             cost_frame_p85_msek: p85,
             reserve_p80_over_estimate_msek: est.p80 - r.reference_estimate_msek,
             reserve_p85_over_estimate_msek: p85 - r.reference_estimate_msek,
-            establishment_cost: est.into(),
+            establishment_cost: Stats::from(est).with_intervals(&r.establishment),
             establishment_cost_outside: outside,
             establishment_cost_inside: inside,
             establishment_views_gap_msek: gap,
@@ -246,6 +321,8 @@ impl Summary {
             kommuner: r.kommuner.iter().enumerate().map(|(i, n)| kommun(i, n)).collect(),
             total: kommun(r.kommuner.len(), &info.total_label),
             quantile_relative_accuracy: QuantileSketch::RELATIVE_ACCURACY,
+            standard_errors: r.se_method(),
+            manifest: None,
         }
     }
 

@@ -747,6 +747,27 @@ impl QuantileSketch {
         self.at_rank(k).clamp(self.min, self.max)
     }
 
+    /// A 95 % confidence interval for the q-quantile of the distribution the values were
+    /// drawn from: the order statistics at the ranks of [`quantile_rank_interval`], each
+    /// widened by the sketch's [`QuantileSketch::RELATIVE_ACCURACY`] (and the zero band) so the
+    /// bucketing cannot narrow it, clamped to the exact minimum and maximum. NaN when empty.
+    ///
+    /// The sampling part shrinks as 1/√n; the sketch part does not. Which one dominates
+    /// depends on the spread: for a quantile x with density f at it, the sampling half-width is
+    /// 1.96·√(q(1 − q)/n)/f against |x|·2⁻¹¹, so the sketch dominates beyond
+    /// n ≈ (1.96·√(q(1 − q))·2¹¹ / (f·|x|))², about 10⁷ runs for a normal with sd/|mean| ≈ 0.5.
+    pub fn quantile_interval95(&self, q: f64) -> (f64, f64) {
+        if self.n == 0 {
+            return (f64::NAN, f64::NAN);
+        }
+        let (lo, hi) = quantile_rank_interval(self.n, q);
+        let widen = |x: f64, dir: f64| x + dir * (x.abs() * Self::RELATIVE_ACCURACY + Self::ZERO_BAND);
+        (
+            widen(self.at_rank(lo), -1.0).clamp(self.min, self.max),
+            widen(self.at_rank(hi), 1.0).clamp(self.min, self.max),
+        )
+    }
+
     /// The exact smallest value pushed.
     pub fn min(&self) -> f64 {
         self.min
@@ -905,11 +926,122 @@ impl Proportion {
         }
     }
 
-    /// Binomial standard error √(p(1−p)/n).
+    /// Binomial standard error √(p(1−p)/n). It is 0 when no run (or every run) was a hit,
+    /// which says nothing about how rare the event is: use [`Proportion::interval95`] then.
     pub fn std_error(&self) -> f64 {
         let p = self.p();
         (p * (1.0 - p) / self.n as f64).sqrt()
     }
+
+    /// A 95 % confidence interval for the probability (NaN, NaN for no runs):
+    /// - no hits: `[0, 1 − 0.05^(1/n)]`, the exact one-sided 95 % Clopper–Pearson upper bound
+    ///   (Clopper & Pearson 1934), ≈ 3/n (the "rule of three", Hanley & Lippman-Hand 1983):
+    ///   the largest probability under which seeing no hit in n runs still has a 5 % chance;
+    /// - every run a hit: `[0.05^(1/n), 1]`, the same bound from below;
+    /// - at most [`EXACT_COUNT`] hits (or misses): the exact two-sided Clopper–Pearson
+    ///   interval, whose coverage is at least 95 % for every p;
+    /// - otherwise the Wilson score interval (Wilson 1927), within a fraction of a percentage
+    ///   point of 95 % coverage at such counts (Brown, Cai & DasGupta 2001).
+    ///
+    /// For runs that are not independent (Latin hypercube per chunk) it is conservative: the
+    /// variance of an LHS proportion is at most n/(n − 1) times the i.i.d. one (Owen 1997).
+    pub fn interval95(&self) -> (f64, f64) {
+        if self.n == 0 {
+            return (f64::NAN, f64::NAN);
+        }
+        let n = self.n as f64;
+        let one_sided = (1.0 - CONFIDENCE).powf(1.0 / n);
+        let (k, misses) = (self.hits, self.n - self.hits);
+        if k == 0 {
+            return (0.0, 1.0 - one_sided);
+        }
+        if misses == 0 {
+            return (one_sided, 1.0);
+        }
+        let tail = (1.0 - CONFIDENCE) / 2.0;
+        if k <= EXACT_COUNT {
+            // The upper end: P(Bin(n, p) ≤ k) = 2.5 %; the lower: P(Bin(n, p) ≤ k − 1) = 97.5 %.
+            let upper = solve_decreasing(|p| binomial_cdf(k, self.n, p), tail);
+            let lower = solve_decreasing(|p| binomial_cdf(k - 1, self.n, p), 1.0 - tail);
+            return (lower, upper);
+        }
+        if misses <= EXACT_COUNT {
+            let (lo, hi) = Proportion {
+                hits: misses,
+                n: self.n,
+            }
+            .interval95();
+            return (1.0 - hi, 1.0 - lo);
+        }
+        let (p, z) = (self.p(), Z95);
+        let z2n = z * z / n;
+        let centre = (p + z2n / 2.0) / (1.0 + z2n);
+        let half = z / (1.0 + z2n) * (p * (1.0 - p) / n + z2n / (4.0 * n)).sqrt();
+        ((centre - half).max(0.0), (centre + half).min(1.0))
+    }
+}
+
+/// Counts up to which [`Proportion::interval95`] is the exact Clopper–Pearson interval.
+pub const EXACT_COUNT: u64 = 100;
+
+/// P(Bin(n, p) ≤ k) for small k, summed in log space (k + 1 terms).
+fn binomial_cdf(k: u64, n: u64, p: f64) -> f64 {
+    if p <= 0.0 {
+        return 1.0;
+    }
+    if p >= 1.0 {
+        return if k >= n { 1.0 } else { 0.0 };
+    }
+    let (ln_p, ln_q) = (p.ln(), (-p).ln_1p());
+    let nf = n as f64;
+    let mut ln_choose = 0.0;
+    let mut total = 0.0;
+    for j in 0..=k.min(n) {
+        if j > 0 {
+            ln_choose += ((nf - j as f64 + 1.0) / j as f64).ln();
+        }
+        total += (ln_choose + j as f64 * ln_p + (nf - j as f64) * ln_q).exp();
+    }
+    total.min(1.0)
+}
+
+/// The p in (0, 1) where the decreasing `f` crosses `target`, by bisection to the f64
+/// resolution (on a log scale below 10⁻³⁰⁰ is not needed: probabilities of interest are
+/// above 10⁻¹²).
+fn solve_decreasing(f: impl Fn(f64) -> f64, target: f64) -> f64 {
+    let (mut lo, mut hi) = (0.0f64, 1.0f64);
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if mid <= lo || mid >= hi {
+            break;
+        }
+        if f(mid) > target {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// The confidence level of every interval here: 95 %.
+pub const CONFIDENCE: f64 = 0.95;
+/// The standard normal's 97.5 % quantile, Φ⁻¹(0.975): the half-width of a two-sided 95 %
+/// interval in standard errors.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// The 0-based ranks `(lo, hi)` of the order statistics that bracket the q-quantile of `n`
+/// i.i.d. draws with 95 % confidence: the number of draws at or below the true quantile is
+/// Binomial(n, q), so `[x(lo), x(hi)]` covers it whenever that count lies within
+/// n·q ± 1.96·√(n·q·(1 − q)) (normal approximation, widened to whole ranks; distribution-free,
+/// e.g. Conover 1999 §3.2, David & Nagaraja 2003 §7.1).
+pub fn quantile_rank_interval(n: u64, q: f64) -> (u64, u64) {
+    let (nf, q) = (n as f64, q.clamp(0.0, 1.0));
+    let half = Z95 * (nf * q * (1.0 - q)).sqrt();
+    // 1-based ranks l and u cover the quantile iff l ≤ count ≤ u − 1.
+    let l = (nf * q - half).floor().max(1.0);
+    let u = ((nf * q + half).ceil() + 1.0).min(nf);
+    ((l as u64).saturating_sub(1), (u as u64).saturating_sub(1))
 }
 
 #[cfg(test)]
@@ -1308,6 +1440,23 @@ mod tests {
         ] {
             assert_eq!(fixed(y), r, "{y}");
         }
+    }
+
+    #[test]
+    fn rank_interval_is_within_the_sample_and_brackets_the_rank() {
+        for (n, q) in [
+            (1, 0.5),
+            (2, 0.1),
+            (10, 0.95),
+            (1000, 0.5),
+            (1_000_000, 0.8),
+            (10_000_000_000, 0.99),
+        ] {
+            let (lo, hi) = quantile_rank_interval(n, q);
+            let k = (q * (n - 1) as f64).round() as u64;
+            assert!(lo <= k && k <= hi && hi < n, "n {n} q {q}: {lo}..{hi} around {k}");
+        }
+        assert_eq!(quantile_rank_interval(1, 0.5), (0, 0));
     }
 
     #[test]

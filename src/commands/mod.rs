@@ -10,6 +10,7 @@ mod report;
 mod run;
 mod scenario;
 mod serve;
+mod verify;
 
 use std::path::PathBuf;
 
@@ -30,7 +31,10 @@ pub fn execute(config: Config) -> Result<(), Failure> {
 fn dispatch(config: Config) -> Result<(), Failure> {
     let scenario = config.scenario;
     match config.task {
-        Task::Run(t) => run::run(t, &load(&scenario)?.0),
+        Task::Run(t) => {
+            let (s, text) = load(&scenario)?;
+            run::run(t, &s, &ScenarioSource::new(&scenario, text))
+        }
         Task::Merge { inputs, out, quiet } => run::merge(&inputs, &out, quiet),
         Task::Report {
             draws,
@@ -40,7 +44,15 @@ fn dispatch(config: Config) -> Result<(), Failure> {
             analysis_runs,
         } => {
             let (s, text) = load(&scenario)?;
-            report::report(&s, &text, draws, &output, estimate_msek, lang, analysis_runs)
+            report::report(
+                &s,
+                &ScenarioSource::new(&scenario, text),
+                draws,
+                &output,
+                estimate_msek,
+                lang,
+                analysis_runs,
+            )
         }
         Task::Sensitivity {
             draws,
@@ -66,6 +78,7 @@ fn dispatch(config: Config) -> Result<(), Failure> {
             serve::serve(s, text, &scenario, addr, lang, runs)
         }
         Task::Tables { json } => scenario::tables(&load(&scenario)?.0, json),
+        Task::Verify { dir, rerun, quiet } => verify::verify(&dir, rerun, quiet),
         Task::ScenarioShow => print(&load(&scenario)?.1),
         Task::ScenarioCheck { file } => scenario::check(&file),
         Task::ScenarioExport { xlsx } => {
@@ -82,6 +95,57 @@ fn load(path: &Option<PathBuf>) -> Result<(Scenario, String), Failure> {
         Some(p) => Ok(models::scenario::workbook::read_scenario_file(p)?),
         None => Ok((Scenario::default_ggvv(), models::DEFAULT_SCENARIO.to_string())),
     }
+}
+
+/// Where the scenario came from and its text, for the run manifest.
+pub struct ScenarioSource {
+    /// "embedded" or the file's path as given.
+    pub source: String,
+    pub text: String,
+}
+
+impl ScenarioSource {
+    fn new(path: &Option<PathBuf>, text: String) -> ScenarioSource {
+        ScenarioSource {
+            source: path.as_ref().map_or("embedded".into(), |p| p.display().to_string()),
+            text,
+        }
+    }
+}
+
+/// This binary's build: crate version and the git commit of build.rs.
+pub fn build() -> models::run::manifest::Build {
+    models::run::manifest::Build {
+        version: env!("CARGO_PKG_VERSION").into(),
+        git_commit: option_env!("RISKKALKYL_GIT_COMMIT").map(str::to_string),
+    }
+}
+
+/// The manifest of a run of `scenario` with `plan` over `chunks` (a shard's slice or all),
+/// chunk digests included.
+pub fn manifest(
+    scenario: &Scenario,
+    source: &ScenarioSource,
+    model: &Model,
+    plan: &sim::RunPlan,
+    opts: models::RunOptions,
+    estimate_msek: f64,
+    layout: models::run::manifest::ShardLayout,
+) -> Result<models::run::manifest::Manifest, Failure> {
+    use models::run::manifest::{Manifest, Platform, RunIdentity, chunk_checks};
+    let sha = models::run::state::scenario_fingerprint(scenario);
+    let run = RunIdentity::new(&build(), &scenario.meta.name, &sha, plan, opts.sampling, estimate_msek);
+    let chunk_checks = chunk_checks(model, plan, layout.chunk_start..layout.chunk_end, estimate_msek, opts)?;
+    Ok(Manifest {
+        fingerprint: run.fingerprint(),
+        run,
+        layout,
+        platform: Platform::current(option_env!("RISKKALKYL_TARGET")),
+        scenario_source: source.source.clone(),
+        scenario_toml: source.text.clone(),
+        chunk_checks,
+        files: Vec::new(),
+    })
 }
 
 /// Tell the user about the scenario's warnings (e.g. two optimism-bias corrections), and when

@@ -5,16 +5,16 @@ use models::analysis::if_present;
 use models::decision::{DataCentreAnalysis, KeysAnalysis, MembershipAnalysis, OrganisationAnalysis};
 use models::{Analysis, AnalysisPlan, Model, Scenario};
 use reports::format::Lang;
-use reports::{OutputSet, RunInfo, Summary};
+use reports::{OutputSet, RunInfo};
 use sim::RunPlan;
 
-use super::estimate_or_default;
+use super::{ScenarioSource, estimate_or_default, manifest};
 use crate::config::{Draws, Output};
 use crate::failure::{Failure, print};
 
 pub fn report(
     scenario: &Scenario,
-    text: &str,
+    source: &ScenarioSource,
     d: Draws,
     output: &Output,
     estimate_msek: Option<f64>,
@@ -37,7 +37,25 @@ pub fn report(
         npv_base_year: model.npv_base_year(),
         discount_rate_pct: model.discount_rate_pct(),
     };
-    let data = reports::report::ReportData::new(lang, &info, scenario, text, &model, &result);
+    let layout = models::run::manifest::ShardLayout {
+        shards: 1,
+        shard: None,
+        chunk_start: 0,
+        chunk_end: plan.chunks(),
+        total_chunks: plan.chunks(),
+    };
+    let manifest = manifest(
+        scenario,
+        source,
+        &model,
+        &plan,
+        models::RunOptions::default(),
+        estimate,
+        layout,
+    )?;
+    let mut data = reports::report::ReportData::new(lang, &info, scenario, &source.text, &model, &result);
+    // The cover shows the fingerprint (`data.summary.manifest`), manifest.json lists the files.
+    data.summary.manifest = Some(manifest.run.clone());
     let mut charts = reports::chart::all(&data).map_err(|e| Failure::Runtime(e.to_string()))?;
     let mut analyses = decision_analyses(scenario, &model, analysis_runs, d.seed, estimate)?;
     analyses.explain = explain_section(scenario, &model, analysis_runs, d.seed, lang)?;
@@ -48,10 +66,11 @@ pub fn report(
         analyses: &analyses,
     };
     reports::export::write_board(&mut files, &board)?;
+    reports::export::json::stage_manifest(&mut files, &manifest)?;
     let written = files.commit()?;
     if !output.quiet {
         print(&if output.json {
-            Summary::new(&info, &result).to_json()
+            data.summary.to_json()
         } else {
             reports::export::markdown::summary(&data)
         })?;

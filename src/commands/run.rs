@@ -8,11 +8,13 @@ use models::{Model, RunOptions, Scenario};
 use reports::{OutputSet, RunInfo, Summary};
 use sim::RunPlan;
 
-use super::{estimate_or_default, note_repair};
+use models::run::manifest::{Manifest, ShardLayout};
+
+use super::{ScenarioSource, estimate_or_default, manifest, note_repair};
 use crate::config::RunTask;
 use crate::failure::{Failure, print};
 
-pub fn run(t: RunTask, scenario: &Scenario) -> Result<(), Failure> {
+pub fn run(t: RunTask, scenario: &Scenario, source: &ScenarioSource) -> Result<(), Failure> {
     let model = Model::new(scenario)?;
     let estimate = estimate_or_default(t.estimate_msek, &model);
     let (d, quiet) = (t.draws, t.output.quiet);
@@ -79,9 +81,24 @@ pub fn run(t: RunTask, scenario: &Scenario) -> Result<(), Failure> {
         npv_base_year: model.npv_base_year(),
         discount_rate_pct: model.discount_rate_pct(),
     };
+    // The run as recorded: with --until-se, as many runs as it stopped at.
+    let recorded = RunPlan::new(info.runs, d.seed, d.threads)?;
+    let layout = ShardLayout {
+        shards: t.shard.map_or(1, |sh| sh.count),
+        shard: t.shard.map(|sh| sh.index),
+        chunk_start: if t.shard.is_some() { chunks.start } else { 0 },
+        chunk_end: if t.shard.is_some() {
+            chunks.end
+        } else {
+            recorded.chunks()
+        },
+        total_chunks: recorded.chunks(),
+    };
+    let manifest = manifest(scenario, source, &model, &recorded, opts, estimate, layout)?;
     if let Some(sh) = t.shard {
         let (runs, name) = (result.runs, ShardState::file_name(sh.index, sh.count));
-        let state = ShardState::new(&info, scenario, sh.index, sh.count, chunks.clone(), result);
+        let mut state = ShardState::new(&info, scenario, sh.index, sh.count, chunks.clone(), result);
+        state.manifest = Some(manifest);
         files.add(&name, state.to_json().as_bytes())?;
         let written = files.commit()?;
         if !quiet {
@@ -99,7 +116,7 @@ pub fn run(t: RunTask, scenario: &Scenario) -> Result<(), Failure> {
         }
         return Ok(());
     }
-    let summary = add_outputs(&mut files, &info, &result)?;
+    let summary = add_outputs(&mut files, &info, &result, &manifest)?;
     if let Some(path) = &t.samples {
         let cap = t.samples_max.min(result.runs);
         let chunks = cap.div_ceil(sim::CHUNK_RUNS);
@@ -129,6 +146,7 @@ pub fn run(t: RunTask, scenario: &Scenario) -> Result<(), Failure> {
             );
         }
     }
+    reports::export::json::stage_manifest(&mut files, &manifest)?;
     let written = files.commit()?;
     if !quiet {
         print(&if t.output.json {
@@ -152,9 +170,16 @@ fn names(written: &[PathBuf]) -> String {
     names.join(", ")
 }
 
-/// Stage summary.json and yearly.csv of a (whole or merged) run.
-fn add_outputs(files: &mut OutputSet, info: &RunInfo, result: &models::RunResult) -> Result<Summary, Failure> {
-    let summary = Summary::new(info, result);
+/// Stage summary.json (with the manifest's run identity) and yearly.csv of a (whole or
+/// merged) run.
+fn add_outputs(
+    files: &mut OutputSet,
+    info: &RunInfo,
+    result: &models::RunResult,
+    manifest: &Manifest,
+) -> Result<Summary, Failure> {
+    let mut summary = Summary::new(info, result);
+    summary.manifest = Some(manifest.run.clone());
     reports::export::write_run(
         files,
         &reports::export::RunOutput {
@@ -187,9 +212,34 @@ pub fn merge(inputs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure>
         let state = ShardState::read(&path)?;
         states.push((path, state));
     }
+    // The merged run's manifest: the shards' (which merge checked come from one build), over
+    // the whole run, with every shard's chunk digests.
+    let mut sorted: Vec<&ShardState> = states.iter().map(|(_, s)| s).collect();
+    sorted.sort_by_key(|s| s.shard);
+    let merged_manifest = sorted.first().and_then(|s| s.manifest.clone()).map(|mut m| {
+        m.layout = ShardLayout {
+            shards: m.layout.shards,
+            shard: None,
+            chunk_start: 0,
+            chunk_end: m.layout.total_chunks,
+            total_chunks: m.layout.total_chunks,
+        };
+        m.chunk_checks = sorted
+            .iter()
+            .filter_map(|s| s.manifest.as_ref())
+            .flat_map(|m| m.chunk_checks.iter().cloned())
+            .collect();
+        m
+    });
     let (info, result) = models::run::state::merge(states)?;
     let mut files = OutputSet::new(out)?;
-    let summary = add_outputs(&mut files, &info, &result)?;
+    let manifest = merged_manifest.ok_or_else(|| {
+        Failure::Input(
+            "the shard state files carry no run manifest (written by an older riskkalkyl)\n  fix: rerun the shards with this version".into(),
+        )
+    })?;
+    let summary = add_outputs(&mut files, &info, &result, &manifest)?;
+    reports::export::json::stage_manifest(&mut files, &manifest)?;
     let written = files.commit()?;
     if !quiet {
         print(&reports::text::run::summary(&summary))?;

@@ -46,6 +46,10 @@ pub struct ShardState {
     /// The chunks this shard ran.
     pub chunk_start: u64,
     pub chunk_end: u64,
+    /// The run manifest ([`super::manifest`]), without `files`; absent in files written before
+    /// manifests existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<super::manifest::Manifest>,
     pub result: RunResult,
 }
 
@@ -127,6 +131,7 @@ impl ShardState {
             shards,
             chunk_start: chunks.start,
             chunk_end: chunks.end,
+            manifest: None,
             result,
         }
     }
@@ -219,7 +224,17 @@ pub fn merge(mut states: Vec<(PathBuf, ShardState)>) -> Result<(RunInfo, RunResu
     states.sort_by_key(|(_, s)| s.shard);
     let (first_path, first) = (&states[0].0, &states[0].1);
     for (path, s) in &states[1..] {
-        let checks: [(&'static str, String, String); 7] = [
+        let build = |s: &ShardState| {
+            s.manifest.as_ref().map_or("unknown".to_string(), |m| {
+                format!(
+                    "{} {}",
+                    m.run.riskkalkyl_version,
+                    m.run.git_commit.as_deref().unwrap_or("(no commit)")
+                )
+            })
+        };
+        let checks: [(&'static str, String, String); 8] = [
+            ("the riskkalkyl build", build(first), build(s)),
             (
                 "the scenario fingerprint",
                 first.scenario_sha256.clone(),

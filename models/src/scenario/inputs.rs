@@ -578,11 +578,14 @@ impl Scenario {
                     let (lo, hi) = (inp.lo, inp.hi);
                     let def = id.kind.def();
                     if !def.allowed.admits(lo, hi) {
-                        out.bad(
-                            path,
-                            format!("possible values {lo}..{hi}: {}", def.allowed_why),
-                            "narrow the distribution's range",
-                        );
+                        // Every field's support is bounded, so a law unbounded below (a normal)
+                        // is never admitted: say what to use instead.
+                        let hint = if lo == f64::NEG_INFINITY {
+                            "this law is unbounded below: use truncated_normal with min (and max) inside the allowed range, or pert, triangular, uniform"
+                        } else {
+                            "narrow the distribution's range"
+                        };
+                        out.bad(path, format!("possible values {lo}..{hi}: {}", def.allowed_why), hint);
                     }
                 }
             }

@@ -3,8 +3,27 @@
 use std::fmt::Write;
 
 use super::{column_width, pct};
-use crate::format::round_dp;
-use crate::summary::Summary;
+use crate::format::{Lang, interval, pct_bounded, round_dp};
+use crate::summary::{Stats, Summary};
+
+/// A probability; with no hit (or only hits) its 95 % bound, "< 0.00030 %".
+fn prob(p: f64, ci95: [f64; 2]) -> String {
+    if p == 0.0 || p == 1.0 {
+        pct_bounded(p, ci95, Lang::En).replace('\u{a0}', " ").replace('%', " %")
+    } else {
+        pct(p)
+    }
+}
+
+/// "P10 86.9–88.1, P50 …": the 95 % confidence intervals of the given percentiles, MSEK.
+fn intervals(s: &Stats, pcts: &[u32]) -> String {
+    let parts: Vec<String> = pcts
+        .iter()
+        .filter_map(|&p| s.ci95(p))
+        .map(|c| format!("P{} {}", c.pct, interval(c.lo, c.hi, 1, Lang::En).replace(',', "")))
+        .collect();
+    parts.join(", ")
+}
 
 fn pct2(p: f64) -> String {
     format!("{} %", round_dp(100.0 * p, 2))
@@ -48,10 +67,17 @@ pub fn summary(s: &Summary) -> String {
             m(n.p10),
             m(n.p50),
             m(n.p90),
-            pct(k.prob_net_loss),
+            prob(k.prob_net_loss, k.prob_net_loss_ci95),
             payback
         );
     }
+    let _ = writeln!(
+        o,
+        "  95 % confidence intervals of the {} NPV percentiles: {}",
+        s.total.name,
+        intervals(&s.total.net_benefit_npv, &[10, 50, 90])
+    );
+    let e = &s.establishment_cost;
     let est = m(s.reference_estimate_msek);
     let (lo, hi) = s
         .reference_range_msek
@@ -60,6 +86,7 @@ pub fn summary(s: &Summary) -> String {
         o,
         "\nEstablishment (one-off) cost, MSEK: the förstudie's estimate {est}, its range {lo}–{hi}"
     );
+    let _ = writeln!(o, "  95 % confidence intervals: {}", intervals(e, &[50, 80, 85, 95]));
     let _ = writeln!(
         o,
         "  {:<28}{:>7}{:>7}{:>7}{:>7}{:>7}{:>7}{:>10}{:>9}{:>9}",
@@ -118,8 +145,12 @@ pub fn summary(s: &Summary) -> String {
         s.headline_view,
         m(e.mean),
         round_dp(e.mean_se, 2),
-        pct(s.prob_cost_above_estimate),
-        pct2(s.prob_cost_above_estimate_se),
+        prob(s.prob_cost_above_estimate, s.prob_cost_above_estimate_ci95),
+        if s.prob_cost_above_estimate_se.is_nan() {
+            "one-sided bound".to_string()
+        } else {
+            pct2(s.prob_cost_above_estimate_se)
+        },
         pct(g.prob_outside_above_inside)
     );
     let _ = writeln!(
@@ -137,5 +168,31 @@ pub fn summary(s: &Summary) -> String {
         "\n(money nominal; payback: median year from which the undiscounted cumulative net benefit stays ≥ 0; \"after\" = not by {}.\n P85: a confidence level used for large Swedish infrastructure investments, Trafikverket practice, unconfirmed here.)",
         s.horizon_year
     );
+    let _ = writeln!(o, "({})", se_note(s));
     o
+}
+
+/// How the standard errors were obtained, in a sentence.
+fn se_note(s: &Summary) -> String {
+    use models::run::SeMethod;
+    let method = match s.standard_errors {
+        SeMethod::Iid => "±se: Monte Carlo standard error sd/√n".to_string(),
+        SeMethod::ChunkMeans {
+            full_chunks,
+            relative_precision,
+        } => format!(
+            "±se: Latin hypercube standard error from the means of {full_chunks} chunks, itself precise to ±{:.0} %",
+            100.0 * relative_precision
+        ),
+        SeMethod::IidUpperBound {
+            full_chunks,
+            needed_chunks,
+        } => format!(
+            "±se: the i.i.d. formula, an upper bound for Latin hypercube ({full_chunks} full chunks, {needed_chunks} needed for a between-chunk SE)"
+        ),
+    };
+    format!(
+        "{method}; percentiles within {:.2} % of the sampled value; P(…) 0 or 100 % shown as its one-sided 95 % bound",
+        100.0 * s.quantile_relative_accuracy
+    )
 }
