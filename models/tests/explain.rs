@@ -151,7 +151,11 @@ fn a_group_without_uncertainty_contributes_exactly_nothing() {
 fn in_an_additive_case_shapley_values_are_the_single_group_effects() {
     let mut base = Scenario::default_ggvv();
     base.correlation = None;
+    // The inside view pays: the outside view lays its level over the inside view's timing
+    // (level / inside total), which is not additive in the inside view's items.
+    base.establishment.headline_view = models::HeadlineView::Inside;
     let fixed = [
+        "reference_class",
         "migration",
         "schedule",
         "parallel_running",

@@ -164,12 +164,13 @@ pub fn apply(base: &Base, edits: &[Edit], choices: &Choices) -> Result<Edited, R
         ));
     }
     if let Some(b) = choices.budget_msek
-        && Some(b.to_bits()) != s.finance.budget_msek.map(f64::to_bits)
+        && Some(b.to_bits()) != s.establishment.reference_estimate_msek.map(f64::to_bits)
     {
-        set_number(&mut doc, "finance.budget_msek", b)?;
+        // Issue 19: no budget; the förstudie's estimate (also the outside view's base).
+        set_number(&mut doc, "establishment.reference_estimate_msek", b)?;
         changes.push(format!(
-            "finance.budget_msek: {} -> {b}",
-            fmt_opt(s.finance.budget_msek)
+            "establishment.reference_estimate_msek: {} -> {b}",
+            fmt_opt(s.establishment.reference_estimate_msek)
         ));
     }
     let mut text = doc.to_string();
