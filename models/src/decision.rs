@@ -20,6 +20,10 @@ pub struct KeyPath {
     pub name: String,
     pub establishment: Vec<f64>,
     pub after: Vec<Vec<f64>>,
+    /// The key of the savings ramp's months, month by month as the model splits them (the
+    /// scenario's transition key; the last of `after` from full effect on); `None`: the year's
+    /// key of `after`.
+    pub ramp_key: Option<Vec<f64>>,
 }
 
 fn normalised(v: Vec<f64>) -> Vec<f64> {
@@ -63,6 +67,7 @@ pub fn key_paths(s: &Scenario, d: &DecisionSettings) -> Vec<KeyPath> {
         name: "Förstudiens väg (scenariots fördelning)".into(),
         establishment: mix(&a.establishment_weights_pct),
         after: vec![mix(&a.transition_weights_pct), mix(&a.full_effect_weights_pct)],
+        ramp_key: Some(mix(&a.transition_weights_pct)),
     }];
     for (name, k) in &s.keys {
         let v = key(s, name).unwrap_or_default();
@@ -73,6 +78,7 @@ pub fn key_paths(s: &Scenario, d: &DecisionSettings) -> Vec<KeyPath> {
             ),
             establishment: v.clone(),
             after: vec![v],
+            ramp_key: None,
         });
     }
     if let (Some(cs), Some(pop)) = (key(s, "cost_share"), key(s, "population")) {
@@ -81,6 +87,7 @@ pub fn key_paths(s: &Scenario, d: &DecisionSettings) -> Vec<KeyPath> {
             name: format!("Infasning från kostnadsandel till befolkning över {n} år"),
             establishment: pop.clone(),
             after: (1..=n).map(|j| blend(&cs, &pop, j as f64 / n as f64)).collect(),
+            ramp_key: None,
         });
     }
     if let Some(fixed) = key(s, &d.fixed_key) {
@@ -91,6 +98,7 @@ pub fn key_paths(s: &Scenario, d: &DecisionSettings) -> Vec<KeyPath> {
             ),
             establishment: fixed.clone(),
             after: vec![fixed.clone()],
+            ramp_key: None,
         });
         for m in &d.use_measures {
             if let Some(usage) = volume_key(s, m) {
@@ -98,6 +106,7 @@ pub fn key_paths(s: &Scenario, d: &DecisionSettings) -> Vec<KeyPath> {
                     name: format!("Finansieringsmodell 2: debitering efter användning ({m})"),
                     establishment: usage.clone(),
                     after: vec![usage.clone()],
+                    ramp_key: None,
                 });
                 let combined = blend(&usage, &fixed, d.base_share_pct / 100.0);
                 paths.push(KeyPath {
@@ -107,6 +116,7 @@ pub fn key_paths(s: &Scenario, d: &DecisionSettings) -> Vec<KeyPath> {
                     ),
                     establishment: combined.clone(),
                     after: vec![combined],
+                    ramp_key: None,
                 });
             }
         }
@@ -114,29 +124,34 @@ pub fn key_paths(s: &Scenario, d: &DecisionSettings) -> Vec<KeyPath> {
     paths
 }
 
-/// Re-split one run's joint cost by `path` and return each kommun's NPV (MSEK) in `npv`.
+/// Re-split one run's joint cost by `path` and return each kommun's NPV (MSEK) in `npv`: month
+/// by month as the model splits it (each kommun's own IT until migration ends, the
+/// establishment's extras by the establishment key, the ramp's and full effect's months by the
+/// path's keys after migration), with each kommun's own local staff outside the keys.
 pub fn npv_under(model: &Model, o: &Outcome, path: &KeyPath, npv: &mut [f64]) {
     let years = model.years();
     let n = years.len();
-    let k = model.kommuner().len();
     let r = model.discount_rate_pct() / 100.0;
+    let extras = o.establishment_by_year();
     npv.iter_mut().for_each(|v| *v = 0.0);
     for (t, &year) in years.iter().enumerate() {
-        let (mut cur_total, mut joint_total) = (0.0, 0.0);
-        for kk in 0..k {
-            cur_total += o.current[kk * n + t];
-            joint_total += o.joint[kk * n + t];
-        }
         let discount = (1.0 + r).powi(year - model.npv_base_year());
+        let j = (year - o.migration_end_year).max(1) as usize;
+        let after = &path.after[(j - 1).min(path.after.len() - 1)];
+        let (ramp, full) = match &path.ramp_key {
+            Some(ramp) => (ramp, &path.after[path.after.len() - 1]),
+            None => (after, after),
+        };
         for (kk, v) in npv.iter_mut().enumerate() {
             let current = o.current[kk * n + t];
             let joint = if year < model.start_year() {
                 current
-            } else if year <= o.migration_end_year {
-                current + path.establishment[kk] * (joint_total - cur_total)
             } else {
-                let j = (year - o.migration_end_year) as usize;
-                path.after[(j - 1).min(path.after.len() - 1)][kk] * joint_total
+                o.own_share[t] * current
+                    + path.establishment[kk] * extras[t]
+                    + ramp[kk] * o.transition_msek[t]
+                    + full[kk] * o.full_effect_msek[t]
+                    + o.local_msek[t]
             };
             *v += (current - joint) / discount;
         }

@@ -9,9 +9,14 @@
 //!   duration, by the scenario's headline view: the outside view (the förstudie's estimate ×
 //!   the reference class's overrun) or the inside view (project labour, parallel running,
 //!   one-off items and the risk register, bottom-up); both are computed on every draw;
-//! - savings take effect after migration ends: a share of the full saving for some months
-//!   (the förstudie's half for 12 months), then all of it (the scenario's `[savings_ramp]`);
-//! - the joint cost is split per kommun by the allocation keys of the phase a year belongs to.
+//! - savings take effect after migration ends, rising linearly to full effect over the drawn
+//!   ramp (the scenario's `[savings_ramp]`; 12 months gives the förstudie's half effect the
+//!   year after migration);
+//! - the joint cost is split per kommun by the allocation keys of the months of a year: the
+//!   establishment's until migration ends, the transition key during the ramp, the full-effect
+//!   key after it (month by month, so a delay moves the keys as smoothly as the savings);
+//! - a kommun alone also pays its own security (`[counterfactual]`), and after joining the
+//!   IT staff it keeps itself (`staffing.local_fte_per_kommun`), outside the keys.
 //!
 //! [`reference`] is the model written plainly for one run, one small module per step; the run
 //! loop evaluates many runs side by side with the same arithmetic in [`Model::evaluate_lanes`]
@@ -37,7 +42,10 @@ struct Slots {
     parallel: usize,
     schedule: usize,
     overrun: usize,
-    strategic: usize,
+    strategic: Option<usize>,
+    total_fte: Option<usize>,
+    ramp: usize,
+    local_fte: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -124,12 +132,14 @@ pub struct Model {
     savings: Vec<SavingC>,
     /// Share of the savings potential captured (1 for the förstudie's case).
     savings_capture: f64,
-    /// Share of the full saving realised during the ramp after migration ends (0.5).
-    half_effect_share: f64,
-    /// How long the ramp lasts, months from the end of migration (12).
-    half_effect_months: f64,
-    /// Years after the migration-end year from which full effect counts (2).
+    /// Years after the migration-end year in which the saving share at full effect is
+    /// measured (2).
     full_effect_years_after_migration: i32,
+    /// Input slots of the security a kommun alone pays and of its price growth.
+    security: Option<(usize, usize)>,
+    /// Per kommun: the input slot of its cost factor against its 2024 row.
+    cost_factor: Vec<Option<usize>>,
+    has_cost_factors: bool,
     risks: Vec<RiskC>,
     /// Cost of the mitigations the scenario applies, MSEK, spread over the establishment.
     mitigation_cost_msek: f64,
@@ -175,6 +185,14 @@ pub struct Outcome {
     /// ends in, by default), as a fraction of current cost.
     pub saving_share_full: f64,
     extras: Vec<f64>,
+    /// Per year: the share of the year before migration ends (each kommun runs its own IT).
+    pub own_share: Vec<f64>,
+    /// Per year: the cost split by the transition key (the ramp's months), MSEK.
+    pub transition_msek: Vec<f64>,
+    /// Per year: the cost split by the full-effect key, MSEK.
+    pub full_effect_msek: Vec<f64>,
+    /// Per year: the local IT staff each kommun pays itself, MSEK.
+    pub local_msek: Vec<f64>,
     /// One lane to evaluate in (taken out while [`Model::evaluate`] reads it back).
     lanes: Option<Box<Lanes>>,
 }
@@ -259,6 +277,7 @@ impl Model {
                 .position(|n| n == path)
                 .expect("input listed by Scenario::inputs")
         };
+        let opt_slot = |path: &str| input_names.iter().position(|n| n == path);
         let growth_slot = |name: &str| slot(&InputId::growth(name).path());
         let correlation = match &s.correlation {
             None => None,
@@ -321,7 +340,10 @@ impl Model {
                 parallel: slot(&InputId::single(K::ParallelRunning).path()),
                 schedule: slot(&InputId::single(K::ScheduleOverrun).path()),
                 overrun: slot(&InputId::single(K::ReferenceClassOverrun).path()),
-                strategic: slot(&InputId::single(K::StrategicFte).path()),
+                strategic: opt_slot(&InputId::single(K::StrategicFte).path()),
+                total_fte: opt_slot(&InputId::single(K::TotalFte).path()),
+                ramp: slot(&InputId::single(K::SavingsRampMonths).path()),
+                local_fte: opt_slot(&InputId::single(K::LocalFte).path()),
             },
             base_year: s.years.base_year,
             start_year: s.years.start_year,
@@ -366,9 +388,17 @@ impl Model {
                 })
                 .collect(),
             savings_capture: s.savings_capture_pct / 100.0,
-            half_effect_share: s.savings_ramp.half_effect_pct / 100.0,
-            half_effect_months: s.savings_ramp.half_effect_months,
             full_effect_years_after_migration: s.savings_ramp.full_effect_years_after_migration as i32,
+            security: s.counterfactual.as_ref().map(|c| {
+                (
+                    slot(&InputId::single(K::StandAloneSecurity).path()),
+                    growth_slot(&c.security_growth),
+                )
+            }),
+            cost_factor: (0..s.kommuner.len())
+                .map(|i| opt_slot(&InputId::at(K::CostFactor, i).path()))
+                .collect(),
+            has_cost_factors: s.kommuner.iter().any(|k| k.cost_factor_pct.is_some()),
             risks: s
                 .risk_register
                 .iter()
@@ -522,6 +552,10 @@ impl Model {
             staff_saving: 0.0,
             saving_share_full: 0.0,
             extras: vec![0.0; n],
+            own_share: vec![0.0; n],
+            transition_msek: vec![0.0; n],
+            full_effect_msek: vec![0.0; n],
+            local_msek: vec![0.0; n],
             lanes: Some(Box::new(self.new_lanes(1))),
         }
     }

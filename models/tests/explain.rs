@@ -162,6 +162,8 @@ fn in_an_additive_case_shapley_values_are_the_single_group_effects() {
         "staffing",
         "growth",
         "risk_register",
+        // The cost factors scale today's cost, so they interact with the savings.
+        "staying_alone",
     ];
     let additive = ["project_labour", "other_one_offs", "savings"];
     let toy = fix_groups(&base, &fixed);

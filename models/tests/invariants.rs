@@ -189,7 +189,11 @@ proptest! {
             prop_assert!(*b >= a - tol(*a), "{} up: npv {a} -> {b}", model.input_names()[s]);
         }
         // Establishment costs: labour, parallel running, one-off items, reference-class overrun.
-        let costs = slots(&model, |n| n.ends_with("_msek") || n.ends_with("_msek_per_year") || n.ends_with("reference_class_overrun_pct"));
+        // (Not the cost of staying alone: it raises the net benefit of joining.)
+        let costs = slots(&model, |n| {
+            !n.starts_with("counterfactual.")
+                && (n.ends_with("_msek") || n.ends_with("_msek_per_year") || n.ends_with("reference_class_overrun_pct"))
+        });
         let c = costs[which.index(costs.len())];
         let mut y = x.clone();
         y[c] += step * (model.inputs()[c].hi - model.inputs()[c].lo);

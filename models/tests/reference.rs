@@ -7,13 +7,15 @@
 //!
 //! Property-tested (proptest) over random scenarios: the default scenario and the bench
 //! scenarios (12 kommuner; horizon 2047), with a random baseline split, start year, savings
-//! capture and savings ramp, risk register case and mitigations; and random draws of every
-//! input anywhere in its range, its ends included. Runs go through the lanes several at a time
+//! capture, savings ramp (its range, or none), staff need (a total or Atea's ratios), local IT
+//! staff, cost of staying alone and cost factors (each there or not), risk register case and
+//! mitigations; and random draws of every input anywhere in its range, its ends included. Runs go through the lanes several at a time
 //! (the AVX2 build where the CPU has it) at random positions of lanes of random width.
 
 use models::model::reference;
 use models::{Model, NO_PAYBACK, Outcome, Scenario};
 use proptest::prelude::*;
+use sim::DistSpec;
 
 /// The scenarios the cases start from.
 fn base(which: usize) -> Scenario {
@@ -40,9 +42,14 @@ struct Variant {
     /// Years the establishment (and its plan and price year) moves later, or earlier.
     start_shift: i32,
     savings_capture_pct: f64,
-    half_effect_pct: f64,
-    half_effect_months: f64,
+    /// The ramp's range, months (a fixed value when both are equal).
+    ramp_months: (f64, f64),
     full_effect_years_after_migration: u32,
+    /// The staff need from Atea's ratios rather than a total.
+    roles: bool,
+    local_staff: bool,
+    counterfactual: bool,
+    cost_factors: bool,
     new_data_centre: bool,
     mitigate: bool,
     no_register: bool,
@@ -51,18 +58,27 @@ struct Variant {
 fn variant() -> impl Strategy<Value = Variant> {
     (
         (0usize..3, 0usize..4, -2i32..=2, 0.0f64..=150.0),
-        (0.0f64..=100.0, 0.0f64..=30.0, 1u32..=4),
+        (0.0f64..=30.0, prop_oneof![Just(0.0), 0.0f64..=30.0], 1u32..=4),
         (any::<bool>(), any::<bool>(), proptest::bool::weighted(0.15)),
+        (any::<bool>(), any::<bool>(), any::<bool>(), any::<bool>()),
     )
         .prop_map(
-            |((base, baseline, start_shift, capture), (half, months, full), (new, mitigate, none))| Variant {
+            |(
+                (base, baseline, start_shift, capture),
+                (ramp_lo, ramp_width, full),
+                (new, mitigate, none),
+                (roles, local_staff, counterfactual, cost_factors),
+            )| Variant {
                 base,
                 baseline,
                 start_shift,
                 savings_capture_pct: capture,
-                half_effect_pct: half,
-                half_effect_months: months,
+                ramp_months: (ramp_lo, ramp_lo + ramp_width),
                 full_effect_years_after_migration: full,
+                roles,
+                local_staff,
+                counterfactual,
+                cost_factors,
                 new_data_centre: new,
                 mitigate,
                 no_register: none,
@@ -79,9 +95,76 @@ fn scenario(v: &Variant) -> Scenario {
         p.planned_year += v.start_shift;
     }
     s.savings_capture_pct = v.savings_capture_pct;
-    s.savings_ramp.half_effect_pct = v.half_effect_pct;
-    s.savings_ramp.half_effect_months = v.half_effect_months;
+    let (lo, hi) = v.ramp_months;
+    s.savings_ramp.ramp_months = if lo == hi {
+        DistSpec::Fixed { value: lo }
+    } else {
+        DistSpec::Uniform {
+            min: lo,
+            max: hi,
+            point: None,
+        }
+    };
     s.savings_ramp.full_effect_years_after_migration = v.full_effect_years_after_migration;
+    if v.roles {
+        let ratios = base(1).staffing;
+        s.staffing.total_fte = None;
+        s.staffing.managers_fte = 3.0;
+        s.staffing.strategic_fte = Some(DistSpec::Uniform {
+            min: 5.0,
+            max: 8.0,
+            point: Some(5.0),
+        });
+        s.staffing.roles = if ratios.roles.is_empty() {
+            base(2).staffing.roles
+        } else {
+            ratios.roles
+        };
+    } else if s.staffing.total_fte.is_none() {
+        (s.staffing.managers_fte, s.staffing.strategic_fte, s.staffing.roles) = (0.0, None, Vec::new());
+        s.staffing.total_fte = Some(DistSpec::Uniform {
+            min: 54.0,
+            max: 67.0,
+            point: Some(54.0),
+        });
+    }
+    s.staffing.local_fte_per_kommun = v.local_staff.then_some(DistSpec::Pert {
+        min: 0.5,
+        mode: 1.0,
+        max: 2.0,
+        shape: None,
+        point: None,
+    });
+    s.counterfactual = v.counterfactual.then(|| models::scenario::Counterfactual {
+        security_msek_per_year_per_kommun: DistSpec::Pert {
+            min: 0.0,
+            mode: 0.5,
+            max: 2.0,
+            shape: None,
+            point: Some(0.0),
+        },
+        security_growth: "high".into(),
+    });
+    for (i, k) in s.kommuner.iter_mut().enumerate() {
+        // Some kommuner with a factor, some without.
+        k.cost_factor_pct = (v.cost_factors && i % 3 != 1).then_some(DistSpec::Pert {
+            min: 95.0,
+            mode: 100.0,
+            max: 115.0,
+            shape: None,
+            point: Some(100.0),
+        });
+    }
+    // Correlated inputs that a variant removed leave the correlation.
+    let names: Vec<String> = s.inputs().into_iter().map(|(n, _)| n).collect();
+    if let Some(c) = &mut s.correlation {
+        let keep: Vec<usize> = (0..c.inputs.len()).filter(|&i| names.contains(&c.inputs[i])).collect();
+        c.inputs = keep.iter().map(|&i| c.inputs[i].clone()).collect();
+        c.matrix = keep
+            .iter()
+            .map(|&i| keep.iter().map(|&j| c.matrix[i][j]).collect())
+            .collect();
+    }
     if v.no_register {
         s.risk_register = None;
     }
@@ -126,6 +209,10 @@ fn difference(a: &Outcome, b: &Outcome) -> Option<String> {
         ("net", &a.net, &b.net),
         ("joint_total", &a.joint_total, &b.joint_total),
         ("npv", &a.npv, &b.npv),
+        ("own_share", &a.own_share, &b.own_share),
+        ("transition_msek", &a.transition_msek, &b.transition_msek),
+        ("full_effect_msek", &a.full_effect_msek, &b.full_effect_msek),
+        ("local_msek", &a.local_msek, &b.local_msek),
     ];
     for (name, x, y) in rows {
         assert_eq!(x.len(), y.len());
@@ -239,64 +326,74 @@ fn the_savings_ramp_moves_the_savings_and_the_keys() {
         let m = Model::new(s).unwrap();
         reference::evaluate(&m, &m.point_values())
     };
-    let n = s.years.horizon_year - s.years.base_year + 1;
+    let set = |s: &mut Scenario, months: f64| s.savings_ramp.ramp_months = DistSpec::Fixed { value: months };
+    let n = (s.years.horizon_year - s.years.base_year + 1) as usize;
     let t2030 = (2030 - s.years.base_year) as usize;
     let default = point(&s);
-    // No saving during the ramp: the 2030 joint cost is the current cost (no extras then).
-    s.savings_ramp.half_effect_pct = 0.0;
-    let none = point(&s);
-    let current_2030: f64 = (0..4).map(|k| default.current[k * n as usize + t2030]).sum();
-    assert!((none.joint_total[t2030] - current_2030).abs() < 1e-9);
-    // Half the saving: the saving in 2030 is half of the full saving rate on 2030's cost.
+    let current_2030: f64 = (0..4).map(|k| default.current[k * n + t2030]).sum();
+    // The ramp of 12 months averages half the saving in 2030; no ramp gives all of it.
     let saved_half = current_2030 - default.joint_total[t2030];
-    s.savings_ramp.half_effect_pct = 100.0;
+    set(&mut s, 0.0);
     let full = point(&s);
     let saved_full = current_2030 - full.joint_total[t2030];
     assert!(
         (saved_half - saved_full / 2.0).abs() < 1e-9,
         "{saved_half} vs {saved_full}"
     );
-    // Full effect counted from three years after migration: 2031 takes the transition key,
-    // and the saving share is measured in 2032.
-    s.savings_ramp = Default::default();
-    s.savings_ramp.full_effect_years_after_migration = 3;
-    let later = point(&s);
-    assert_ne!(later.saving_share_full, default.saving_share_full);
+    // Without a ramp 2030 takes the full-effect key, with it the transition key.
+    for k in 0..4 {
+        let i = k * n + t2030;
+        let share = |o: &Outcome| o.joint[i] / o.joint_total[t2030];
+        assert!((share(&full) - s.keys["population"].shares_pct[&s.kommuner[k].name] / 100.0).abs() < 1e-3);
+        assert!((share(&default) - share(&full)).abs() > 1e-4, "kommun {k}");
+    }
+    // A ramp of 24 months: a quarter of the saving in 2030 ((0 + 1/2) / 2 over the year) and
+    // three quarters in 2031.
+    set(&mut s, 24.0);
+    let slow = point(&s);
     let t2031 = t2030 + 1;
-    assert_ne!(later.joint[t2031], default.joint[t2031]);
-    assert_eq!(later.joint[t2031 + 1], default.joint[t2031 + 1]);
+    let current_2031: f64 = (0..4).map(|k| default.current[k * n + t2031]).sum();
+    let saved_2031_full = current_2031 - default.joint_total[t2031];
+    assert!((current_2030 - slow.joint_total[t2030] - saved_full / 4.0).abs() < 1e-9);
+    assert!((current_2031 - slow.joint_total[t2031] - 0.75 * saved_2031_full).abs() < 1e-9);
+    // The saving share at full effect does not depend on the ramp.
+    assert_eq!(slow.saving_share_full, default.saving_share_full);
 }
 
 #[test]
-fn a_savings_ramp_out_of_range_is_refused_at_load_with_its_place() {
+fn the_old_step_ramp_is_refused_at_load_with_its_place() {
     use models::DEFAULT_SCENARIO;
     for (from, to, path) in [
         (
-            "half_effect_pct = 50.0",
-            "half_effect_pct = 150.0",
+            "full_effect_years_after_migration = 2",
+            "full_effect_years_after_migration = 2\nhalf_effect_pct = 50.0",
             "savings_ramp.half_effect_pct",
-        ),
-        (
-            "half_effect_months = 12.0",
-            "half_effect_months = -1.0",
-            "savings_ramp.half_effect_months",
         ),
         (
             "full_effect_years_after_migration = 2",
             "full_effect_years_after_migration = 0",
             "savings_ramp.full_effect_years_after_migration",
         ),
+        (
+            "ramp_months = { dist = \"pert\", min = 0.0, mode = 12.0, max = 24.0, point = 12.0 }",
+            "ramp_months = { dist = \"pert\", min = -1.0, mode = 12.0, max = 24.0, point = 12.0 }",
+            "savings_ramp.ramp_months",
+        ),
     ] {
         assert!(DEFAULT_SCENARIO.contains(from), "{from}");
         let text = DEFAULT_SCENARIO.replacen(from, to, 1);
         let e = Scenario::from_toml(&text, "t.toml").unwrap_err();
-        let line = 1 + text[..text.find(to).unwrap()].matches('\n').count();
-        assert_eq!((e.path(), e.location().map(|l| l.1)), (path, Some(line)), "{e}");
+        assert_eq!(e.path(), path, "{e}");
+        assert!(e.location().is_some(), "{e}");
     }
-    // Left out, the section is the förstudie's ramp.
+    // Left out, the section is a fixed ramp of 12 months: the förstudie's tables.
     let start = DEFAULT_SCENARIO.find("[savings_ramp]").unwrap();
     let end = start + DEFAULT_SCENARIO[start..].find("\n\n").unwrap();
     let without = format!("{}{}", &DEFAULT_SCENARIO[..start], &DEFAULT_SCENARIO[end..]);
     let s = Scenario::from_toml(&without, "t.toml").unwrap();
-    assert_eq!(s, Scenario::default_ggvv());
+    assert_eq!(s.savings_ramp.ramp_months, DistSpec::Fixed { value: 12.0 });
+    assert_eq!(
+        Model::new(&s).unwrap().point_tables(),
+        Model::new(&Scenario::default_ggvv()).unwrap().point_tables()
+    );
 }

@@ -44,6 +44,15 @@ pub struct Lanes {
     saving_share_full: Vec<f64>,
     /// Rows `t`: establishment (extra) cost per year.
     extras: Vec<f64>,
+    /// Rows `t`: the share of the year before migration ends, the cost split by the
+    /// transition key and by the full-effect key, and the local staff each kommun pays.
+    own_share: Vec<f64>,
+    transition_msek: Vec<f64>,
+    full_effect_msek: Vec<f64>,
+    local_msek: Vec<f64>,
+    /// Rows `k`: each kommun's cost factor and its share of today's cost (with cost factors).
+    kommun_factor: Vec<f64>,
+    kommun_share: Vec<f64>,
     /// Years from the start year to the one migration ends in (a whole number: kept as f64
     /// so that the comparisons with it run in the same vector lanes as the money).
     end_rel: Vec<f64>,
@@ -94,8 +103,16 @@ struct Scratch {
     current_total_msek: Vec<f64>,
     /// The saving summed over the categories, MSEK (same years).
     saved_total_msek: Vec<f64>,
-    /// Share of the full saving realised in the year at hand.
-    effect_share: Vec<f64>,
+    /// Shares of the year at hand in the ramp and at full effect.
+    transition_share: Vec<f64>,
+    full_share: Vec<f64>,
+    /// The saving realised in the ramp's months, as a share of a full year's full saving.
+    ramp_effect: Vec<f64>,
+    /// Today's cost of the categories the staff saving works on, MSEK.
+    staff_total_msek: Vec<f64>,
+    /// What a kommun alone pays for security in the year at hand, MSEK, and its price factor.
+    security_msek: Vec<f64>,
+    security_growth_factor: Vec<f64>,
     /// A growth factor raised to a power.
     power: Vec<f64>,
 }
@@ -233,6 +250,12 @@ impl Model {
             staff_saving: v(1),
             saving_share_full: v(1),
             extras: v(n),
+            own_share: v(n),
+            transition_msek: v(n),
+            full_effect_msek: v(n),
+            local_msek: v(n),
+            kommun_factor: v(k),
+            kommun_share: v(k),
             end_rel: vec![0.0; width],
             scratch: Scratch {
                 drawn_months: v(1),
@@ -250,7 +273,12 @@ impl Model {
                 saving_fraction: v(1),
                 current_total_msek: v(1),
                 saved_total_msek: v(1),
-                effect_share: v(1),
+                transition_share: v(1),
+                full_share: v(1),
+                ramp_effect: v(1),
+                staff_total_msek: v(1),
+                security_msek: v(1),
+                security_growth_factor: v(1),
                 power: v(1),
             },
             cat_cost: v(c),
@@ -281,6 +309,10 @@ impl Model {
         gather(&mut out.joint_total, &lanes.joint_total);
         gather(&mut out.npv, &lanes.npv);
         gather(&mut out.extras, &lanes.extras);
+        gather(&mut out.own_share, &lanes.own_share);
+        gather(&mut out.transition_msek, &lanes.transition_msek);
+        gather(&mut out.full_effect_msek, &lanes.full_effect_msek);
+        gather(&mut out.local_msek, &lanes.local_msek);
         for (k, p) in out.payback_year.iter_mut().enumerate() {
             let y = lanes.payback_year[k * w + j];
             *p = (y != NO_PAYBACK).then_some(y);
@@ -331,9 +363,7 @@ impl Model {
         let n = self.years.len();
         let k_count = self.names.len();
         let start = (self.start_year - self.base_year) as usize;
-        // The savings ramp: the share of the full saving in the months after migration ends, how
-        // many months, and the year (after the one migration ends in) full effect starts.
-        let (half, ramp) = (self.half_effect_share, self.half_effect_months);
+        // The year (after the one migration ends in) the saving share at full effect is measured.
         let full_after = self.full_effect_years_after_migration as f64;
         let x = |i: usize| &x(i)[..len];
         // Row `i` of a field laid out `[i * w + j]`, cut to the runs in use.
@@ -357,6 +387,12 @@ impl Model {
             staff_saving,
             saving_share_full,
             extras,
+            own_share,
+            transition_msek,
+            full_effect_msek,
+            local_msek,
+            kommun_factor,
+            kommun_share,
             end_rel,
             scratch,
             cat_cost,
@@ -382,7 +418,12 @@ impl Model {
             saving_fraction,
             current_total_msek,
             saved_total_msek,
-            effect_share,
+            transition_share,
+            full_share,
+            ramp_effect,
+            staff_total_msek,
+            security_msek,
+            security_growth_factor,
             power,
         } = scratch;
         let drawn = &mut drawn_months[..len];
@@ -399,7 +440,12 @@ impl Model {
         let fraction = &mut saving_fraction[..len];
         let current_total = &mut current_total_msek[..len];
         let saved_total = &mut saved_total_msek[..len];
-        let effect = &mut effect_share[..len];
+        let transition = &mut transition_share[..len];
+        let full = &mut full_share[..len];
+        let ramp_effect = &mut ramp_effect[..len];
+        let staff_total = &mut staff_total_msek[..len];
+        let security = &mut security_msek[..len];
+        let security_growth = &mut security_growth_factor[..len];
         let power = &mut power[..len];
         let end_rel = &mut end_rel[..len];
         let d = &mut duration_months[..len];
@@ -513,17 +559,33 @@ impl Model {
             headline.copy_from_slice(total);
         }
 
-        // Savings rate per category at full effect.
-        let strategic = x(self.slots.strategic);
-        roles.fill(-0.0);
-        for &(volume, per) in &self.roles {
-            let per = x(per);
-            (0..len).for_each(|j| roles[j] += volume / per[j]);
-        }
+        // Savings rate per category at full effect: the staff from the scenario's total, or
+        // from the ratios.
         let staff_saving = &mut staff_saving[..len];
-        for j in 0..len {
-            let fte = self.staff_fixed + strategic[j] + roles[j];
-            staff_saving[j] = 1.0 - fte / self.staff_today;
+        if let Some(total) = self.slots.total_fte {
+            let total = x(total);
+            (0..len).for_each(|j| staff_saving[j] = 1.0 - total[j] / self.staff_today);
+        } else {
+            roles.fill(-0.0);
+            for &(volume, per) in &self.roles {
+                let per = x(per);
+                (0..len).for_each(|j| roles[j] += volume / per[j]);
+            }
+            match self.slots.strategic {
+                Some(strategic) => {
+                    let strategic = x(strategic);
+                    for j in 0..len {
+                        let fte = self.staff_fixed + strategic[j] + roles[j];
+                        staff_saving[j] = 1.0 - fte / self.staff_today;
+                    }
+                }
+                None => {
+                    for j in 0..len {
+                        let fte = self.staff_fixed + 0.0 + roles[j];
+                        staff_saving[j] = 1.0 - fte / self.staff_today;
+                    }
+                }
+            }
         }
         // Each category's saving from the posts that apply to it, summed in the order of
         // the posts; each rate is turned into a fraction once, not once per category.
@@ -553,16 +615,65 @@ impl Model {
             (0..len).for_each(|j| growth[j] = 1.0 + g[j] / 100.0);
         }
 
-        // Saving share at full effect, in the year full effect starts (also when that year lies
+        // The run's 2024 cost per category, and each kommun's share of today's cost: with the
+        // kommuner's cost factors, the GGVV total moves with them.
+        if !self.has_cost_factors {
+            for c in 0..cats {
+                row(cat_cost, c, w, len).fill(self.cost0_total[c]);
+            }
+        } else {
+            for (k, slot) in self.cost_factor.iter().enumerate() {
+                let f = row(kommun_factor, k, w, len);
+                match slot {
+                    Some(slot) => {
+                        let pct = x(*slot);
+                        (0..len).for_each(|j| f[j] = pct[j] / 100.0);
+                    }
+                    None => f.fill(1.0),
+                }
+            }
+            match &self.baseline_key {
+                Some(key) => {
+                    let total = &mut *saved_total;
+                    total.fill(0.0);
+                    for (k, &b) in key.iter().enumerate() {
+                        let f = &kommun_factor[k * w..k * w + len];
+                        (0..len).for_each(|j| total[j] += f[j] * b);
+                    }
+                    for c in 0..cats {
+                        let cost = row(cat_cost, c, w, len);
+                        (0..len).for_each(|j| cost[j] = self.cost0_total[c] * total[j]);
+                    }
+                    for (k, &b) in key.iter().enumerate() {
+                        let f = &kommun_factor[k * w..k * w + len];
+                        let share = &mut kommun_share[k * w..k * w + len];
+                        (0..len).for_each(|j| share[j] = f[j] * b / total[j]);
+                    }
+                }
+                None => {
+                    for c in 0..cats {
+                        let cost = &mut cat_cost[c * w..c * w + len];
+                        cost.fill(0.0);
+                        for k in 0..k_count {
+                            let f = &kommun_factor[k * w..k * w + len];
+                            (0..len).for_each(|j| cost[j] += f[j] * self.cost0[k][c]);
+                        }
+                    }
+                }
+            }
+        }
+
+        // Saving share at full effect, in the year it is measured (also when that year lies
         // past the horizon).
         let (cur, saved) = (&mut *current_total, &mut *saved_total);
         cur.fill(0.0);
         saved.fill(0.0);
         for c in 0..cats {
             let (g, s) = (&cat_growth[c * w..c * w + len], &cat_saving[c * w..c * w + len]);
+            let cost0 = &cat_cost[c * w..c * w + len];
             powi_each(power, g, |j| (start as f64 + end_rel[j] + full_after) as i32);
             for j in 0..len {
-                let cost = self.cost0_total[c] * power[j];
+                let cost = cost0[j] * power[j];
                 cur[j] += cost;
                 saved[j] += cost * s[j];
             }
@@ -571,27 +682,49 @@ impl Model {
             *f = s / c;
         }
 
-        // Year by year; category costs compound by one growth factor a year.
-        for c in 0..cats {
-            row(cat_cost, c, w, len).fill(self.cost0_total[c]);
+        // What a kommun alone pays for its security: the yearly price factor.
+        if let Some((_, g)) = self.security {
+            let g = x(g);
+            (0..len).for_each(|j| security_growth[j] = 1.0 + g[j] / 100.0);
         }
+        let ramp = x(self.slots.ramp);
+
+        // Year by year; category costs compound by one growth factor a year.
         cum[..(k_count + 1) * w].fill(0.0);
         npv[..k_count * w].fill(0.0);
         payback_year[..(k_count + 1) * w].fill(NO_PAYBACK);
+        let kf = k_count as f64;
         for t in 0..n {
             let year = self.base_year + t as i32;
             let rel = t as i64 - start as i64;
-            let relf = rel as f64;
+            // How the year's months divide between the establishment, the ramp and full effect.
+            let own = row(own_share, t, w, len);
             if rel < 0 {
-                effect.fill(0.0);
+                own.fill(0.0);
+                transition.fill(0.0);
+                full.fill(0.0);
+                ramp_effect.fill(0.0);
             } else {
                 let y = rel as usize;
+                let lo = 12.0 * y as f64;
                 for j in 0..len {
-                    effect[j] = (half * overlap(d[j], d[j] + ramp, y) + overlap(d[j] + ramp, f64::INFINITY, y)) / 12.0;
+                    let (d, r) = (d[j], ramp[j]);
+                    let (a, b) = (d.max(lo), (d + r).min(lo + 12.0));
+                    let integral = if b > a {
+                        (b - a) * (b + a - 2.0 * d) / (2.0 * r)
+                    } else {
+                        0.0
+                    };
+                    own[j] = overlap(0.0, d, y) / 12.0;
+                    transition[j] = overlap(d, d + r, y) / 12.0;
+                    full[j] = overlap(d + r, f64::INFINITY, y) / 12.0;
+                    ramp_effect[j] = integral / 12.0;
                 }
             }
+            let own = &*own;
             current_total.fill(0.0);
             saved_total.fill(0.0);
+            staff_total.fill(0.0);
             for c in 0..cats {
                 let cost = row(cat_cost, c, w, len);
                 if t > 0 {
@@ -601,15 +734,45 @@ impl Model {
                 let s = &cat_saving[c * w..c * w + len];
                 for j in 0..len {
                     current_total[j] += cost[j];
-                    saved_total[j] += cost[j] * effect[j] * s[j];
+                    saved_total[j] += cost[j] * s[j];
+                }
+                if self.slots.local_fte.is_some() {
+                    let staff = self.staff_applies[c];
+                    (0..len).for_each(|j| staff_total[j] += cost[j] * staff);
                 }
             }
+            // Security alone, from the start year, in the start year's prices.
+            match self.security {
+                Some((amount, _)) if rel >= 0 => {
+                    let amount = x(amount);
+                    powi_each(power, security_growth, |_| rel as i32);
+                    (0..len).for_each(|j| security[j] = amount[j] * power[j]);
+                }
+                _ => security.fill(0.0),
+            }
+            let local = row(local_msek, t, w, len);
+            match self.slots.local_fte {
+                Some(fte) => {
+                    let fte = x(fte);
+                    for j in 0..len {
+                        local[j] = fte[j] * (staff_total[j] / self.staff_today) * (transition[j] + full[j]);
+                    }
+                }
+                None => local.fill(0.0),
+            }
+            let local = &*local;
             let jt = row(joint_totals, t, w, len);
+            let tra_cost = row(transition_msek, t, w, len);
+            let full_cost = row(full_effect_msek, t, w, len);
             let ex = &extras[t * w..t * w + len];
             for j in 0..len {
-                jt[j] = current_total[j] - saved_total[j] + ex[j];
+                let (c, s) = (current_total[j], saved_total[j]);
+                let shared = c - s * (ramp_effect[j] + full[j]) + ex[j];
+                tra_cost[j] = transition[j] * c - ramp_effect[j] * s;
+                full_cost[j] = full[j] * c - full[j] * s;
+                jt[j] = shared + own[j] * (kf * security[j]) + kf * local[j];
             }
-            let jt = &*jt;
+            let (tra_cost, full_cost) = (&*tra_cost, &*full_cost);
             let discount = self.discount_factor[t];
             let net_total = row(net_sum, t, w, len);
             let joint_split = row(joint_sum, t, w, len);
@@ -619,6 +782,10 @@ impl Model {
                 let i = (k * n + t) * w;
                 let cur = &mut current[i..i + len];
                 match &self.baseline_key {
+                    Some(_) if self.has_cost_factors => {
+                        let share = &kommun_share[k * w..k * w + len];
+                        (0..len).for_each(|j| cur[j] = share[j] * current_total[j]);
+                    }
                     Some(share) => (0..len).for_each(|j| cur[j] = share[k] * current_total[j]),
                     None => {
                         cur.fill(-0.0);
@@ -626,24 +793,22 @@ impl Model {
                             let g = &cat_growth[c * w..c * w + len];
                             (0..len).for_each(|j| cur[j] += self.cost0[k][c] * g[j].powi(t as i32));
                         }
+                        if self.has_cost_factors {
+                            let f = &kommun_factor[k * w..k * w + len];
+                            (0..len).for_each(|j| cur[j] *= f[j]);
+                        }
                     }
                 }
+                (0..len).for_each(|j| cur[j] += security[j]);
                 let (jnt, nb) = (&mut joint[i..i + len], &mut net[i..i + len]);
                 let (est, tra, full) = (self.key_establishment[k], self.key_transition[k], self.key_full[k]);
                 let npv = row(npv, k, w, len);
                 if rel < 0 {
                     jnt.copy_from_slice(cur);
                 } else {
-                    // All three splits, then a choice per run: selects, not branches.
+                    // Its own IT until migration ends, then its key shares month by month.
                     for j in 0..len {
-                        let establishing = cur[j] + est * (jt[j] - current_total[j]);
-                        let (transition, full) = (tra * jt[j], full * jt[j]);
-                        let after = if relf < end_rel[j] + full_after {
-                            transition
-                        } else {
-                            full
-                        };
-                        jnt[j] = if relf <= end_rel[j] { establishing } else { after };
+                        jnt[j] = own[j] * cur[j] + est * ex[j] + tra * tra_cost[j] + full * full_cost[j] + local[j];
                     }
                 }
                 for j in 0..len {

@@ -42,9 +42,21 @@ pub struct Draw {
     pub saving_rate_pct: Vec<f64>,
     /// Per cost category: the growth rate it follows, percent a year.
     pub category_growth_pct: Vec<f64>,
-    pub strategic_fte: f64,
+    /// The joint organisation's whole staff, if the scenario gives it instead of the roles.
+    pub total_fte: Option<f64>,
+    pub strategic_fte: Option<f64>,
     /// Per staffing role: volume served per FTE.
     pub role_volume_per_fte: Vec<f64>,
+    /// Months from the end of migration to full effect.
+    pub savings_ramp_months: f64,
+    /// IT staff each kommun keeps itself after joining, FTE.
+    pub local_fte_per_kommun: Option<f64>,
+    /// Security a kommun meets alone, MSEK a year in start-year prices.
+    pub security_msek_per_year: Option<f64>,
+    /// Growth of the security's price, percent a year.
+    pub security_growth_pct: Option<f64>,
+    /// Per kommun: its true cost against its 2024 row, percent.
+    pub cost_factor_pct: Vec<Option<f64>>,
 }
 
 /// One risk's draw.
@@ -81,8 +93,14 @@ impl Draw {
                 .collect(),
             saving_rate_pct: model.savings.iter().map(|p| x[p.rate]).collect(),
             category_growth_pct: model.cat_growth.iter().map(|&slot| x[slot]).collect(),
-            strategic_fte: x[slots.strategic],
+            total_fte: slots.total_fte.map(|i| x[i]),
+            strategic_fte: slots.strategic.map(|i| x[i]),
             role_volume_per_fte: model.roles.iter().map(|&(_, slot)| x[slot]).collect(),
+            savings_ramp_months: x[slots.ramp],
+            local_fte_per_kommun: slots.local_fte.map(|i| x[i]),
+            security_msek_per_year: model.security.map(|(i, _)| x[i]),
+            security_growth_pct: model.security.map(|(_, g)| x[g]),
+            cost_factor_pct: model.cost_factor.iter().map(|f| f.map(|i| x[i])).collect(),
         }
     }
 }
@@ -97,7 +115,11 @@ pub fn evaluate(model: &Model, x: &[f64]) -> Outcome {
     let timeline = timeline::Timeline::new(model, &draw);
     let establishment = establishment::Establishment::new(model, &draw, &timeline);
     let savings = savings::Savings::new(model, &draw);
-    let saving_share_full = savings.share_at_full_effect(model, &timeline);
+    let saving_share_full = savings.share_at_full_effect(
+        model,
+        &timeline,
+        &allocation::KommunCosts::new(model, &draw).category_2024_msek,
+    );
 
     let mut out = Outcome {
         current: vec![0.0; k_count * n],
@@ -114,6 +136,10 @@ pub fn evaluate(model: &Model, x: &[f64]) -> Outcome {
         staff_saving: savings.staff_saving,
         saving_share_full,
         extras: vec![0.0; n],
+        own_share: vec![0.0; n],
+        transition_msek: vec![0.0; n],
+        full_effect_msek: vec![0.0; n],
+        local_msek: vec![0.0; n],
         lanes: None,
     };
     for (y, &extra) in establishment.by_year_msek.iter().enumerate() {
@@ -123,7 +149,8 @@ pub fn evaluate(model: &Model, x: &[f64]) -> Outcome {
     }
 
     // Year by year: the GGVV cost, its split per kommun, and the sums over the years.
-    let mut category_cost_msek = model.cost0_total.clone();
+    let costs = allocation::KommunCosts::new(model, &draw);
+    let mut category_cost_msek = costs.category_2024_msek.clone();
     let mut payback = vec![npv::Payback::default(); k_count + 1];
     for t in 0..n {
         let year = model.base_year + t as i32;
@@ -134,16 +161,27 @@ pub fn evaluate(model: &Model, x: &[f64]) -> Outcome {
                 *cost *= growth;
             }
         }
-        let effect = savings::effect_share(model, &timeline, rel);
-        let (current_total, saved_total) = savings.current_and_saved_msek(&category_cost_msek, effect);
-        let joint_total = current_total - saved_total + out.extras[t];
-        out.joint_total[t] = joint_total;
+        let split = savings::YearSplit::new(&timeline, draw.savings_ramp_months, rel);
+        let sums = savings.sums_msek(model, &category_cost_msek);
+        let year_costs = allocation::YearCosts::new(&draw, &sums, &split, out.extras[t], rel);
+        out.joint_total[t] = year_costs.joint_total_msek(k_count);
+        (
+            out.own_share[t],
+            out.transition_msek[t],
+            out.full_effect_msek[t],
+            out.local_msek[t],
+        ) = (
+            split.establishing,
+            year_costs.transition_msek,
+            year_costs.full_effect_msek,
+            year_costs.local_msek,
+        );
 
-        let phase = allocation::Phase::of_year(rel, timeline.migration_end_offset_years, model);
         let mut net_total = 0.0;
         for (k, kommun_payback) in payback[..k_count].iter_mut().enumerate() {
-            let current = allocation::current_msek(model, k, t, current_total, &savings.growth_factor);
-            let joint = allocation::joint_msek(model, k, phase, current, current_total, joint_total);
+            let current =
+                costs.current_msek(model, k, t, sums.current_msek, &savings.growth_factor) + year_costs.security_msek;
+            let joint = year_costs.joint_msek(model, k, rel, current);
             let net = current - joint;
             let i = k * n + t;
             (out.current[i], out.joint[i], out.net[i]) = (current, joint, net);

@@ -124,11 +124,13 @@ impl Scenario {
 
         // Staff: the joint organisation's FTE against today's.
         let volume = |v: &str| self.kommuner.iter().map(|k| k.volume(v).unwrap_or(0.0)).sum::<f64>();
-        let strategic = single(K::StrategicFte);
-        let mut fte_parts: Vec<(String, f64)> = vec![
-            ("staffing.managers_fte".into(), self.staffing.managers_fte),
-            (strategic.clone(), hi(&strategic)),
-        ];
+        let mut fte_parts: Vec<(String, f64)> = vec![("staffing.managers_fte".into(), self.staffing.managers_fte)];
+        for kind in [K::StrategicFte, K::TotalFte] {
+            let p = single(kind);
+            if inputs.contains_key(&p) {
+                fte_parts.push((p.clone(), hi(&p)));
+            }
+        }
         for (i, r) in self.staffing.roles.iter().enumerate() {
             let p = at(K::RolePerFte, i);
             let f = volume(&r.volume) / lo(&p);
@@ -201,7 +203,30 @@ impl Scenario {
             .iter()
             .map(|&year| r.powi(y.npv_base_year - year))
             .fold(1.0, f64::max);
-        let net_max = cur_max * (2.0 + neg) + extras_max;
+        // The cost of staying alone and the kommuner's own staff after joining, and how far a
+        // kommun's true cost may lie above its 2024 row.
+        let factor_max = (0..self.kommuner.len())
+            .map(|i| at(K::CostFactor, i))
+            .filter(|p| inputs.contains_key(p))
+            .map(|p| hi(&p) / 100.0)
+            .fold(1.0, f64::max);
+        cur_max *= factor_max;
+        let growth_max = self
+            .growth_pct_per_year
+            .keys()
+            .map(|g| (1.0 + hi(&InputId::growth(g).path()) / 100.0).powf(years).max(1.0))
+            .fold(1.0, f64::max);
+        let kommuner = self.kommuner.len() as f64;
+        let mut own = 0.0;
+        let security = single(K::StandAloneSecurity);
+        if inputs.contains_key(&security) {
+            own += hi(&security) * kommuner * growth_max;
+        }
+        let local = single(K::LocalFte);
+        if inputs.contains_key(&local) {
+            own += hi(&local) * kommuner / today * cur_max;
+        }
+        let net_max = cur_max * (2.0 + neg) + extras_max + own;
         let npv_max = (years + 1.0) * net_max * discount;
         if !(npv_max <= MAX_OUTPUT_MSEK) {
             bad(

@@ -42,6 +42,16 @@ pub enum InputKind {
     RiskCost,
     /// Delay of risk `index` in the register's data-centre case (`key`).
     RiskDelay,
+    /// Months from the end of migration to full effect of the savings.
+    SavingsRampMonths,
+    /// The joint organisation's whole staff (instead of the roles).
+    TotalFte,
+    /// IT staff each kommun keeps itself after joining.
+    LocalFte,
+    /// Security a kommun meets alone, per kommun and year.
+    StandAloneSecurity,
+    /// Kommun `index`'s true cost against its row of the 2024 table.
+    CostFactor,
 }
 
 /// The unit of an input's values.
@@ -94,9 +104,13 @@ pub enum InputGroup {
     /// Every savings post together: `riskkalkyl explain`'s grouping ([`InputGroup::explain`]);
     /// no input's own group.
     Savings,
+    /// The ramp from the end of migration to full effect.
+    SavingsRamp,
     Staffing,
     Growth,
     RiskRegister,
+    /// What staying alone costs: security alone, the 2024 table's accuracy.
+    StayingAlone,
 }
 
 impl InputGroup {
@@ -105,7 +119,8 @@ impl InputGroup {
     /// the registry's own, so sensitivity, value of information and explain name the same groups.
     pub fn explain(self) -> InputGroup {
         match self {
-            InputGroup::Saving(_) => InputGroup::Savings,
+            // The ramp with the savings: how much and how fast (fidelity review §3.4, G6).
+            InputGroup::Saving(_) | InputGroup::SavingsRamp => InputGroup::Savings,
             g => g,
         }
     }
@@ -124,6 +139,8 @@ impl InputGroup {
             InputGroup::Growth => "growth".into(),
             InputGroup::RiskRegister => "risk_register".into(),
             InputGroup::Savings => "savings".into(),
+            InputGroup::SavingsRamp => "savings_ramp".into(),
+            InputGroup::StayingAlone => "staying_alone".into(),
         }
     }
 }
@@ -183,7 +200,7 @@ const COST: (Allowed, &str) = (Allowed::Within(0.0, f64::INFINITY), "a cost cann
 const POSITIVE: (Allowed, &str) = (Allowed::AboveBounded(0.0), "must be positive and bounded");
 
 /// Every kind of uncertain input, in the order of [`InputKind`].
-pub const REGISTRY: [InputDef; 13] = [
+pub const REGISTRY: [InputDef; 18] = [
     InputDef {
         kind: InputKind::Growth,
         path: "growth_pct_per_year.{key}",
@@ -327,6 +344,61 @@ pub const REGISTRY: [InputDef; 13] = [
         allowed: Allowed::Within(0.0, 120.0),
         allowed_why: "a delay lies within 0..120 months",
     },
+    InputDef {
+        kind: InputKind::SavingsRampMonths,
+        path: "savings_ramp.ramp_months",
+        unit: Unit::Months,
+        group: GroupRule::Always(InputGroup::SavingsRamp),
+        label_sv: "Tid till full besparingseffekt",
+        label_en: "Time to full saving effect",
+        source: "seed 000 4.3",
+        allowed: Allowed::Within(0.0, 600.0),
+        allowed_why: "the ramp to full effect lies within 0..600 months",
+    },
+    InputDef {
+        kind: InputKind::TotalFte,
+        path: "staffing.total_fte",
+        unit: Unit::Fte,
+        group: GroupRule::Always(InputGroup::Staffing),
+        label_sv: "Bemanning i den gemensamma organisationen",
+        label_en: "Staff of the joint organisation",
+        source: "seed 004",
+        allowed: Allowed::AtLeastBounded(0.0),
+        allowed_why: "staff cannot be negative and must be bounded",
+    },
+    InputDef {
+        kind: InputKind::LocalFte,
+        path: "staffing.local_fte_per_kommun",
+        unit: Unit::Fte,
+        group: GroupRule::Always(InputGroup::Staffing),
+        label_sv: "Lokal IT-kompetens per kommun",
+        label_en: "Local IT staff per kommun",
+        source: "seed 000 4.3",
+        allowed: Allowed::Within(0.0, 1000.0),
+        allowed_why: "a kommun's own IT staff lies within 0..1000 FTE",
+    },
+    InputDef {
+        kind: InputKind::StandAloneSecurity,
+        path: "counterfactual.security_msek_per_year_per_kommun",
+        unit: Unit::MsekPerYear,
+        group: GroupRule::Always(InputGroup::StayingAlone),
+        label_sv: "Egen cybersäkerhet per kommun (ensam)",
+        label_en: "Own security per kommun (alone)",
+        source: "seed 003",
+        allowed: Allowed::Within(0.0, 1e4),
+        allowed_why: "a yearly cost within 0..10 000 MSEK",
+    },
+    InputDef {
+        kind: InputKind::CostFactor,
+        path: "kommuner[{i}].cost_factor_pct",
+        unit: Unit::Pct,
+        group: GroupRule::Always(InputGroup::StayingAlone),
+        label_sv: "Verklig kostnad mot 2024-tabellen: {name}",
+        label_en: "True cost against the 2024 table: {name}",
+        source: "seed 000 2.3",
+        allowed: Allowed::Within(10.0, 1000.0),
+        allowed_why: "a kommun's true cost lies within 10..1000 % of its 2024 row",
+    },
 ];
 
 impl InputKind {
@@ -430,6 +502,7 @@ impl InputId {
             InputKind::OneOffAmount => or_unknown(s.establishment.one_off.get(i).map(|p| p.name.as_str())),
             InputKind::SavingRate => or_unknown(s.savings.get(i).map(|p| p.name.as_str())),
             InputKind::RolePerFte => or_unknown(s.staffing.roles.get(i).map(|p| p.name.as_str())),
+            InputKind::CostFactor => or_unknown(s.kommuner.get(i).map(|k| k.name.as_str())),
             InputKind::RiskOccurs | InputKind::RiskCost | InputKind::RiskDelay => or_unknown(
                 s.risk_register
                     .as_ref()
@@ -440,7 +513,11 @@ impl InputId {
             | InputKind::ParallelRunning
             | InputKind::ScheduleOverrun
             | InputKind::ReferenceClassOverrun
-            | InputKind::StrategicFte => String::new(),
+            | InputKind::StrategicFte
+            | InputKind::SavingsRampMonths
+            | InputKind::TotalFte
+            | InputKind::LocalFte
+            | InputKind::StandAloneSecurity => String::new(),
         }
     }
 
@@ -494,15 +571,20 @@ impl InputGroup {
                     en: format!("Saving: {name}"),
                 };
             }
+            InputGroup::SavingsRamp => ("Tid till full besparingseffekt", "Time to full saving effect"),
             InputGroup::Staffing => (
-                "Bemanning (nyckeltal, strategiskt stöd)",
-                "Staffing (ratios, strategic support)",
+                "Bemanning (gemensam organisation, lokal IT-kompetens)",
+                "Staffing (joint organisation, local IT staff)",
             ),
             InputGroup::Growth => ("Kostnadsutveckling", "Cost growth"),
             InputGroup::Savings => ("Besparingar (alla poster)", "Savings (every post)"),
             InputGroup::RiskRegister => (
                 "Riskregistret (Ateas nio riskområden)",
                 "Risk register (Atea's nine risk areas)",
+            ),
+            InputGroup::StayingAlone => (
+                "Att stå ensam (egen cybersäkerhet, 2024-tabellens osäkerhet)",
+                "Staying alone (own security, the 2024 table's accuracy)",
             ),
         };
         InputLabel {
@@ -552,9 +634,33 @@ impl Scenario {
         for (i, s) in self.savings.iter_mut().enumerate() {
             f(InputId::at(K::SavingRate, i), &mut s.rate_pct);
         }
-        f(InputId::single(K::StrategicFte), &mut self.staffing.strategic_fte);
-        for (i, r) in self.staffing.roles.iter_mut().enumerate() {
+        f(
+            InputId::single(K::SavingsRampMonths),
+            &mut self.savings_ramp.ramp_months,
+        );
+        let st = &mut self.staffing;
+        if let Some(total) = &mut st.total_fte {
+            f(InputId::single(K::TotalFte), total);
+        }
+        if let Some(strategic) = &mut st.strategic_fte {
+            f(InputId::single(K::StrategicFte), strategic);
+        }
+        for (i, r) in st.roles.iter_mut().enumerate() {
             f(InputId::at(K::RolePerFte, i), &mut r.per_fte);
+        }
+        if let Some(local) = &mut st.local_fte_per_kommun {
+            f(InputId::single(K::LocalFte), local);
+        }
+        if let Some(c) = &mut self.counterfactual {
+            f(
+                InputId::single(K::StandAloneSecurity),
+                &mut c.security_msek_per_year_per_kommun,
+            );
+        }
+        for (i, k) in self.kommuner.iter_mut().enumerate() {
+            if let Some(factor) = &mut k.cost_factor_pct {
+                f(InputId::at(K::CostFactor, i), factor);
+            }
         }
         if let Some(reg) = &mut self.risk_register {
             let case = reg.case_name();

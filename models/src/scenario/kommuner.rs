@@ -72,6 +72,10 @@ pub struct Kommun {
     pub it_staff_fte: f64,
     /// 2024 cost per category id, thousand SEK.
     pub cost_2024_tkr: BTreeMap<String, f64>,
+    /// How far the kommun's true cost lies from its row of the 2024 table, percent (100: as
+    /// in the table): it multiplies the kommun's cost, alone and in the joint organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_factor_pct: Option<DistSpec>,
 }
 
 impl Kommun {
@@ -287,6 +291,30 @@ impl Baseline {
                 "baseline.split",
                 format!("unknown key \"{split}\""),
                 "name a key under [keys] or \"own_costs\"",
+            );
+        }
+    }
+}
+
+/// `[counterfactual]`: what staying alone costs beyond today's cost on its growth path.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Counterfactual {
+    /// Security and NIS2 duties a kommun meets alone, MSEK a year per kommun in prices of the
+    /// start year, from the start year on; growing at `security_growth`. The joint
+    /// organisation carries its security in its staff, so this is a cost of staying alone.
+    pub security_msek_per_year_per_kommun: DistSpec,
+    /// Name of a rate in `[growth_pct_per_year]`.
+    pub security_growth: String,
+}
+
+impl Counterfactual {
+    pub(crate) fn check(&self, growth: &BTreeMap<String, DistSpec>, out: &mut Problems) {
+        if !growth.contains_key(&self.security_growth) {
+            out.bad(
+                "counterfactual.security_growth",
+                format!("unknown growth rate \"{}\"", self.security_growth),
+                "name a rate defined under [growth_pct_per_year]",
             );
         }
     }

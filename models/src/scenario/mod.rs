@@ -34,7 +34,7 @@ use error::Problems;
 pub use error::{FieldPath, ScenarioError, Seg};
 pub use establishment::{Establishment, HeadlineView, OneOff, Phase};
 pub use inputs::{InputDef, InputGroup, InputId, InputKind, InputLabel, REGISTRY};
-pub use kommuner::{Allocation, Baseline, Category, Key, Kommun};
+pub use kommuner::{Allocation, Baseline, Category, Counterfactual, Key, Kommun};
 pub use risk::{Mitigation, Risk, RiskCase, RiskRegister};
 pub use savings::{Role, SavingPost, SavingsRamp, Staffing};
 pub use years::{DEFAULT_TOTAL_LABEL, Finance, Meta, Years};
@@ -86,6 +86,9 @@ pub struct Scenario {
     #[serde(default, skip_serializing_if = "SavingsRamp::is_default")]
     pub savings_ramp: SavingsRamp,
     pub staffing: Staffing,
+    /// What staying alone costs beyond today's cost; none when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub counterfactual: Option<Counterfactual>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub correlation: Option<Correlation>,
     /// Share of the savings potential captured, percent (100 for the case the förstudie costs).
@@ -311,6 +314,9 @@ impl Scenario {
             a.check(i, &mut out);
         }
         self.staffing.check(&mut out);
+        if let Some(c) = &self.counterfactual {
+            c.check(&self.growth_pct_per_year, &mut out);
+        }
         if let Some(d) = &self.decision {
             d.check(&self.keys, &names, &self.years, &mut out);
         }
@@ -413,8 +419,8 @@ mod tests {
 
         // Asymmetric: [3][4] = 0.5 but [4][3] changed.
         let e = broken(
-            "[0.0, 0.0, 0.0, 0.5, 1.0, 0.4, 0.0, 0.0, 0.0], # 4",
-            "[0.0, 0.0, 0.0, 0.6, 1.0, 0.4, 0.0, 0.0, 0.0], # 4",
+            "[0.0, 0.0, 0.0, 0.5, 1.0, 0.4, 0.0, 0.0, 0.0, 0.0, 0.0], # 4",
+            "[0.0, 0.0, 0.0, 0.6, 1.0, 0.4, 0.0, 0.0, 0.0, 0.0, 0.0], # 4",
         );
         assert_eq!(e.path(), "correlation.matrix[4][3]");
         assert!(e.problem().contains("differs"), "{e}");
@@ -424,14 +430,14 @@ mod tests {
         );
 
         let e = broken(
-            "[1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
-            "[1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
+            "[1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
+            "[1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
         );
         assert_eq!(e.path(), "correlation.matrix[0]");
 
         let e = broken(
-            "[1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
-            "[1.0, 1.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
+            "[1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
+            "[1.0, 1.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
         );
         assert_eq!(e.path(), "correlation.matrix[0][1]");
     }

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sim::DistSpec;
 
+use super::MAX_YEARS;
 use super::error::Problems;
 use super::kommuner::{VOLUME_NAMES, VOLUMES};
-use super::{MAX_ESTABLISHMENT_MONTHS, MAX_YEARS};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -20,25 +20,40 @@ pub struct SavingPost {
 
 /// When the savings take effect after migration ends. Left out of a file, the förstudie's
 /// ramp (seed 000 4.4: half effect 2030 and full effect from 2031, migration ending 2029).
+///
+/// The saving rises linearly from 0 at the end of migration to full effect `ramp_months`
+/// later; the allocation keys follow the same months: the transition key while the saving
+/// ramps up, the full-effect key from full effect on (issue 23 point 6).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SavingsRamp {
-    /// Share of the full saving realised in the months right after migration ends, percent.
-    pub half_effect_pct: f64,
-    /// How long that share holds, months from the end of migration; the full saving after.
-    pub half_effect_months: f64,
-    /// Years after the year migration ends in from which the full-effect allocation key applies
-    /// and the saving share at full effect is measured; the years between take the transition
-    /// key. At least 1.
+    /// Months from the end of migration to full effect (0: full effect at once). A linear ramp
+    /// over 12 months from a year boundary averages one half in its year: the förstudie's half
+    /// effect year.
+    #[serde(default = "default_ramp_months")]
+    pub ramp_months: DistSpec,
+    /// Years after the year migration ends in whose costs the saving share at full effect is
+    /// measured. At least 1.
     pub full_effect_years_after_migration: u32,
+    /// The step ramp this section had before (a share for some months, then all): refused
+    /// with a pointer to `ramp_months`.
+    #[serde(default, skip_serializing)]
+    pub half_effect_pct: Option<f64>,
+    #[serde(default, skip_serializing)]
+    pub half_effect_months: Option<f64>,
+}
+
+fn default_ramp_months() -> DistSpec {
+    DistSpec::Fixed { value: 12.0 }
 }
 
 impl Default for SavingsRamp {
     fn default() -> Self {
         SavingsRamp {
-            half_effect_pct: 50.0,
-            half_effect_months: 12.0,
+            ramp_months: default_ramp_months(),
             full_effect_years_after_migration: 2,
+            half_effect_pct: None,
+            half_effect_months: None,
         }
     }
 }
@@ -48,31 +63,26 @@ impl SavingsRamp {
         *self == SavingsRamp::default()
     }
 
-    /// Each value in its range.
+    /// Each value in its range (the ramp's months are an input: the registry checks them).
     pub(crate) fn check(&self, out: &mut Problems) {
-        if !(0.0..=100.0).contains(&self.half_effect_pct) {
-            out.bad(
-                "savings_ramp.half_effect_pct",
-                format!("{} % lies outside 0..100", self.half_effect_pct),
-                "give the share of the full saving realised during the ramp, 0..100 (the förstudie: 50)",
-            );
-        }
-        if !(0.0..=MAX_ESTABLISHMENT_MONTHS).contains(&self.half_effect_months) {
-            out.bad(
-                "savings_ramp.half_effect_months",
-                format!(
-                    "{} months lies outside 0..{MAX_ESTABLISHMENT_MONTHS}",
-                    self.half_effect_months
-                ),
-                "give the months at half effect after migration ends (the förstudie: 12)",
-            );
+        for (field, set) in [
+            ("half_effect_pct", self.half_effect_pct.is_some()),
+            ("half_effect_months", self.half_effect_months.is_some()),
+        ] {
+            if set {
+                out.bad(
+                    format!("savings_ramp.{field}"),
+                    "the half-effect step was replaced by a linear ramp to full effect",
+                    "remove it and give `ramp_months` (12 gives the förstudie's half effect the year after migration)",
+                );
+            }
         }
         let years = self.full_effect_years_after_migration;
         if !(1..=MAX_YEARS as u32).contains(&years) {
             out.bad(
                 "savings_ramp.full_effect_years_after_migration",
                 format!("{years} lies outside 1..{MAX_YEARS}"),
-                "give the years after the migration-end year from which full effect counts (the förstudie: 2)",
+                "give the years after the migration-end year in which the saving share at full effect is measured (the förstudie: 2)",
             );
         }
     }
@@ -88,14 +98,31 @@ pub struct Role {
     pub per_fte: DistSpec,
 }
 
+/// The joint organisation's staff, against today's. Either a total (`total_fte`) or built from
+/// Atea's ratios (`roles` + `managers_fte` + `strategic_fte`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Staffing {
     pub today_fte: f64,
+    /// The joint organisation's whole staff, FTE; instead of the roles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total_fte: Option<DistSpec>,
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub managers_fte: f64,
-    pub strategic_fte: DistSpec,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strategic_fte: Option<DistSpec>,
     pub applies_to_pct: BTreeMap<String, f64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<Role>,
+    /// IT staff each kommun keeps or builds up itself after joining (beställarkompetens,
+    /// verksamhetsnära IT-stöd), FTE per kommun: each kommun's own cost, outside the keys,
+    /// priced at today's staff cost per IT FTE of the same year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_fte_per_kommun: Option<DistSpec>,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 impl Staffing {
@@ -114,6 +141,20 @@ impl Staffing {
                 "staffing.managers_fte",
                 format!("managers {} FTE must be zero or more", st.managers_fte),
                 "give the joint organisation's managers in FTE",
+            );
+        }
+        let built = !st.roles.is_empty() || st.strategic_fte.is_some() || st.managers_fte != 0.0;
+        if st.total_fte.is_some() && built {
+            out.bad(
+                "staffing.total_fte",
+                "`staffing.total_fte` and `staffing.roles` (with managers_fte, strategic_fte) are two ways to set the staff need",
+                "keep one: the total, or the roles with managers and strategic support",
+            );
+        } else if st.total_fte.is_none() && st.strategic_fte.is_none() {
+            out.bad(
+                "staffing",
+                "no staff need: neither `total_fte` nor `strategic_fte` is given",
+                "give `total_fte` (the joint organisation's FTE), or `strategic_fte` with the roles",
             );
         }
         for (i, role) in st.roles.iter().enumerate() {

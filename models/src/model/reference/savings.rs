@@ -1,5 +1,6 @@
 //! The savings in one run: the rate per cost category at full effect, and how fast it takes
-//! effect after migration ends (the scenario's `[savings_ramp]`).
+//! effect after migration ends (the scenario's `[savings_ramp]`): linearly, from nothing at the
+//! end of migration to full effect `ramp_months` later.
 
 use super::Draw;
 use super::timeline::Timeline;
@@ -17,16 +18,33 @@ pub struct Savings {
     pub growth_factor: Vec<f64>,
 }
 
+/// One year's GGVV cost summed over the categories, MSEK.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sums {
+    /// Today's cost.
+    pub current_msek: f64,
+    /// The saving on it at full effect.
+    pub full_saving_msek: f64,
+    /// Today's cost of the categories the staff saving works on, per FTE today: what a kommun
+    /// pays for one IT FTE of its own that year.
+    pub staff_msek_per_fte: f64,
+}
+
 impl Savings {
     pub fn new(model: &Model, draw: &Draw) -> Savings {
-        // Staff from the staffing ratios: volume / (volume per FTE) per role, plus managers
-        // and strategic support.
-        let roles_fte = model
-            .roles
-            .iter()
-            .zip(&draw.role_volume_per_fte)
-            .fold(-0.0, |sum, (&(volume, _), per_fte)| sum + volume / per_fte);
-        let fte = model.staff_fixed + draw.strategic_fte + roles_fte;
+        // The staff: the scenario's total, or from the staffing ratios: volume / (volume per
+        // FTE) per role, plus managers and strategic support.
+        let fte = match draw.total_fte {
+            Some(total) => total,
+            None => {
+                let roles_fte = model
+                    .roles
+                    .iter()
+                    .zip(&draw.role_volume_per_fte)
+                    .fold(-0.0, |sum, (&(volume, _), per_fte)| sum + volume / per_fte);
+                model.staff_fixed + draw.strategic_fte.unwrap_or(0.0) + roles_fte
+            }
+        };
         let staff_saving = 1.0 - fte / model.staff_today;
 
         // Each category's saving from the posts that apply to it, summed in the order of the
@@ -49,27 +67,32 @@ impl Savings {
         }
     }
 
-    /// Today's cost and the saving on it, summed over the categories, MSEK, given each
-    /// category's cost that year and the share of the full saving in effect.
-    pub fn current_and_saved_msek(&self, category_cost_msek: &[f64], effect: f64) -> (f64, f64) {
-        let (mut current, mut saved) = (0.0, 0.0);
-        for (cost, rate) in category_cost_msek.iter().zip(&self.rate_by_category) {
+    /// Today's cost, its full saving and the staff cost per FTE, given each category's cost
+    /// that year.
+    pub fn sums_msek(&self, model: &Model, category_cost_msek: &[f64]) -> Sums {
+        let (mut current, mut saved, mut staff) = (0.0, 0.0, 0.0);
+        for (c, &cost) in category_cost_msek.iter().enumerate() {
             current += cost;
-            saved += cost * effect * rate;
+            saved += cost * self.rate_by_category[c];
+            staff += cost * model.staff_applies[c];
         }
-        (current, saved)
+        Sums {
+            current_msek: current,
+            full_saving_msek: saved,
+            staff_msek_per_fte: staff / model.staff_today,
+        }
     }
 
-    /// The saving as a share of today's cost in the year full effect starts (also when that
-    /// year lies past the horizon).
-    pub fn share_at_full_effect(&self, model: &Model, timeline: &Timeline) -> f64 {
+    /// The saving as a share of today's cost in the year full effect is measured in (also when
+    /// that year lies past the horizon), from the run's 2024 cost per category.
+    pub fn share_at_full_effect(&self, model: &Model, timeline: &Timeline, category_2024_msek: &[f64]) -> f64 {
         let start = (model.start_year - model.base_year) as usize;
         let years_from_base = (start as f64
             + timeline.migration_end_offset_years
             + model.full_effect_years_after_migration as f64) as i32;
         let (mut current, mut saved) = (0.0, 0.0);
-        for c in 0..model.cost0_total.len() {
-            let cost = model.cost0_total[c] * self.growth_factor[c].powi(years_from_base);
+        for (c, &cost_2024) in category_2024_msek.iter().enumerate() {
+            let cost = cost_2024 * self.growth_factor[c].powi(years_from_base);
             current += cost;
             saved += cost * self.rate_by_category[c];
         }
@@ -77,13 +100,53 @@ impl Savings {
     }
 }
 
-/// The share of the full saving in effect in year `rel` from the start year: 0 before the
-/// start; from the end of migration the ramp's share for its months, then all of it.
-pub fn effect_share(model: &Model, timeline: &Timeline, rel: i64) -> f64 {
-    if rel < 0 {
-        return 0.0;
+/// How the months of one year divide between the establishment, the ramp to full effect and
+/// full effect, as shares of the year; and the share of the full saving in effect during the
+/// ramp's months of the year. All 0 before the start year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct YearSplit {
+    /// Months before migration ends: each kommun still runs its own IT.
+    pub establishing: f64,
+    /// Months of the ramp (the transition key).
+    pub transition: f64,
+    /// Months at full effect (the full-effect key).
+    pub full: f64,
+    /// The saving realised in the ramp's months, as a share of a full year's full saving.
+    pub ramp_effect: f64,
+}
+
+impl YearSplit {
+    /// Year `rel` from the start year, with a ramp of `ramp_months` from the end of migration.
+    pub fn new(timeline: &Timeline, ramp_months: f64, rel: i64) -> YearSplit {
+        if rel < 0 {
+            return YearSplit {
+                establishing: 0.0,
+                transition: 0.0,
+                full: 0.0,
+                ramp_effect: 0.0,
+            };
+        }
+        let y = rel as usize;
+        let (d, r) = (timeline.duration_months, ramp_months);
+        let lo = 12.0 * y as f64;
+        // The ramp's effect rises linearly from 0 at d to 1 at d + r: its integral over the
+        // ramp's months of this year.
+        let (a, b) = (d.max(lo), (d + r).min(lo + 12.0));
+        let ramp = if b > a {
+            (b - a) * (b + a - 2.0 * d) / (2.0 * r)
+        } else {
+            0.0
+        };
+        YearSplit {
+            establishing: overlap(0.0, d, y) / 12.0,
+            transition: overlap(d, d + r, y) / 12.0,
+            full: overlap(d + r, f64::INFINITY, y) / 12.0,
+            ramp_effect: ramp / 12.0,
+        }
     }
-    let y = rel as usize;
-    let (end, ramp) = (timeline.duration_months, model.half_effect_months);
-    (model.half_effect_share * overlap(end, end + ramp, y) + overlap(end + ramp, f64::INFINITY, y)) / 12.0
+
+    /// The share of the full saving in effect over the year.
+    pub fn effect(&self) -> f64 {
+        self.ramp_effect + self.full
+    }
 }
