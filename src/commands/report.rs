@@ -38,8 +38,8 @@ pub fn report(
         discount_rate_pct: model.discount_rate_pct(),
     };
     let data = reports::report::ReportData::new(lang, &info, scenario, text, &model, &result);
-    let charts = reports::chart::all(&data).map_err(|e| Failure::Runtime(e.to_string()))?;
     let analyses = decision_analyses(scenario, &model, analysis_runs, d.seed, budget)?;
+    let charts = reports::chart::all(&data, &analyses).map_err(|e| Failure::Runtime(e.to_string()))?;
     let board = reports::export::BoardReport {
         data: &data,
         charts: &charts,
