@@ -82,3 +82,18 @@ pub fn print(text: &str) -> Result<(), Failure> {
         _ => Ok(()),
     }
 }
+
+/// On SIGINT or SIGTERM, remove this run's staged outputs (waiting for a commit in progress
+/// to finish, so a set is never left half published) and exit 128 + the signal's number, as a
+/// shell reports a killed command.
+pub fn clean_up_on_signals() {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM]) {
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                reports::output::remove_staged_files();
+                std::process::exit(128 + signal);
+            }
+        });
+    }
+}

@@ -17,6 +17,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
+    failure::clean_up_on_signals();
     match config::Config::from_cli(cli).and_then(commands::execute) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {

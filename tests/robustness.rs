@@ -156,8 +156,9 @@ fn a_failing_commit_keeps_the_previous_outputs_and_leaves_no_partial_file() {
     assert_eq!(snapshot(tmp.path()), before, "files changed or left behind");
 }
 
-/// A run killed half-way (power cut, Ctrl-C, OOM killer) leaves the previous outputs intact
-/// and no partial or temporary file.
+/// A run killed half-way (power cut, OOM killer: SIGKILL, no chance to clean up) leaves the
+/// previous outputs intact and no partial file under a final name; its staging directory is
+/// swept by the next run into the directory (issue 22, class 3).
 #[test]
 fn a_run_killed_midway_leaves_the_previous_outputs_intact() {
     let tmp = tempfile::tempdir().unwrap();
@@ -165,21 +166,72 @@ fn a_run_killed_midway_leaves_the_previous_outputs_intact() {
     previous_outputs(&out);
     let samples = out.join("samples.csv");
     let before = snapshot(tmp.path());
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("riskkalkyl"))
-        .args(["run", "--runs", "1000000000", "--quiet", "--out"])
+    for _ in 0..3 {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("riskkalkyl"))
+            .args(["run", "--runs", "1000000000", "--quiet", "--out"])
+            .arg(&out)
+            .arg("--samples")
+            .arg(&samples)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(1500));
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it could be killed"
+        );
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    let after: Vec<_> = snapshot(tmp.path())
+        .into_iter()
+        .filter(|(n, _)| !n.starts_with("out/.riskkalkyl-stage-"))
+        .collect();
+    assert_eq!(after, before);
+    riskkalkyl()
+        .args(["run", "--runs", "100", "--quiet", "--out"])
         .arg(&out)
-        .arg("--samples")
-        .arg(&samples)
-        .spawn()
-        .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    assert!(
-        child.try_wait().unwrap().is_none(),
-        "the run ended before it could be killed"
-    );
-    child.kill().unwrap();
-    child.wait().unwrap();
-    assert_eq!(snapshot(tmp.path()), before);
+        .assert()
+        .success();
+    let left: Vec<String> = snapshot(tmp.path())
+        .into_iter()
+        .map(|(n, _)| n)
+        .filter(|n| n.contains(".riskkalkyl-stage-"))
+        .collect();
+    assert!(left.is_empty(), "the killed runs' staging directories stay: {left:?}");
+}
+
+/// SIGINT and SIGTERM: the run removes what it staged before it exits (130, 143), so nothing
+/// is left, not even in `charts/` of a report (issue 22, class 3).
+#[test]
+fn an_interrupted_report_cleans_up_and_exits_128_plus_the_signal() {
+    for (signal, code) in [("-INT", 130), ("-TERM", 143)] {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("rapport");
+        previous_outputs(&out);
+        std::fs::create_dir(out.join("charts")).unwrap();
+        let before = snapshot(tmp.path());
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("riskkalkyl"))
+            .args(["report", "--runs", "1000000000", "--quiet", "--out"])
+            .arg(&out)
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(1500));
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the report ended before the signal"
+        );
+        let pid = child.id().to_string();
+        assert!(
+            std::process::Command::new("kill")
+                .args([signal, &pid])
+                .status()
+                .unwrap()
+                .success()
+        );
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(code), "{signal}");
+        assert_eq!(snapshot(tmp.path()), before, "{signal}: files left behind");
+    }
 }
 
 /// Scenario text never names a file: a scenario called like a path writes only the two

@@ -593,6 +593,11 @@ pub(crate) fn page_with(d: &ReportData, charts: &[Chart], a: &Analyses) -> Strin
     );
     o.push_str("</section>\n");
 
+    // Why the result differs from the förstudie (the explain analysis), when it ran.
+    if let Some(x) = &a.explain {
+        o.push_str(&x.html);
+    }
+
     // What drives the risk: one method, the one-way tornado, for GGVV and the kommun most at
     // risk.
     open(

@@ -24,6 +24,8 @@ pub struct Analyses {
     pub membership: Option<MembershipReport>,
     pub alternatives: Option<AlternativesReport>,
     pub risks: Option<RiskReport>,
+    /// "Why the result differs from the förstudie" ([`crate::text::explain::report_section`]).
+    pub explain: Option<crate::text::explain::Section>,
 }
 
 fn m(x: f64, l: Lang) -> String {
