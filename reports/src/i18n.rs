@@ -18,6 +18,9 @@ fn parse(text: &str) -> Result<Catalogue, String> {
     let table: toml::Table = toml::from_str(text).map_err(|e| e.to_string())?;
     let mut out = Catalogue::new();
     for (section, entries) in &table {
+        if section == GLOSSARY {
+            continue;
+        }
         let entries = entries.as_table().ok_or(format!("{section}: not a section"))?;
         for (name, langs) in entries {
             let key = format!("{section}.{name}");
@@ -41,7 +44,46 @@ fn catalogue() -> &'static Catalogue {
     CELL.get_or_init(|| parse(CATALOGUE).unwrap_or_else(|e| panic!("reports/src/strings.toml: {e}")))
 }
 
+/// The catalogue section of scenario words and what the report writes instead: each entry
+/// has `from` (the word as the scenario or an analysis writes it), `sv` and `en`.
+const GLOSSARY: &str = "glossary";
+
+/// The glossary's (from, to) pairs in `lang`.
+pub(crate) fn glossary(lang: Lang) -> Vec<(&'static str, &'static str)> {
+    static CELL: OnceLock<Vec<(String, [String; 2])>> = OnceLock::new();
+    let all = CELL.get_or_init(|| {
+        let table: toml::Table = toml::from_str(CATALOGUE).unwrap_or_default();
+        let Some(g) = table.get(GLOSSARY).and_then(|g| g.as_table()) else {
+            return Vec::new();
+        };
+        g.values()
+            .filter_map(|e| {
+                let t = |k: &str| e.get(k).and_then(|v| v.as_str()).map(str::to_string);
+                Some((t("from")?, [t("sv")?, t("en")?]))
+            })
+            .collect()
+    });
+    all.iter()
+        .map(|(from, [sv, en])| {
+            let to = match lang {
+                Lang::Sv => sv.as_str(),
+                Lang::En => en.as_str(),
+            };
+            (from.as_str(), to)
+        })
+        .collect()
+}
+
 impl Lang {
+    /// The text of `key` with each `{name}` replaced by its value from `args`.
+    pub fn trf(self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut out = self.tr(key).to_string();
+        for (name, value) in args {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        out
+    }
+
     /// The text of `key` in this language. Every key the code uses is in the catalogue (tested).
     pub fn tr(self, key: &str) -> &'static str {
         let [sv, en] = catalogue()
@@ -67,10 +109,14 @@ mod tests {
                     walk(&path, out);
                 } else if path.extension().is_some_and(|e| e == "rs" || e == "html") {
                     let text = std::fs::read_to_string(&path).unwrap();
-                    for (i, _) in text.match_indices(".tr(\"") {
-                        let rest = &text[i + 5..];
-                        let key = &rest[..rest.find('"').unwrap()];
-                        out.push((path.display().to_string(), key.to_string()));
+                    // `.tr("k")`, and `.trf("k", …)` where rustfmt may break the line first.
+                    for call in [".tr(", ".trf("] {
+                        for (i, _) in text.match_indices(call) {
+                            let rest = text[i + call.len()..].trim_start();
+                            let Some(rest) = rest.strip_prefix('"') else { continue };
+                            let key = &rest[..rest.find('"').unwrap()];
+                            out.push((path.display().to_string(), key.to_string()));
+                        }
                     }
                 }
             }
@@ -89,6 +135,15 @@ mod tests {
         for (key, [sv, en]) in &c {
             assert!(!sv.trim().is_empty() && !en.trim().is_empty(), "{key}");
         }
+    }
+
+    #[test]
+    fn the_glossary_has_both_languages() {
+        let table: toml::Table = toml::from_str(CATALOGUE).unwrap();
+        let n = table[GLOSSARY].as_table().unwrap().len();
+        assert!(n >= 3);
+        assert_eq!(glossary(Lang::Sv).len(), n, "every glossary entry has from, sv and en");
+        assert_eq!(glossary(Lang::En).len(), n);
     }
 
     #[test]

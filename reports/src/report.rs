@@ -133,7 +133,106 @@ pub struct ReportData {
     pub tornado_base: f64,
     /// The largest swings, largest first.
     pub tornado: Vec<Swing>,
+    /// The kommun most at risk (highest probability of a net loss): its index, its NPV with
+    /// every input at its median, and its largest swings.
+    pub risk_kommun: usize,
+    pub risk_tornado_base: f64,
+    pub risk_tornado: Vec<Swing>,
     pub point_tables: PointTables,
+    /// Each kommun's share of the one-off cost (0..1), by the establishment period's keys.
+    pub establishment_share: Vec<f64>,
+    /// The keys the joint cost is split by at full effect, as a reader names them.
+    pub full_effect_key: String,
+    /// The cover's record: the date the report was made (ISO, from `SOURCE_DATE_EPOCH` when
+    /// set, so a build can be reproduced), the program version and the scenario's SHA-256.
+    pub date: String,
+    pub version: &'static str,
+    pub fingerprint: String,
+    /// Scenario words a reader should not see (allocation key ids, English role names,
+    /// abbreviations) and what the report writes instead, longest first.
+    pub glossary: Vec<(String, String)>,
+}
+
+/// The civil date (yyyy-mm-dd, UTC) of a Unix time: Howard Hinnant's `civil_from_days`.
+pub(crate) fn iso_date(unix_s: u64) -> String {
+    let z = (unix_s / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Today's date, or `SOURCE_DATE_EPOCH`'s for a reproducible build.
+fn report_date() -> String {
+    let s = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0)
+        });
+    iso_date(s)
+}
+
+/// What the report writes for the scenario's own ids and foreign words: each key id becomes
+/// its description, and the catalogue's `glossary` section adds the rest.
+fn glossary(scenario: &Scenario, lang: Lang) -> Vec<(String, String)> {
+    let mut g = Vec::new();
+    for (id, key) in &scenario.keys {
+        let desc = key.description.clone().unwrap_or_else(|| id.replace('_', " "));
+        // "nyckeln cost_share (Andel av …)" as the keys analysis names an option.
+        g.push((
+            format!("nyckeln {id} ({desc})"),
+            format!("nyckeln {}", lowercase_first(&desc)),
+        ));
+        if id.contains('_') {
+            g.push((id.clone(), lowercase_first(&desc)));
+        }
+    }
+    for (from, to) in crate::i18n::glossary(lang) {
+        g.push((from.to_string(), to.to_string()));
+    }
+    g.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+    g
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// `text` with every glossary word replaced where it stands as a whole word.
+pub(crate) fn plain_words(text: &str, glossary: &[(String, String)]) -> String {
+    let mut out = text.to_string();
+    for (from, to) in glossary {
+        let mut res = String::with_capacity(out.len());
+        let mut rest = out.as_str();
+        while let Some(i) = rest.find(from.as_str()) {
+            let before = rest[..i].chars().next_back();
+            let after = rest[i + from.len()..].chars().next();
+            let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            res.push_str(&rest[..i]);
+            if word(before) || word(after) {
+                res.push_str(from);
+            } else {
+                res.push_str(to);
+            }
+            rest = &rest[i + from.len()..];
+        }
+        res.push_str(rest);
+        out = res;
+    }
+    out
 }
 
 /// ASCII file-name part of a name: lower case, å ä → a, ö → o, others to '-'.
@@ -323,13 +422,31 @@ fn comment_above(lines: &[&str], i: usize) -> Vec<String> {
     out
 }
 
-/// Citations in a comment: "seed 000 4.2", "Flyvbjerg", "Green Book", and whether a figure is
+/// A source document's name by its number ("000"), as the report cites it.
+pub(crate) fn source_document(number: &str, lang: Lang) -> String {
+    match number {
+        "000" => lang.tr("sources.doc_000"),
+        "001" => lang.tr("sources.doc_001"),
+        "002" => lang.tr("sources.doc_002"),
+        "003" => lang.tr("sources.doc_003"),
+        "004" => lang.tr("sources.doc_004"),
+        _ => lang.tr("sources.other_document"),
+    }
+    .to_string()
+}
+
+/// Citations in a comment, as a reader names the documents: "seed 000 4.2" is the förstudie's
+/// economics sub-report, section 4.2; "Flyvbjerg", "Green Book"; and whether a figure is
 /// marked ASSUMPTION or FIT.
 fn citations(comment: &str, lang: Lang) -> String {
-    let mut found: Vec<String> = Vec::new();
-    let mut push = |s: String| {
-        if !found.contains(&s) {
-            found.push(s);
+    let mut found: Vec<(String, String)> = Vec::new();
+    let mut push = |doc: String, sec: String| {
+        if let Some(f) = found.iter_mut().find(|(d, _)| *d == doc) {
+            if f.1.is_empty() {
+                f.1 = sec;
+            }
+        } else {
+            found.push((doc, sec));
         }
     };
     let words: Vec<&str> = comment.split_whitespace().collect();
@@ -339,14 +456,15 @@ fn citations(comment: &str, lang: Lang) -> String {
         {
             let n = n.trim_end_matches([')', ',', ';', ':', '.']);
             if n.len() == 3 && n.chars().all(|c| c.is_ascii_digit()) {
-                let mut cite = format!("seed {n}");
-                if let Some(sec) = words.get(i + 2) {
-                    let sec = sec.trim_end_matches([')', ',', ';', ':']).trim_end_matches('.');
-                    if !sec.is_empty() && sec.chars().all(|c| c.is_ascii_digit() || c == '.') {
-                        cite.push_str(&format!(" §{sec}"));
+                let doc = source_document(n, lang);
+                let mut sec = String::new();
+                if let Some(s) = words.get(i + 2) {
+                    let s = s.trim_end_matches([')', ',', ';', ':']).trim_end_matches('.');
+                    if !s.is_empty() && s.chars().all(|c| c.is_ascii_digit() || c == '.') {
+                        sec = format!("{} {s}", lang.tr("report.section"));
                     }
                 }
-                push(cite);
+                push(doc, sec);
             }
         }
     }
@@ -356,23 +474,20 @@ fn citations(comment: &str, lang: Lang) -> String {
         ("SKR", "SKR"),
     ] {
         if comment.contains(needle) {
-            push(name.replace(" m.fl.", lang.tr("report.et_al")));
+            push(name.replace(" m.fl.", lang.tr("report.et_al")), String::new());
         }
     }
     if comment.contains("ASSUMPTION") {
-        push(lang.tr("report.assumption").into());
+        push(lang.tr("report.assumption").into(), String::new());
     }
     if comment.contains("FIT") {
-        push(lang.tr("report.fitted_to_the_forstudies_tables").into());
+        push(lang.tr("report.fitted_to_the_forstudies_tables").into(), String::new());
     }
-    // "seed 000" adds nothing beside "seed 000 §4.2".
-    let bare: Vec<String> = found
-        .iter()
-        .filter(|c| found.iter().any(|d| d.starts_with(&format!("{c} §"))))
-        .cloned()
-        .collect();
-    found.retain(|c| !bare.contains(c));
-    found.join("; ")
+    found
+        .into_iter()
+        .map(|(d, s)| if s.is_empty() { d } else { format!("{d}, {s}") })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// Where an input is defined in the scenario text: its line, and the line of the array entry
@@ -527,6 +642,7 @@ impl ReportData {
 
         // Inputs, their percentiles and the one-way swings around the medians.
         let specs = scenario.inputs();
+        let glossary_early = glossary(scenario, lang);
         let pcts = input_percentiles(model.inputs(), info.seed);
         let inputs: Vec<InputRow> = specs
             .iter()
@@ -534,7 +650,7 @@ impl ReportData {
             .zip(&pcts)
             .map(|(((path, spec), input), p)| InputRow {
                 path: path.clone(),
-                label: input_label(path, scenario, lang),
+                label: plain_words(&input_label(path, scenario, lang), &glossary_early),
                 dist: dist_text(spec, lang),
                 point: input.point,
                 p10: p[0],
@@ -543,29 +659,42 @@ impl ReportData {
                 source: input_source(path, scenario_text, lang),
             })
             .collect();
+        // The kommun most at risk gets its own tornado beside GGVV's.
+        let risk_kommun = (0..k_count)
+            .max_by(|&a, &b| r.net_loss[a].p().total_cmp(&r.net_loss[b].p()).then(b.cmp(&a)))
+            .unwrap_or(0);
         let mut out = model.new_outcome();
-        let mut total_npv = |x: &[f64]| {
+        // NPV of GGVV (`None`) or of one kommun with the inputs at `x`.
+        let mut npv = |x: &[f64], k: Option<usize>| {
             model.evaluate(x, &mut out);
-            out.npv.iter().sum::<f64>()
+            match k {
+                Some(k) => out.npv[k],
+                None => out.npv.iter().sum::<f64>(),
+            }
         };
         let medians: Vec<f64> = pcts.iter().map(|p| p[1]).collect();
-        let tornado_base = total_npv(&medians);
-        let mut swings: Vec<Swing> = (0..medians.len())
-            .map(|i| {
-                let mut x = medians.clone();
-                x[i] = pcts[i][0];
-                let lo = total_npv(&x);
-                x[i] = pcts[i][2];
-                let hi = total_npv(&x);
-                Swing {
-                    input: i,
-                    npv_at_p10: lo,
-                    npv_at_p90: hi,
-                }
-            })
-            .collect();
-        swings.sort_by(|a, b| b.width().total_cmp(&a.width()).then(a.input.cmp(&b.input)));
-        swings.truncate(TORNADO_TOP);
+        let mut swings_of = |k: Option<usize>| -> (f64, Vec<Swing>) {
+            let base = npv(&medians, k);
+            let mut swings: Vec<Swing> = (0..medians.len())
+                .map(|i| {
+                    let mut x = medians.clone();
+                    x[i] = pcts[i][0];
+                    let lo = npv(&x, k);
+                    x[i] = pcts[i][2];
+                    let hi = npv(&x, k);
+                    Swing {
+                        input: i,
+                        npv_at_p10: lo,
+                        npv_at_p90: hi,
+                    }
+                })
+                .collect();
+            swings.sort_by(|a, b| b.width().total_cmp(&a.width()).then(a.input.cmp(&b.input)));
+            swings.truncate(TORNADO_TOP);
+            (base, swings)
+        };
+        let (tornado_base, swings) = swings_of(None);
+        let (risk_tornado_base, risk_tornado) = swings_of(Some(risk_kommun));
 
         // Allocation keys, and the joint cost they split in the first full-effect year.
         let full_key: Vec<&String> = scenario
@@ -589,6 +718,36 @@ impl ReportData {
                 in_use: full_key.len() == 1 && full_key[0] == name,
             })
             .collect();
+        let weighted_share = |weights: &std::collections::BTreeMap<String, f64>, kommun: &str| -> f64 {
+            weights
+                .iter()
+                .map(|(key, w)| {
+                    let share = scenario.keys.get(key).and_then(|k| k.shares_pct.get(kommun)).copied();
+                    w / 100.0 * share.unwrap_or(0.0) / 100.0
+                })
+                .sum()
+        };
+        let establishment_share = scenario
+            .kommuner
+            .iter()
+            .map(|k| weighted_share(&scenario.allocation.establishment_weights_pct, &k.name))
+            .collect();
+        let glossary = glossary(scenario, lang);
+        let full_effect_key = scenario
+            .allocation
+            .full_effect_weights_pct
+            .iter()
+            .filter(|(_, w)| **w > 0.0)
+            .map(|(k, w)| {
+                let name = plain_words(k, &glossary);
+                if full_key.len() == 1 {
+                    name
+                } else {
+                    format!("{} {name}", crate::format::pct(w / 100.0, lang))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
         let planned_years = (scenario.establishment.planned_months / 12.0).ceil() as i32;
         let full_effect_year = (scenario.years.start_year + planned_years + 1).min(scenario.years.horizon_year);
         let t_full = (full_effect_year - scenario.years.base_year) as usize;
@@ -613,7 +772,16 @@ impl ReportData {
             inputs,
             tornado_base,
             tornado: swings,
+            risk_kommun,
+            risk_tornado_base,
+            risk_tornado,
             point_tables: model.point_tables(),
+            establishment_share,
+            full_effect_key,
+            date: report_date(),
+            version: env!("CARGO_PKG_VERSION"),
+            fingerprint: models::run::state::scenario_fingerprint(scenario),
+            glossary,
         }
     }
 
@@ -652,18 +820,39 @@ mod tests {
         let s = Scenario::default_ggvv();
         let text = models::DEFAULT_SCENARIO;
         let src = |p: &str| input_source(p, text, Lang::Sv);
-        assert_eq!(src("establishment.project_labour_msek"), "seed 000 §4.2");
-        assert!(src("establishment.phases[2].duration_months").contains("seed 004"));
+        let eco = "Förstudien, ekonomigruppens delrapport (2026)";
+        assert_eq!(src("establishment.project_labour_msek"), format!("{eco}, avsnitt 4.2"));
+        assert!(src("establishment.phases[2].duration_months").contains("Ateas presentation"));
         assert!(
-            src("savings[1].rate_pct").contains("seed 000 §4.3"),
+            src("savings[1].rate_pct").contains(&format!("{eco}, avsnitt 4.3")),
             "{}",
             src("savings[1].rate_pct")
         );
         assert!(src("establishment.reference_class_overrun_pct").contains("Flyvbjerg"));
-        assert!(src("growth_pct_per_year.high").contains("seed 000 §4.1"));
+        assert!(src("growth_pct_per_year.high").contains(&format!("{eco}, avsnitt 4.1")));
         for (path, _) in s.inputs() {
             assert!(!src(&path).is_empty(), "{path} has no source");
+            assert!(!src(&path).contains("seed"), "{path}: {}", src(&path));
         }
+    }
+
+    #[test]
+    fn dates_are_civil() {
+        assert_eq!(iso_date(0), "1970-01-01");
+        assert_eq!(iso_date(951_782_400), "2000-02-29");
+        assert_eq!(iso_date(1_798_761_599), "2026-12-31");
+    }
+
+    #[test]
+    fn ids_and_foreign_words_become_plain_words() {
+        let s = Scenario::default_ggvv();
+        let g = glossary(&s, Lang::Sv);
+        let t = plain_words("Hela kostnaden efter nyckeln cost_share, befintligt DC; pcs", &g);
+        assert!(
+            !t.contains("cost_share") && !t.contains("DC") && !t.contains("pcs"),
+            "{t}"
+        );
+        assert_eq!(plain_words("PCS-DCX", &g), "PCS-DCX");
     }
 
     #[test]

@@ -624,7 +624,7 @@ async fn report(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let info = compute::info(&e.scenario, &model, r.runs, r.seed);
         let text = edit::saved_text(&base, &e, r.runs, r.seed);
         let data = reports::report::ReportData::new(a.lang, &info, &e.scenario, &text, &model, &res);
-        let charts = reports::chart::all(&data).map_err(|e| Refusal::internal(&e.to_string()))?;
+        let charts = reports::chart::all(&data, &Default::default()).map_err(|e| Refusal::internal(&e.to_string()))?;
         let analyses = reports::export::html::analyses::Analyses::default();
         let board = reports::export::BoardReport {
             data: &data,

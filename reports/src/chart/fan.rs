@@ -3,7 +3,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::theme::{BLUE, GREEN, GREY, INK, Key, VERMILLION, axes, font, header, year_mesh};
+use super::theme::{BLUE, GREEN, GREY, INK, Key, POINT, WIDTH, axes, font, header, year_mesh};
 use super::{Chart, ChartError, Draw, Drawing, R, e, range_with_zero, render};
 use crate::format::Lang;
 use crate::report::{KommunData, ReportData};
@@ -19,12 +19,23 @@ struct Fan<'a> {
     /// Median payback year, for the cumulative chart.
     payback: Option<i32>,
     establishment: (i32, i32),
+    width: u32,
 }
 
 impl Drawing for Fan<'_> {
+    fn width(&self) -> u32 {
+        self.width
+    }
+
     fn height(&self) -> u32 {
-        // The cumulative chart's legend has a second row.
-        if self.cumulative { 410 } else { 390 }
+        // The cumulative chart's legend has a second row; a half-width chart more.
+        if self.width < WIDTH {
+            480
+        } else if self.cumulative {
+            410
+        } else {
+            390
+        }
     }
 
     fn draw<DB: DrawingBackend>(&self, root: Draw<DB>, s: f64) -> R {
@@ -50,7 +61,7 @@ impl Drawing for Fan<'_> {
             ),
             (Key::Line(BLUE, false), l.tr("chart.median").to_string()),
             (
-                Key::Line(VERMILLION, true),
+                Key::Line(POINT, true),
                 l.tr("chart.the_forstudies_calculation_point_values").to_string(),
             ),
         ];
@@ -118,7 +129,7 @@ impl Drawing for Fan<'_> {
                 xs.iter().copied().zip(point.iter().copied()),
                 6.0 * s,
                 5.0 * s,
-                VERMILLION.stroke_width((2.5 * s) as u32),
+                POINT.stroke_width((2.5 * s) as u32),
             ))
             .map_err(e)?;
         if let (true, Some(y)) = (self.cumulative, self.payback) {
@@ -190,6 +201,12 @@ fn fan(
         cumulative,
         payback,
         establishment: d.establishment_years,
+        // The kommuner's cumulative charts side by side in print.
+        width: if cumulative && k.slug != d.total().slug {
+            WIDTH / 2
+        } else {
+            WIDTH
+        },
     };
     render(&format!("{stem}_{}", k.slug), &title, &fan)
 }

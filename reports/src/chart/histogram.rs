@@ -2,7 +2,7 @@
 
 use plotters::prelude::*;
 
-use super::theme::{BLUE, INK, Key, Themed, VERMILLION, axes, header};
+use super::theme::{BLUE, GREY, INK, Key, POINT, Themed, VERMILLION, WIDTH, axes, header};
 use super::{Chart, ChartError, Draw, Drawing, R, e, nice_step, render};
 use crate::format::{Lang, msek, number, pct, pct_sign};
 use crate::report::{GRID, KommunData, ReportData};
@@ -14,12 +14,19 @@ struct Histogram<'a> {
     subtitle: String,
     k: &'a KommunData,
     prob_loss: f64,
+    p10: f64,
     p50: f64,
+    p90: f64,
+    width: u32,
 }
 
 impl Drawing for Histogram<'_> {
+    fn width(&self) -> u32 {
+        self.width
+    }
+
     fn height(&self) -> u32 {
-        360
+        if self.width < WIDTH { 390 } else { 380 }
     }
 
     fn draw<DB: DrawingBackend>(&self, root: Draw<DB>, s: f64) -> R {
@@ -39,7 +46,11 @@ impl Drawing for Histogram<'_> {
                 format!("{} {}", l.tr("chart.median"), msek(self.p50, l)),
             ),
             (
-                Key::Line(VERMILLION, true),
+                Key::Line(GREY, true),
+                format!("P10 {} · P90 {}", number(self.p10, 1, l), number(self.p90, 1, l)),
+            ),
+            (
+                Key::Line(POINT, true),
                 format!(
                     "{} {}",
                     l.tr("chart.the_forstudies_calculation"),
@@ -95,12 +106,22 @@ impl Drawing for Histogram<'_> {
                 INK.stroke_width((2.5 * s) as u32),
             )))
             .map_err(e)?;
+        for v in [self.p10, self.p90] {
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(v, 0.0), (v, ymax)],
+                    3.0 * s,
+                    3.0 * s,
+                    GREY.stroke_width((2.0 * s) as u32),
+                ))
+                .map_err(e)?;
+        }
         chart
             .draw_series(DashedLineSeries::new(
                 vec![(self.k.point_npv, 0.0), (self.k.point_npv, ymax)],
                 6.0 * s,
                 5.0 * s,
-                VERMILLION.stroke_width((2.5 * s) as u32),
+                POINT.stroke_width((2.5 * s) as u32),
             ))
             .map_err(e)?;
         Ok(())
@@ -129,7 +150,11 @@ pub(super) fn npv(d: &ReportData, i: usize, k: &KommunData) -> Result<Chart, Cha
         title: title.clone(),
         k,
         prob_loss: ks.prob_net_loss,
+        p10: ks.net_benefit_npv.p10,
         p50: ks.net_benefit_npv.p50,
+        p90: ks.net_benefit_npv.p90,
+        // The kommuner side by side in print; the total across the column.
+        width: if i < d.summary.kommuner.len() { WIDTH / 2 } else { WIDTH },
     };
     render(&format!("nuvarde_{}", k.slug), &title, &h)
 }

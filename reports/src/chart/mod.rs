@@ -18,6 +18,7 @@ mod waterfall;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::export::html::analyses::Analyses;
 use crate::report::ReportData;
 pub use corridor::corridor;
 pub(crate) use theme::WIDTH;
@@ -30,6 +31,8 @@ pub use waterfall::waterfall;
 pub struct Chart {
     /// File stem under charts/: "netto_per_ar_gislaved".
     pub name: String,
+    /// Width in CSS pixels of the SVG as drawn.
+    pub width: u32,
     pub title: String,
     pub svg: String,
     pub png: Vec<u8>,
@@ -44,6 +47,10 @@ pub struct ChartError {
 
 /// Something that can draw itself on any plotters backend at scale `s`.
 pub(super) trait Drawing {
+    /// Width in CSS pixels: the column's, or half of it for small multiples.
+    fn width(&self) -> u32 {
+        WIDTH
+    }
     fn height(&self) -> u32;
     fn draw<DB: DrawingBackend>(&self, root: Draw<DB>, s: f64) -> R;
 }
@@ -54,7 +61,7 @@ pub(super) fn render<D: Drawing>(name: &str, title: &str, d: &D) -> Result<Chart
         name: name.to_string(),
         problem,
     };
-    let (w, h) = (WIDTH, d.height());
+    let (w, h) = (d.width(), d.height());
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (w, h)).into_drawing_area();
@@ -82,6 +89,7 @@ pub(super) fn render<D: Drawing>(name: &str, title: &str, d: &D) -> Result<Chart
     }
     Ok(Chart {
         name: name.to_string(),
+        width: w,
         title: title.to_string(),
         svg,
         png,
@@ -146,15 +154,17 @@ pub(super) fn range_with_zero(values: impl Iterator<Item = f64>) -> (f64, f64) {
 }
 
 /// Every chart of the report.
-pub fn all(d: &ReportData) -> Result<Vec<Chart>, ChartError> {
+pub fn all(d: &ReportData, a: &Analyses) -> Result<Vec<Chart>, ChartError> {
     let mut out = Vec::new();
     for (i, k) in d.kommuner.iter().enumerate() {
         out.push(fan::yearly(d, k)?);
         out.push(fan::cumulative(d, i, k)?);
         out.push(histogram::npv(d, i, k)?);
     }
+    out.push(scurve::kommuner(d)?);
     out.push(scurve::establishment(d)?);
-    out.push(keys::allocation(d)?);
+    out.push(keys::allocation(d, a)?);
     out.push(tornado::tornado(d)?);
+    out.push(tornado::risk_kommun(d)?);
     Ok(out)
 }

@@ -3,7 +3,7 @@
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use super::theme::{BLUE, GREY, INK, Key, ORANGE, Themed, VERMILLION, axes, bold, header};
+use super::theme::{BLUE, GREY, INK, Key, ORANGE, POINT, SERIES, Themed, VERMILLION, axes, bold, header};
 use super::{Chart, ChartError, Draw, Drawing, R, e, render};
 use crate::format::{Lang, msek, number, pct};
 use crate::report::{GRID, ReportData};
@@ -28,7 +28,7 @@ impl Drawing for SCurve<'_> {
         let marks = [
             (
                 sum.reference_estimate_msek,
-                VERMILLION,
+                POINT,
                 true,
                 l.tr("chart.estimate"),
                 format!(
@@ -147,4 +147,109 @@ pub(super) fn establishment(d: &ReportData) -> Result<Chart, ChartError> {
         title: title.clone(),
     };
     render("etableringskostnad", &title, &sc)
+}
+
+/// The NPV S-curves of the kommuner on one chart, with zero (the loss line) marked.
+struct KommunCurves<'a> {
+    d: &'a ReportData,
+    title: String,
+    subtitle: String,
+}
+
+impl Drawing for KommunCurves<'_> {
+    fn height(&self) -> u32 {
+        400
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: Draw<DB>, s: f64) -> R {
+        let l = self.d.lang;
+        let kommuner = self.d.kommuner_only();
+        let legend: Vec<(Key, String)> = kommuner
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                let loss = self.d.kommun_summary(i).prob_net_loss;
+                (
+                    Key::Line(SERIES[i % SERIES.len()], false),
+                    format!("{} ({} {})", k.name, l.tr("chart.loss"), pct(loss, l)),
+                )
+            })
+            .collect();
+        let area = header(root, s, &self.title, &self.subtitle, &legend)?;
+        // P0.5 to P99.5 of every kommun, and zero.
+        let lo = kommuner
+            .iter()
+            .map(|k| k.npv_quantiles[GRID / 200])
+            .fold(0.0f64, f64::min);
+        let hi = kommuner
+            .iter()
+            .map(|k| k.npv_quantiles[GRID - 1 - GRID / 200])
+            .fold(0.0f64, f64::max);
+        let pad = (hi - lo) * 0.04;
+        let (x0, x1) = (lo - pad, hi + pad);
+        let unit = l.msek_unit();
+        let mut chart = axes(&area, s, 70.0, x0..x1, 0.0..100.0)?;
+        chart
+            .configure_mesh()
+            .x_labels(10)
+            .y_labels(11)
+            .x_label_formatter(&|v| number(*v, 0, l))
+            .y_label_formatter(&|v| format!("{}{}%", number(*v, 0, l), if l == Lang::Sv { " " } else { "" }))
+            .x_desc(format!("{} ({unit})", l.tr("common.net_present_value_of_net_benefit")))
+            .y_desc(l.tr("chart.probability_at_most"))
+            .themed(s)
+            .draw()
+            .map_err(e)?;
+        // The loss side, lightly shaded in the loss colour.
+        if x0 < 0.0 {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x0, 0.0), (0.0, 100.0)],
+                    VERMILLION.mix(0.08).filled(),
+                )))
+                .map_err(e)?;
+        }
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, 0.0), (0.0, 100.0)],
+                VERMILLION.stroke_width((2.0 * s) as u32),
+            )))
+            .map_err(e)?;
+        for (i, k) in kommuner.iter().enumerate() {
+            let pts: Vec<(f64, f64)> = k
+                .npv_quantiles
+                .iter()
+                .enumerate()
+                .map(|(j, &v)| (v, (j as f64 + 0.5) / GRID as f64 * 100.0))
+                .filter(|(v, _)| *v >= x0 && *v <= x1)
+                .collect();
+            chart
+                .draw_series(LineSeries::new(
+                    pts,
+                    SERIES[i % SERIES.len()].stroke_width((2.5 * s) as u32),
+                ))
+                .map_err(e)?;
+        }
+        Ok(())
+    }
+}
+
+/// Every kommun's NPV S-curve on one chart.
+pub(super) fn kommuner(d: &ReportData) -> Result<Chart, ChartError> {
+    let l = d.lang;
+    let (y0, y1) = d.npv_years();
+    let title = l.tr("chart.how_likely_is_each_kommun_to_lose").to_string();
+    let c = KommunCurves {
+        d,
+        subtitle: l.trf(
+            "chart.kommun_curves_subtitle",
+            &[
+                ("y0", &y0.to_string()),
+                ("y1", &y1.to_string()),
+                ("unit", l.msek_unit()),
+            ],
+        ),
+        title: title.clone(),
+    };
+    render("nuvarde_kommuner", &title, &c)
 }

@@ -9,12 +9,14 @@ use std::fmt::Write;
 use askama::Template;
 
 use crate::chart::Chart;
-use crate::format::{Lang, NBSP, html_escape as esc, msek, number, pct, pct_sign};
+use crate::format::{Lang, html_escape as esc, msek, number, pct, pct_sign};
 use crate::report::ReportData;
 
 use super::{BoardReport, ExportError, Exporter};
 
 pub mod analyses;
+
+use analyses::Analyses;
 
 /// The page around its sections: head, style and the header with the run's identity.
 #[derive(Template)]
@@ -23,10 +25,10 @@ struct Page<'a> {
     l: Lang,
     d: &'a ReportData,
     title: String,
-    first_year: i32,
+    subtitle: String,
     runs: String,
-    rate: String,
-    pct_sign: &'a str,
+    /// The scenario's SHA-256, short form.
+    fingerprint: String,
     /// The sections, already HTML.
     sections: &'a str,
 }
@@ -68,7 +70,7 @@ fn figure(c: &Chart, caption: &str) -> String {
     let open_end = body.find('>').unwrap_or(0);
     let (open, rest) = body.split_at(open_end);
     let open = open
-        .replacen(&format!("width=\"{}\"", crate::chart::WIDTH), "", 1)
+        .replacen(&format!("width=\"{}\"", c.width), "", 1)
         .replacen("height=\"", "data-height=\"", 1);
     Figure {
         name: &c.name,
@@ -85,7 +87,28 @@ fn chart<'a>(charts: &'a [Chart], name: &str) -> Option<&'a Chart> {
     charts.iter().find(|c| c.name == name)
 }
 
-/// The executive summary: plain sentences from the numbers.
+/// The words of the report's fixed verbal probability scale for `p` (the IPCC's, stated in the
+/// appendix): "mycket osannolikt" for 1–10 %.
+pub(crate) fn verbal(p: f64, l: Lang) -> &'static str {
+    let key = if p >= 0.99 {
+        "scale.virtually_certain"
+    } else if p >= 0.90 {
+        "scale.very_likely"
+    } else if p >= 0.66 {
+        "scale.likely"
+    } else if p > 0.33 {
+        "scale.about_as_likely_as_not"
+    } else if p > 0.10 {
+        "scale.unlikely"
+    } else if p > 0.01 {
+        "scale.very_unlikely"
+    } else {
+        "scale.exceptionally_unlikely"
+    };
+    l.tr(key)
+}
+
+/// The executive summary as plain sentences (summary.md's message).
 pub(crate) fn key_sentences(d: &ReportData) -> Vec<String> {
     let l = d.lang;
     let s = &d.summary;
@@ -93,110 +116,88 @@ pub(crate) fn key_sentences(d: &ReportData) -> Vec<String> {
     let t = &s.total;
     let (y0, y1) = d.npv_years();
     let mut out = vec![
-        match l {
-            Lang::Sv => format!(
-                "Med 80{NBSP}% sannolikhet blir engångskostnaden för etableringen högst {} (median {}). Förstudiens kalkyl, {}, överskrids i {} av utfallen; en kostnadsram som håller med 80{NBSP}% sannolikhet behöver en reserv på {} utöver den, en P85-ram {}.",
-                msek(e.p80, l),
-                msek(e.p50, l),
-                msek(s.reference_estimate_msek, l),
-                pct(s.prob_cost_above_estimate, l),
-                msek(s.reserve_p80_over_estimate_msek, l),
-                msek(s.reserve_p85_over_estimate_msek, l)
-            ),
-            Lang::En => format!(
-                "With 80% probability the one-off establishment cost is at most {} (median {}). The förstudie's estimate, {}, is exceeded in {} of outcomes; a cost frame that holds with 80% probability needs a reserve of {} on top of it, a P85 frame {}.",
-                msek(e.p80, l),
-                msek(e.p50, l),
-                msek(s.reference_estimate_msek, l),
-                pct(s.prob_cost_above_estimate, l),
-                msek(s.reserve_p80_over_estimate_msek, l),
-                msek(s.reserve_p85_over_estimate_msek, l)
-            ),
-        },
-        match l {
-            Lang::Sv => format!(
-                "För de fyra kommunerna tillsammans är nuvärdet av nettonyttan {y0}–{y1} {} i median; i åtta fall av tio mellan {} och {}. Sannolikheten för en nettoförlust är {}.",
-                msek(t.net_benefit_npv.p50, l),
-                msek(t.net_benefit_npv.p10, l),
-                msek(t.net_benefit_npv.p90, l),
-                pct(t.prob_net_loss, l)
-            ),
-            Lang::En => format!(
-                "For the four kommuner together the net present value of net benefit {y0}–{y1} is {} at the median; in eight cases out of ten between {} and {}. The probability of a net loss is {}.",
-                msek(t.net_benefit_npv.p50, l),
-                msek(t.net_benefit_npv.p10, l),
-                msek(t.net_benefit_npv.p90, l),
-                pct(t.prob_net_loss, l)
-            ),
-        },
+        l.trf(
+            "page.sentence_cost",
+            &[
+                ("p80", &msek(e.p80, l)),
+                ("p50", &msek(e.p50, l)),
+                ("point", &msek(s.reference_estimate_msek, l)),
+                ("overrun", &pct(s.prob_cost_above_estimate, l)),
+                ("reserve", &msek(s.reserve_p80_over_estimate_msek, l)),
+            ],
+        ),
+        l.trf(
+            "page.sentence_npv",
+            &[
+                ("y0", &y0.to_string()),
+                ("y1", &y1.to_string()),
+                ("p50", &msek(t.net_benefit_npv.p50, l)),
+                ("p10", &msek(t.net_benefit_npv.p10, l)),
+                ("p90", &msek(t.net_benefit_npv.p90, l)),
+                ("loss", &pct(t.prob_net_loss, l)),
+            ],
+        ),
     ];
-    let mut by_risk: Vec<&crate::summary::KommunSummary> = s.kommuner.iter().collect();
-    by_risk.sort_by(|a, b| b.prob_net_loss.total_cmp(&a.prob_net_loss));
-    let parts: Vec<String> = by_risk
-        .iter()
-        .map(|k| match l {
-            Lang::Sv => format!("{} i {}", k.name, pct(k.prob_net_loss, l)),
-            Lang::En => format!("{} in {}", k.name, pct(k.prob_net_loss, l)),
-        })
-        .collect();
-    if parts.len() > 1 {
-        out.push(match l {
-            Lang::Sv => format!(
-                "Risken för nettoförlust skiljer sig mellan kommunerna: {} går med förlust i {} av utfallen, {}.",
-                by_risk[0].name,
-                pct(by_risk[0].prob_net_loss, l),
-                parts[1..].join(", ")
-            ),
-            Lang::En => format!(
-                "The risk of a net loss differs between the kommuner: {} makes a loss in {} of outcomes, {}.",
-                by_risk[0].name,
-                pct(by_risk[0].prob_net_loss, l),
-                parts[1..].join(", ")
-            ),
-        });
+    if let Some(k) = s.kommuner.get(d.risk_kommun) {
+        out.push(l.trf(
+            "page.sentence_risk_kommun",
+            &[
+                ("kommun", &k.name),
+                ("loss", &pct(k.prob_net_loss, l)),
+                ("words", verbal(k.prob_net_loss, l)),
+            ],
+        ));
     }
-    out.push(match (l, t.payback_year.p50) {
-        (Lang::Sv, Some(y)) => format!(
-            "I median har etableringen betalat sig för GGVV totalt år {y}: då har den ackumulerade nettonyttan vänt till plus. Sannolikheten att den gör det senast {} är {}.",
-            d.info.horizon_year,
-            pct(t.payback_year.prob_by_horizon, l)
+    out.push(match t.payback_year.p50 {
+        Some(y) => l.trf(
+            "page.sentence_payback",
+            &[
+                ("year", &y.to_string()),
+                ("horizon", &d.info.horizon_year.to_string()),
+                ("prob", &pct(t.payback_year.prob_by_horizon, l)),
+            ],
         ),
-        (Lang::En, Some(y)) => format!(
-            "At the median the establishment has paid for itself for GGVV in total in {y}, when cumulative net benefit turns positive. The probability that it does so by {} is {}.",
-            d.info.horizon_year,
-            pct(t.payback_year.prob_by_horizon, l)
+        None => l.trf(
+            "page.sentence_no_payback",
+            &[("horizon", &d.info.horizon_year.to_string())],
         ),
-        (Lang::Sv, None) => format!(
-            "I median har etableringen inte betalat sig till {}.",
-            d.info.horizon_year
-        ),
-        (Lang::En, None) => format!("At the median the establishment has not paid back by {}.", d.info.horizon_year),
     });
-    if d.tornado.len() >= 3 {
-        let names: Vec<String> = d.tornado[..3].iter().map(|s| d.inputs[s.input].label.clone()).collect();
-        out.push(match l {
-            Lang::Sv => format!("Mest påverkar resultatet: {}, {} och {}.", names[0], names[1], names[2]),
-            Lang::En => format!(
-                "The result is moved most by: {}, {} and {}.",
-                names[0], names[1], names[2]
-            ),
-        });
+    if let Some(top) = d.tornado.first() {
+        out.push(l.trf("page.sentence_driver", &[("input", &d.inputs[top.input].label)]));
     }
     out
 }
 
-/// The per-kommun key table.
-fn kommun_table(d: &ReportData) -> String {
+/// A number from summary.json inside running text, tagged for the tests.
+fn tagged(key: &str, value: f64, text: &str) -> String {
+    format!(
+        "<span data-key=\"{}\" data-value=\"{value}\">{}</span>",
+        esc(key),
+        esc(text)
+    )
+}
+
+/// Page one's table: per kommun the share of the one-off cost, the NPV's median and 80 %
+/// range, the probability of ending up worse off and the payback year.
+fn decision_table(d: &ReportData) -> String {
     let l = d.lang;
     let u = l.msek_unit();
     let mut o = String::new();
     let _ = write!(
         o,
-        "<table class=\"kommuner\"><thead><tr><th>{}</th><th>{} ({u})</th><th>P10</th><th>P90</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>",
+        "<table class=\"kommuner\"><caption>{}</caption><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{} ({u})</th><th scope=\"col\">{} ({u})</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        esc(&l.trf(
+            "page.table_caption",
+            &[
+                ("y0", &d.npv_years().0.to_string()),
+                ("y1", &d.npv_years().1.to_string())
+            ]
+        )),
         l.tr("common.kommun"),
-        l.tr("common.npv_median"),
-        l.tr("common.mean"),
-        l.tr("common.probability_of_a_net_loss"),
+        l.tr("page.share_of_one_off_cost"),
+        l.tr("page.net_benefit_median"),
+        l.tr("page.range_80"),
+        l.tr("page.risk_worse_off"),
         l.tr("html.paid_back_in_median"),
     );
     let n = d.summary.kommuner.len();
@@ -208,6 +209,11 @@ fn kommun_table(d: &ReportData) -> String {
             "total".to_string()
         };
         let name = if i < n { k.name.clone() } else { d.total().name.clone() };
+        let share = if i < n {
+            d.establishment_share.get(i).copied().unwrap_or(f64::NAN)
+        } else {
+            d.establishment_share.iter().sum()
+        };
         let npv = &k.net_benefit_npv;
         let payback = match k.payback_year.p50 {
             Some(y) => format!("<td data-key=\"{key}.payback_year.p50\" data-value=\"{y}\">{y}</td>"),
@@ -219,27 +225,190 @@ fn kommun_table(d: &ReportData) -> String {
         };
         let _ = write!(
             o,
-            "<tr{}><td>{}</td>{}{}{}{}{}{}</tr>",
+            "<tr{}><th scope=\"row\">{}</th><td>{}</td>{}<td>{} – {}</td><td>{} <span class=\"words\">{}</span></td>{}</tr>",
             if i == n { " class=\"total\"" } else { "" },
             esc(&name),
+            number(share * 100.0, 0, l) + pct_sign(l),
             cell(&format!("{key}.net_benefit_npv.p50"), npv.p50, &number(npv.p50, 1, l)),
-            cell(&format!("{key}.net_benefit_npv.p10"), npv.p10, &number(npv.p10, 1, l)),
-            cell(&format!("{key}.net_benefit_npv.p90"), npv.p90, &number(npv.p90, 1, l)),
-            cell(
-                &format!("{key}.net_benefit_npv.mean"),
-                npv.mean,
-                &number(npv.mean, 1, l)
-            ),
-            cell(
+            tagged(&format!("{key}.net_benefit_npv.p10"), npv.p10, &number(npv.p10, 1, l)),
+            tagged(&format!("{key}.net_benefit_npv.p90"), npv.p90, &number(npv.p90, 1, l)),
+            tagged(
                 &format!("{key}.prob_net_loss"),
                 k.prob_net_loss,
                 &pct(k.prob_net_loss, l)
             ),
+            esc(verbal(k.prob_net_loss, l)),
             payback
         );
     }
     o.push_str("</tbody></table>");
     o
+}
+
+/// The findings of page one: each one sentence with a link to its section.
+fn findings(d: &ReportData, a: &Analyses) -> Vec<(String, &'static str)> {
+    let l = d.lang;
+    let s = &d.summary;
+    let mut out = Vec::new();
+    out.push((
+        l.trf(
+            "page.finding_cost",
+            &[
+                (
+                    "p80",
+                    &tagged(
+                        "establishment_cost.p80",
+                        s.establishment_cost.p80,
+                        &msek(s.establishment_cost.p80, l),
+                    ),
+                ),
+                (
+                    "point",
+                    &tagged(
+                        "reference_estimate_msek",
+                        s.reference_estimate_msek,
+                        &msek(s.reference_estimate_msek, l),
+                    ),
+                ),
+            ],
+        ),
+        "etablering",
+    ));
+    if let Some(k) = &a.keys
+        && let Some((kommun, x)) = analyses::largest_move(&k.kommuner, &k.options)
+    {
+        out.push((
+            l.trf(
+                "page.finding_keys",
+                &[("msek", &esc(&msek(x, l))), ("kommun", &esc(&kommun))],
+            ),
+            "nycklar",
+        ));
+    }
+    if let Some(r) = &a.data_centre
+        && let Some(new) = r.options.last()
+        && r.options.len() > 1
+        && let Some((i, c)) = new
+            .change
+            .iter()
+            .enumerate()
+            .min_by(|a, b| a.1.mean.total_cmp(&b.1.mean))
+        && c.mean < 0.0
+    {
+        out.push((
+            l.trf(
+                "page.finding_data_centre",
+                &[("kommun", &esc(&r.kommuner[i])), ("msek", &esc(&msek(-c.mean, l)))],
+            ),
+            "datacenter",
+        ));
+    }
+    if let Some(top) = d.tornado.first() {
+        out.push((
+            l.trf(
+                "page.finding_driver",
+                &[
+                    ("input", &esc(&lowercase_first(&d.inputs[top.input].label))),
+                    ("msek", &esc(&msek(top.width(), l))),
+                ],
+            ),
+            "drivare",
+        ));
+    }
+    out.truncate(5);
+    out
+}
+
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Page one: what is compared and assumed, the table per kommun, the one-off cost, the
+/// findings and what the numbers leave out.
+fn decision_page(d: &ReportData, a: &Analyses) -> String {
+    let l = d.lang;
+    let s = &d.summary;
+    let e = &s.establishment_cost;
+    let (y0, y1) = d.npv_years();
+    let names: Vec<&str> = s.kommuner.iter().map(|k| k.name.as_str()).collect();
+    let mut o = String::new();
+    let _ = write!(o, "<section id=\"beslut\"><h2>{}</h2>", l.tr("page.the_decision"));
+    let _ = write!(
+        o,
+        "<p>{}</p>",
+        esc(&l.trf(
+            "page.what_is_compared",
+            &[
+                ("kommuner", &join_and(&names, l)),
+                ("y0", &y0.to_string()),
+                ("y1", &y1.to_string()),
+                ("rate", &number(d.info.discount_rate_pct, 1, l)),
+                ("base", &d.info.npv_base_year.to_string()),
+            ]
+        ))
+    );
+    let _ = write!(
+        o,
+        "<p class=\"assume\">{}</p>",
+        esc(&l.trf("page.assumptions", &[("key", &d.full_effect_key)]))
+    );
+    o.push_str(&decision_table(d));
+    // The one-off cost for GGVV.
+    let _ = write!(
+        o,
+        "<p class=\"cost\">{}</p>",
+        l.trf(
+            "page.one_off_cost",
+            &[
+                ("p50", &tagged("establishment_cost.p50", e.p50, &msek(e.p50, l))),
+                (
+                    "point",
+                    &tagged(
+                        "reference_estimate_msek",
+                        s.reference_estimate_msek,
+                        &msek(s.reference_estimate_msek, l)
+                    )
+                ),
+                (
+                    "overrun",
+                    &tagged(
+                        "prob_cost_above_estimate",
+                        s.prob_cost_above_estimate,
+                        &pct(s.prob_cost_above_estimate, l)
+                    )
+                ),
+                ("words", verbal(s.prob_cost_above_estimate, l)),
+                ("p80", &tagged("establishment_cost.p80", e.p80, &msek(e.p80, l))),
+                ("p95", &tagged("establishment_cost.p95", e.p95, &msek(e.p95, l))),
+            ]
+        )
+    );
+    let _ = write!(o, "<h3>{}</h3><ol class=\"findings\">", l.tr("page.findings"));
+    for (text, id) in findings(d, a) {
+        let _ = write!(o, "<li>{text} <a href=\"#{id}\">{}</a></li>", l.tr("page.read_more"));
+    }
+    o.push_str("</ol>");
+    let _ = writeln!(
+        o,
+        "<p class=\"note\"><strong>{}</strong> {}</p><p class=\"note\">{}</p></section>",
+        l.tr("page.not_covered_title"),
+        esc(l.tr("page.not_covered")),
+        esc(l.tr("page.how_to_read"))
+    );
+    o
+}
+
+/// "a, b, c och d" / "a, b, c and d".
+fn join_and(names: &[&str], l: Lang) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} {} {last}", init.join(", "), l.tr("page.and")),
+    }
 }
 
 /// The establishment cost table.
@@ -359,209 +528,355 @@ fn inputs_table(d: &ReportData) -> String {
     o
 }
 
-/// [`page`] with `extra` sections (the decision analyses) before the assumptions.
-pub(crate) fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String {
+/// A chart by name as a figure, if it was drawn.
+fn fig(o: &mut String, charts: &[Chart], name: &str, caption: &str) {
+    if let Some(c) = chart(charts, name) {
+        o.push_str(&figure(c, caption));
+    }
+}
+
+/// A section's opening: `<section id><h2>` and its introduction.
+fn open(o: &mut String, id: &str, title: &str, intro: &str, new_page: bool) {
+    let class = if new_page { " class=\"newpage\"" } else { "" };
+    let _ = write!(o, "<section id=\"{id}\"><h2{class}>{}</h2>", esc(title));
+    if !intro.is_empty() {
+        let _ = write!(o, "<p>{}</p>", esc(intro));
+    }
+}
+
+/// The caption of kommun `i`'s NPV histogram.
+fn npv_caption(d: &ReportData, i: usize) -> String {
+    let l = d.lang;
+    let ks = d.kommun_summary(i);
+    format!(
+        "{}: {} ({} {} – {}).",
+        l.tr("html.median_npv"),
+        msek(ks.net_benefit_npv.p50, l),
+        l.tr("html.80_of_outcomes"),
+        number(ks.net_benefit_npv.p10, 1, l),
+        msek(ks.net_benefit_npv.p90, l)
+    )
+}
+
+/// The caption of kommun `i`'s cumulative chart.
+fn payback_caption(d: &ReportData, i: usize) -> String {
+    let l = d.lang;
+    let ks = d.kommun_summary(i);
+    match ks.payback_year.p50 {
+        Some(y) => format!(
+            "{} {y}; {} {}: {}.",
+            l.tr("html.paid_back_at_the_median_in"),
+            l.tr("html.probability_of_having_paid_back_by"),
+            d.info.horizon_year,
+            pct(ks.payback_year.prob_by_horizon, l)
+        ),
+        None => format!("{} {}.", l.tr("html.not_paid_back_at_the_median"), d.info.horizon_year),
+    }
+}
+
+/// The caption of kommun `k`'s yearly chart.
+fn yearly_caption(d: &ReportData, k: &crate::report::KommunData) -> String {
+    let l = d.lang;
+    format!(
+        "{} {}: {} {}; {} {} ({} {} – {}).",
+        l.tr("html.net_benefit_in"),
+        d.years.last().copied().unwrap_or(0),
+        l.tr("html.the_forstudies_calculation"),
+        msek(k.point_net.last().copied().unwrap_or(f64::NAN), l),
+        l.tr("html.the_simulations_median"),
+        msek(k.yearly.p50.last().copied().unwrap_or(f64::NAN), l),
+        l.tr("html.80_of_outcomes"),
+        number(k.yearly.p10.last().copied().unwrap_or(f64::NAN), 1, l),
+        msek(k.yearly.p90.last().copied().unwrap_or(f64::NAN), l),
+    )
+}
+
+/// The report's body: page one, the main part, then the appendix with its contents.
+pub(crate) fn page_with(d: &ReportData, charts: &[Chart], a: &Analyses) -> String {
     let l = d.lang;
     let s = &d.summary;
-    let (y0, y1) = d.npv_years();
+    let kommuner = d.kommuner_only();
     let mut o = String::new();
 
-    // 1. Summary.
-    let _ = write!(
-        o,
-        "<section id=\"sammanfattning\"><h2>{}</h2><div class=\"lead\"><ul>",
-        l.tr("common.summary")
-    );
-    for sentence in key_sentences(d) {
-        let _ = write!(o, "<li>{}</li>", esc(&sentence));
-    }
-    let _ = writeln!(
-        o,
-        "</ul></div><p>{}</p>{}</section>",
-        esc(&match (l, s.npv_base_year) {
-            (Lang::Sv, base) => format!(
-                "Nuvärdet summerar nettonyttan {y0}–{y1} (kostnad med nuvarande IT-drift minus kostnad med gemensam IT-drift) i nominella belopp, diskonterade till {base} med internräntan som kalkylränta; återbetalningsåret räknas på odiskonterade belopp. Positivt betyder att kommunen tjänar på den gemensamma driften. P10 och P90: i åtta fall av tio hamnar utfallet mellan dem."
-            ),
-            (Lang::En, base) => format!(
-                "The NPV sums the net benefit {y0}–{y1} (cost of today's IT operations minus cost of joint IT operations) in nominal amounts, discounted to {base} at the internal rate used as kalkylränta; the payback year uses undiscounted amounts. Positive means the kommun gains from joint operations. P10 and P90: eight outcomes in ten fall between them."
-            ),
-        }),
-        kommun_table(d)
-    );
+    // Page one.
+    o.push_str(&decision_page(d, a));
 
-    // 2. Per kommun.
-    let _ = write!(
-        o,
-        "<section id=\"kommuner\"><h2 class=\"newpage\">{}</h2><p>{}</p>",
-        l.tr("html.results_per_kommun"),
-        esc(l.tr("html.for_each_kommun_the_net_benefit"))
+    // Per kommun: the four NPV distributions on one chart, then one histogram each.
+    open(
+        &mut o,
+        "kommuner",
+        l.tr("page.per_kommun"),
+        l.tr("page.per_kommun_intro"),
+        true,
     );
-    for (i, k) in d.kommuner.iter().enumerate() {
-        let ks = d.kommun_summary(i);
-        let _ = write!(o, "<div class=\"kommun\"><h3>{}</h3>", esc(&k.name));
-        if let Some(c) = chart(charts, &format!("netto_per_ar_{}", k.slug)) {
-            o.push_str(&figure(
-                c,
-                &format!(
-                    "{} {}: {} {}; {} {} ({} {} – {}).",
-                    l.tr("html.net_benefit_in"),
-                    d.years.last().copied().unwrap_or(0),
-                    l.tr("html.the_forstudies_calculation"),
-                    msek(k.point_net.last().copied().unwrap_or(f64::NAN), l),
-                    l.tr("html.the_simulations_median"),
-                    msek(k.yearly.p50.last().copied().unwrap_or(f64::NAN), l),
-                    l.tr("html.80_of_outcomes"),
-                    number(k.yearly.p10.last().copied().unwrap_or(f64::NAN), 1, l),
-                    msek(k.yearly.p90.last().copied().unwrap_or(f64::NAN), l),
-                ),
-            ));
-        }
-        if let Some(c) = chart(charts, &format!("ackumulerat_{}", k.slug)) {
-            let cap = match ks.payback_year.p50 {
-                Some(y) => format!(
-                    "{} {y}; {} {}: {}.",
-                    l.tr("html.paid_back_at_the_median_in"),
-                    l.tr("html.probability_of_having_paid_back_by"),
-                    d.info.horizon_year,
-                    pct(ks.payback_year.prob_by_horizon, l)
-                ),
-                None => format!("{} {}.", l.tr("html.not_paid_back_at_the_median"), d.info.horizon_year),
-            };
-            o.push_str(&figure(c, &cap));
-        }
-        o.push_str("</div>");
+    fig(&mut o, charts, "nuvarde_kommuner", l.tr("page.scurves_caption"));
+    o.push_str("<div class=\"grid\">");
+    for (i, k) in kommuner.iter().enumerate() {
+        fig(&mut o, charts, &format!("nuvarde_{}", k.slug), &npv_caption(d, i));
     }
+    o.push_str("</div></section>\n");
+
+    // When it has paid for itself.
+    open(
+        &mut o,
+        "aterbetalning",
+        l.tr("page.payback"),
+        l.tr("page.payback_intro"),
+        false,
+    );
+    o.push_str("<div class=\"grid\">");
+    for (i, k) in kommuner.iter().enumerate() {
+        fig(
+            &mut o,
+            charts,
+            &format!("ackumulerat_{}", k.slug),
+            &payback_caption(d, i),
+        );
+    }
+    o.push_str("</div></section>\n");
+
+    // The one-off cost.
+    open(
+        &mut o,
+        "etablering",
+        l.tr("html.establishment_cost_and_budget"),
+        &l.trf(
+            "page.establishment_intro",
+            &[("point", &msek(d.establishment_point_msek, l))],
+        ),
+        false,
+    );
+    o.push_str(&establishment_table(d));
+    fig(
+        &mut o,
+        charts,
+        "etableringskostnad",
+        l.tr("html.read_the_curve_go_up_from"),
+    );
     o.push_str("</section>\n");
 
-    // 2b. Loss risk per kommun, side by side in print.
-    let _ = write!(
-        o,
-        "<section id=\"forlust\"><h2 class=\"newpage\">{}</h2><p>{}</p>",
-        l.tr("html.how_likely_is_a_net_loss"),
-        esc(l.tr("html.the_distribution_of_each_kommuns_npv"))
-    );
-    for (i, k) in d.kommuner.iter().enumerate() {
-        let ks = d.kommun_summary(i);
-        if let Some(c) = chart(charts, &format!("nuvarde_{}", k.slug)) {
-            o.push_str(&figure(
-                c,
-                &format!(
-                    "{}: {} ({} {} – {}).",
-                    l.tr("html.median_npv"),
-                    msek(ks.net_benefit_npv.p50, l),
-                    l.tr("html.80_of_outcomes"),
-                    number(ks.net_benefit_npv.p10, 1, l),
-                    msek(ks.net_benefit_npv.p90, l)
-                ),
-            ));
-        }
+    // Why the result differs from the förstudie (the explain analysis), when it ran.
+    if let Some(x) = &a.explain {
+        o.push_str(&x.html);
     }
-    o.push_str("</section>\n");
 
-    // 3. Establishment.
-    let _ = write!(
-        o,
-        "<section id=\"etablering\"><h2 class=\"newpage\">{}</h2><p>{}</p>{}",
-        l.tr("html.establishment_cost_against_the_forstudie"),
-        esc(&match l {
-            Lang::Sv => format!(
-                "Engångskostnaden omfattar projektarbete, dubbla kostnader under parallell drift, engångsposter som förstudien nämner men inte prissätter (migrering, infrastruktur, avveckling, indirekta kostnader) samt tids- och kostnadsöverdrag. Förstudiens egen kalkyl motsvarar {}. Migreringen kan bli betydligt dyrare än beräknat; därför har fördelningen en lång högersvans.",
-                msek(d.establishment_point_msek, l)
-            ),
-            Lang::En => format!(
-                "The one-off cost covers project labour, double costs during parallel running, one-off items the förstudie names but does not cost (migration, infrastructure, decommissioning, indirect costs) and schedule and cost overruns. The förstudie's own calculation corresponds to {}. Migration may become considerably more expensive than estimated, hence the long right tail.",
-                msek(d.establishment_point_msek, l)
-            ),
-        }),
-        establishment_table(d)
-    );
-    if let Some(c) = chart(charts, "etableringskostnad") {
-        o.push_str(&figure(c, l.tr("html.read_the_curve_go_up_from")));
-    }
-    o.push_str("</section>\n");
-
-    // 4. Allocation keys.
-    let _ = write!(
-        o,
-        "<section id=\"fordelning\"><h2 class=\"newpage\">{}</h2><p>{}</p>",
-        l.tr("html.how_the_cost_is_split_between"),
-        esc(l.tr("html.the_allocation_key_decides_how_gain"))
-    );
-    if let Some(c) = chart(charts, "fordelningsnycklar") {
-        o.push_str(&figure(c, ""));
-    }
-    o.push_str("</section>\n");
-
-    // 5. Drivers.
-    let _ = write!(
-        o,
-        "<section id=\"drivare\"><h2 class=\"newpage\">{}</h2><p>{}</p>",
+    // What drives the risk: one method, the one-way tornado, for GGVV and the kommun most at
+    // risk.
+    open(
+        &mut o,
+        "drivare",
         l.tr("html.what_drives_the_risk"),
-        esc(l.tr("html.the_chart_shows_how_much_ggvvs"))
+        l.tr("html.the_chart_shows_how_much_ggvvs"),
+        false,
     );
-    if let Some(c) = chart(charts, "tornado") {
-        o.push_str(&figure(c, ""));
+    fig(&mut o, charts, "tornado", "");
+    if let Some(k) = kommuner.get(d.risk_kommun) {
+        fig(&mut o, charts, &format!("tornado_{}", k.slug), "");
     }
     o.push_str("</section>\n");
 
-    o.push_str(extra);
-
-    // 6. Assumptions.
-    let _ = writeln!(
-        o,
-        "<section id=\"antaganden\"><h2 class=\"newpage\">{}</h2><p>{}</p>{}</section>",
-        l.tr("html.assumptions"),
-        esc(l.tr("html.each_uncertain_input_with_its_distribution")),
-        inputs_table(d)
+    // How the cost is split: every key, then the keys analysis.
+    open(
+        &mut o,
+        "fordelning",
+        l.tr("html.how_the_cost_is_split_between"),
+        l.tr("html.the_allocation_key_decides_how_gain"),
+        false,
     );
+    fig(&mut o, charts, "fordelningsnycklar", l.tr("page.keys_caption"));
+    o.push_str("</section>\n");
 
-    // 7. Method.
-    let _ = writeln!(
-        o,
-        "<section id=\"metod\"><h2>{}</h2><p>{}</p><p class=\"note\">{}</p></section>",
-        l.tr("html.method"),
-        esc(&match l {
-            Lang::Sv => format!(
-                "Modellen räknar som förstudien: dagens IT-kostnad per kategori räknas upp med sin kostnadsökning och fördelas per kommun; den gemensamma driften kostar dagens kostnad minus realiserade besparingar plus etableringens extrakostnader, och fördelas med fördelningsnycklarna. Med alla indata på förstudiens värden återger modellen förstudiens tabeller. I stället för ett enda värde dras varje osäker indata slumpmässigt ur sin fördelning, {} gånger (Monte Carlo-simulering). Resultatet är en fördelning för varje kommun och år; percentilerna i rapporten (P10, P50, P90) läses ur den. Nuvärden diskonteras till {} med {}{NBSP}% per år. {}",
-                number(s.runs as f64, 0, l),
-                d.info.npv_base_year,
-                number(d.info.discount_rate_pct, 1, l),
-                format_args!(
-                    "Känslighetsdiagrammet är en enkel envägsanalys; percentilerna för varje indata kommer från {} dragningar.",
-                    number(crate::report::TORNADO_DRAWS as f64, 0, l)
-                )
-            ),
-            Lang::En => format!(
-                "The model calculates as the förstudie does: today's IT cost per category grows at its rate and is split per kommun; joint operations cost today's cost less realised savings plus the establishment's extra costs, split by the allocation keys. With every input at the förstudie's values the model reproduces the förstudie's tables. Instead of one value, each uncertain input is drawn at random from its distribution, {} times (Monte Carlo simulation). The result is a distribution per kommun and year; the report's percentiles (P10, P50, P90) are read from it. Present values are discounted to {} at {}% a year. {}",
-                number(s.runs as f64, 0, l),
-                d.info.npv_base_year,
-                number(d.info.discount_rate_pct, 1, l),
-                format_args!(
-                    "The sensitivity chart is a simple one-way analysis; each input's percentiles come from {} draws.",
-                    number(crate::report::TORNADO_DRAWS as f64, 0, l)
-                )
-            ),
-        }),
-        esc(&format!(
-            "{} {} {}. {}",
-            l.tr("html.the_same_scenario_seed_and_run"),
-            number(s.quantile_relative_accuracy * 100.0, 2, l),
-            "%",
-            l.tr("html.made_by_riskkalkyl")
-        ))
+    // The other decisions.
+    let decisions = [
+        analyses::organisation(d, a, 3),
+        analyses::data_centre(d, a, 3),
+        analyses::membership(d, a, 3),
+    ]
+    .concat();
+    if !decisions.is_empty() {
+        open(
+            &mut o,
+            "beslutsanalyser",
+            l.tr("page.decisions"),
+            l.tr("page.decisions_intro"),
+            false,
+        );
+        o.push_str(&decisions);
+        o.push_str("</section>\n");
+    }
+
+    // The appendix: its parts, each listed in the contents. The first study's alternatives are
+    // background (the förstudie already chose among them), so they are here.
+    let mut parts: Vec<(&str, String, String)> = Vec::new();
+    let mut yearly = format!("<p>{}</p>", esc(l.tr("html.for_each_kommun_the_net_benefit")));
+    for k in &d.kommuner {
+        fig(
+            &mut yearly,
+            charts,
+            &format!("netto_per_ar_{}", k.slug),
+            &yearly_caption(d, k),
+        );
+    }
+    let total = d.kommuner.len() - 1;
+    fig(
+        &mut yearly,
+        charts,
+        &format!("ackumulerat_{}", d.total().slug),
+        &payback_caption(d, total),
     );
+    fig(
+        &mut yearly,
+        charts,
+        &format!("nuvarde_{}", d.total().slug),
+        &npv_caption(d, total),
+    );
+    parts.push(("per-ar", l.tr("page.appendix_yearly").to_string(), yearly));
+    let keys = analyses::keys(d, a, 0);
+    if !keys.is_empty() {
+        parts.push((
+            "nyckeltabell",
+            l.tr("analyses.allocation_keys_and_financing_models").to_string(),
+            keys,
+        ));
+    }
+    let voi = analyses::value_of_information(d, a, 0);
+    if !voi.is_empty() {
+        parts.push((
+            "information",
+            l.tr("analyses.which_uncertainties_are_worth_studying").to_string(),
+            format!("<p>{}</p>{voi}", esc(l.tr("page.voi_note"))),
+        ));
+    }
+    let alt = analyses::alternatives(d, a, 0);
+    if !alt.is_empty() {
+        parts.push((
+            "alternativ",
+            l.tr("analyses.the_first_studys_alternatives").to_string(),
+            alt,
+        ));
+    }
+    let reg = analyses::risks(d, a, 0);
+    if !reg.is_empty() {
+        parts.push(("risker", l.tr("analyses.risk_register").to_string(), reg));
+    }
+    parts.push((
+        "antaganden",
+        l.tr("html.assumptions").to_string(),
+        format!(
+            "<p>{}</p>{}",
+            esc(l.tr("html.each_uncertain_input_with_its_distribution")),
+            inputs_table(d)
+        ),
+    ));
+    parts.push(("metod", l.tr("html.method").to_string(), method(d)));
+    parts.push(("ord", l.tr("page.words_title").to_string(), words(d)));
+    let _ = write!(
+        o,
+        "<section id=\"bilaga\"><h2 class=\"newpage\">{}</h2><nav aria-label=\"{}\"><ol class=\"toc\">",
+        l.tr("page.appendix"),
+        l.tr("page.contents")
+    );
+    for (i, (id, title, _)) in parts.iter().enumerate() {
+        let _ = write!(o, "<li><a href=\"#{id}\">{} {}</a></li>", letter(i, l), esc(title));
+    }
+    o.push_str("</ol></nav></section>\n");
+    for (i, (id, title, body)) in parts.iter().enumerate() {
+        let _ = writeln!(
+            o,
+            "<section id=\"{id}\" class=\"appendix\"><h2{}>{} {}</h2>{body}</section>",
+            if i == 0 { "" } else { " class=\"newpage\"" },
+            letter(i, l),
+            esc(title)
+        );
+    }
+
+    let (y0, y1) = (d.years[0], d.info.horizon_year);
     Page {
         l,
         d,
         title: format!("{} – {}", d.info.scenario, l.tr("common.risk_and_benefit")),
-        first_year: d.years[0],
-        runs: number(d.summary.runs as f64, 0, l),
-        rate: number(d.info.discount_rate_pct, 1, l),
-        pct_sign: pct_sign(l),
+        subtitle: l.trf("page.subtitle", &[("y0", &y0.to_string()), ("y1", &y1.to_string())]),
+        runs: number(s.runs as f64, 0, l),
+        fingerprint: d.fingerprint.chars().take(12).collect(),
         sections: &o,
     }
     .render()
     .expect("the page template writes to a String")
+}
+
+/// "Bilaga A" / "Appendix A" for part `i`.
+fn letter(i: usize, l: Lang) -> String {
+    format!("{} {}", l.tr("page.appendix_part"), (b'A' + (i % 26) as u8) as char)
+}
+
+/// The method: how the model calculates, and what makes the numbers reproducible.
+fn method(d: &ReportData) -> String {
+    let l = d.lang;
+    let s = &d.summary;
+    format!(
+        "<p>{}</p><p>{}</p><p class=\"note\">{}</p>",
+        esc(&l.trf(
+            "page.method",
+            &[
+                ("runs", &number(s.runs as f64, 0, l)),
+                ("base", &d.info.npv_base_year.to_string()),
+                ("rate", &number(d.info.discount_rate_pct, 1, l)),
+            ]
+        )),
+        esc(&l.trf(
+            "page.method_tornado",
+            &[("draws", &number(crate::report::TORNADO_DRAWS as f64, 0, l))]
+        )),
+        esc(&format!(
+            "{} {}{}. {}",
+            l.tr("html.the_same_scenario_seed_and_run"),
+            number(s.quantile_relative_accuracy * 100.0, 2, l),
+            pct_sign(l),
+            l.tr("html.made_by_riskkalkyl")
+        ))
+    )
+}
+
+/// The verbal scale and the terms, each explained in one line.
+fn words(d: &ReportData) -> String {
+    let l = d.lang;
+    let mut o = format!(
+        "<p>{}</p><table class=\"scale\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+        esc(l.tr("page.scale_intro")),
+        l.tr("page.scale_words"),
+        l.tr("page.scale_probability")
+    );
+    for (key, range) in [
+        (l.tr("scale.virtually_certain"), "≥ 99"),
+        (l.tr("scale.very_likely"), "≥ 90"),
+        (l.tr("scale.likely"), "≥ 66"),
+        (l.tr("scale.about_as_likely_as_not"), "33–66"),
+        (l.tr("scale.unlikely"), "≤ 33"),
+        (l.tr("scale.very_unlikely"), "≤ 10"),
+        (l.tr("scale.exceptionally_unlikely"), "≤ 1"),
+    ] {
+        let _ = write!(
+            o,
+            "<tr><th scope=\"row\">{}</th><td>{range}{}</td></tr>",
+            esc(key),
+            pct_sign(l)
+        );
+    }
+    o.push_str("</tbody></table><dl class=\"terms\">");
+    for (term, means) in [
+        (l.tr("terms.npv"), l.tr("terms.npv_means")),
+        (l.tr("terms.median"), l.tr("terms.median_means")),
+        (l.tr("terms.p80"), l.tr("terms.p80_means")),
+        (l.tr("terms.range"), l.tr("terms.range_means")),
+        (l.tr("terms.sensitivity"), l.tr("terms.sensitivity_means")),
+        (l.tr("terms.voi"), l.tr("terms.voi_means")),
+        (l.tr("terms.key"), l.tr("terms.key_means")),
+        (l.tr("terms.payback"), l.tr("terms.payback_means")),
+    ] {
+        let _ = write!(o, "<dt>{}</dt><dd>{}</dd>", esc(term), esc(means));
+    }
+    o.push_str("</dl>");
+    o
 }
 
 /// rapport.html of the board report.
@@ -573,6 +888,6 @@ impl Exporter<BoardReport<'_>> for RapportHtml {
     }
 
     fn serialize(&self, r: &BoardReport) -> Result<Vec<u8>, ExportError> {
-        Ok(page_with(r.data, r.charts, &analyses::html_sections(r.analyses, r.data.lang)).into_bytes())
+        Ok(page_with(r.data, r.charts, r.analyses).into_bytes())
     }
 }

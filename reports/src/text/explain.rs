@@ -343,7 +343,7 @@ mod tests {
         let t = to_text(&e, Lang::Sv);
         assert!(t.contains("Engångskostnad, mnkr: förstudien 28,7"), "{t}");
         assert!(
-            t.contains("1 000 dragningar, seed 7, 3 grupper (8 kombinationer)"),
+            t.contains("1 000 dragningar, slumpfrö 7, 3 grupper (8 kombinationer)"),
             "{t}"
         );
         for needle in [

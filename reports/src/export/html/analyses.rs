@@ -10,6 +10,7 @@ use models::decision::{DcReport, KeysReport, MembershipReport, OptionResult, Org
 use models::sensitivity::Sensitivity;
 
 use crate::format::{Lang, html_escape as esc, number, pct};
+use crate::report::{ReportData, plain_words};
 
 /// The analyses a report shows; each is optional (a scenario without `[decision]` or a risk
 /// register has none of those).
@@ -34,15 +35,19 @@ fn m(x: f64, l: Lang) -> String {
 fn head(o: &mut String, cols: &[String]) {
     o.push_str("<table><thead><tr>");
     for c in cols {
-        let _ = write!(o, "<th>{}</th>", esc(c));
+        let _ = write!(o, "<th scope=\"col\">{}</th>", esc(c));
     }
     o.push_str("</tr></thead><tbody>");
 }
 
 fn row(o: &mut String, cells: &[String]) {
     o.push_str("<tr>");
-    for c in cells {
-        // Words left-aligned, figures right-aligned.
+    for (i, c) in cells.iter().enumerate() {
+        // The first cell names the row; words left-aligned, figures right-aligned.
+        if i == 0 {
+            let _ = write!(o, "<th scope=\"row\" class=\"text\">{}</th>", esc(c));
+            continue;
+        }
         let class = if c.chars().any(char::is_alphabetic) {
             " class=\"text\""
         } else {
@@ -53,242 +58,316 @@ fn row(o: &mut String, cells: &[String]) {
     o.push_str("</tr>");
 }
 
-fn section(o: &mut String, id: &str, title: &str, intro: &str, new_page: bool) {
-    let class = if new_page { " class=\"newpage\"" } else { "" };
-    let _ = write!(
-        o,
-        "<section id=\"{id}\"><h2{class}>{}</h2><p>{}</p>",
-        esc(title),
-        esc(intro)
-    );
+/// A section's opening: its heading at `level` (3; 0 for none, where the appendix names the
+/// part) and its introduction, which ends with how many draws of its own the analysis ran on
+/// (beside its first number).
+fn section(o: &mut String, id: &str, title: &str, intro: &str, level: u8, runs: u64, l: Lang) {
+    let _ = write!(o, "<div id=\"{id}\" class=\"analysis\">");
+    if level > 0 {
+        let _ = write!(o, "<h{level}>{}</h{level}>", esc(title));
+    }
+    let _ = write!(o, "<p>{} {}</p>", esc(intro), esc(&own_draws(runs, l)));
 }
 
-/// Options side by side: per kommun the mean change of NPV against the first option.
-fn options_table(o: &mut String, kommuner: &[String], options: &[OptionResult], l: Lang) {
+fn close(o: &mut String, _level: u8) {
+    o.push_str("</div>\n");
+}
+
+/// "The figures in this section come from N simulated outcomes of their own."
+pub(crate) fn own_draws(runs: u64, l: Lang) -> String {
+    l.trf("analyses.own_draws", &[("runs", &number(runs as f64, 0, l))])
+}
+
+/// Options side by side: per kommun the mean change of NPV against the first option and the
+/// probability of a net loss under the option (the first option's losses are page one's).
+fn options_table(o: &mut String, d: &ReportData, kommuner: &[String], options: &[OptionResult]) {
+    let l = d.lang;
     let mut cols = vec![l.tr("analyses.option").to_string()];
     cols.extend(kommuner.iter().map(|k| format!("{k}: {}", l.tr("analyses.change"))));
-    cols.push(l.tr("analyses.ggvv_mean").to_string());
     head(o, &cols);
-    for opt in options {
-        let mut cells = vec![opt.name.clone()];
+    for (i, opt) in options.iter().enumerate() {
+        let mut cells = vec![plain_words(&opt.name, &d.glossary)];
         for (c, p) in opt.change.iter().zip(&opt.prob_net_loss) {
-            cells.push(format!("{} ({} {})", m(c.mean, l), l.tr("analyses.loss"), pct(*p, l)));
+            cells.push(if i == 0 {
+                l.tr("analyses.reference").to_string()
+            } else {
+                format!("{} ({} {})", m(c.mean, l), l.tr("analyses.loss"), pct(*p, l))
+            });
         }
-        cells.push(m(opt.total_npv_mean, l));
         row(o, &cells);
     }
     o.push_str("</tbody></table>");
 }
 
-/// HTML sections for the analyses that are present.
-pub(crate) fn html_sections(a: &Analyses, l: Lang) -> String {
-    let mut o = String::new();
+/// The largest mean move of one kommun's NPV between two options, MSEK, and that kommun.
+pub(crate) fn largest_move(kommuner: &[String], options: &[OptionResult]) -> Option<(String, f64)> {
+    let mut best: Option<(String, f64)> = None;
+    for (k, name) in kommuner.iter().enumerate() {
+        let means: Vec<f64> = options.iter().filter_map(|o| o.change.get(k).map(|c| c.mean)).collect();
+        let lo = means.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = means.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if hi.is_finite() && lo.is_finite() && best.as_ref().is_none_or(|b| hi - lo > b.1) {
+            best = Some((name.clone(), hi - lo));
+        }
+    }
+    best
+}
+
+/// Value of information: EVPPI per group and kommun, and the Sobol ranking, which answers a
+/// different question than the tornado.
+pub(crate) fn value_of_information(d: &ReportData, a: &Analyses, level: u8) -> String {
+    let l = d.lang;
     let u = l.msek_unit();
-    if let Some(x) = &a.explain {
-        o.push_str(&x.html);
-    }
-    if let Some(s) = &a.sensitivity {
-        section(
-            &mut o,
-            "vardeavinformation",
-            l.tr("analyses.which_uncertainties_are_worth_studying"),
-            l.tr("analyses.expected_value_of_partial_perfect_information"),
-            true,
-        );
-        let mut cols = vec![format!("{} ({u})", l.tr("analyses.group"))];
-        cols.extend(s.kommuner.iter().cloned());
-        head(&mut o, &cols);
-        let mut rows: Vec<_> = s.evppi.iter().collect();
-        rows.sort_by(|x, y| {
-            y.per_kommun_msek
-                .iter()
-                .sum::<f64>()
-                .total_cmp(&x.per_kommun_msek.iter().sum::<f64>())
-        });
-        for r in rows {
-            let mut cells = vec![r.group.clone()];
-            cells.extend(r.per_kommun_msek.iter().map(|v| number(*v, 2, l)));
-            row(&mut o, &cells);
-        }
-        let mut cells = vec![l.tr("analyses.all_uncertainty_evpi").to_string()];
-        cells.extend(s.evpi_msek.iter().map(|v| number(*v, 2, l)));
+    let mut o = String::new();
+    let Some(s) = &a.sensitivity else { return o };
+    section(
+        &mut o,
+        "vardeavinformation",
+        l.tr("analyses.which_uncertainties_are_worth_studying"),
+        l.tr("analyses.expected_value_of_partial_perfect_information"),
+        level,
+        s.runs,
+        l,
+    );
+    let mut cols = vec![format!("{} ({u})", l.tr("analyses.group"))];
+    cols.extend(s.kommuner.iter().cloned());
+    head(&mut o, &cols);
+    let mut rows: Vec<_> = s.evppi.iter().collect();
+    rows.sort_by(|x, y| {
+        y.per_kommun_msek
+            .iter()
+            .sum::<f64>()
+            .total_cmp(&x.per_kommun_msek.iter().sum::<f64>())
+    });
+    for r in rows {
+        let mut cells = vec![plain_words(&r.group, &d.glossary)];
+        cells.extend(r.per_kommun_msek.iter().map(|v| number(*v, 2, l)));
         row(&mut o, &cells);
-        let mut cells = vec![l.tr("common.probability_of_a_net_loss").to_string()];
-        cells.extend(s.prob_net_loss.iter().map(|p| pct(*p, l)));
+    }
+    let mut cells = vec![l.tr("analyses.all_uncertainty_evpi").to_string()];
+    cells.extend(s.evpi_msek.iter().map(|v| number(*v, 2, l)));
+    row(&mut o, &cells);
+    o.push_str("</tbody></table>");
+    let _ = write!(o, "<p>{}</p>", esc(l.tr("analyses.largest_shares_of_the_variance_of")));
+    let mut sob: Vec<_> = s.sobol_npv_total.iter().collect();
+    sob.sort_by(|x, y| y.total.estimate.total_cmp(&x.total.estimate));
+    o.push_str("<ul>");
+    for r in sob.iter().take(5) {
+        let label = d
+            .inputs
+            .iter()
+            .find(|i| i.path == r.input)
+            .map(|i| i.label.clone())
+            .unwrap_or_else(|| l.tr("analyses.another_input").to_string());
+        let _ = write!(o, "<li>{} – {}</li>", esc(&label), esc(&pct(r.total.estimate, l)));
+    }
+    o.push_str("</ul>");
+    close(&mut o, level);
+    o
+}
+
+/// Allocation keys and financing models: the options table.
+pub(crate) fn keys(d: &ReportData, a: &Analyses, level: u8) -> String {
+    let l = d.lang;
+    let mut o = String::new();
+    let Some(k) = &a.keys else { return o };
+    section(
+        &mut o,
+        "nycklar",
+        l.tr("analyses.allocation_keys_and_financing_models"),
+        l.tr("analyses.the_same_random_draws_under_each"),
+        level,
+        k.runs,
+        l,
+    );
+    options_table(&mut o, d, &k.kommuner, &k.options);
+    close(&mut o, level);
+    o
+}
+
+/// Organisation form: corporate tax by the company's markup, and liability.
+pub(crate) fn organisation(d: &ReportData, a: &Analyses, level: u8) -> String {
+    let l = d.lang;
+    let u = l.msek_unit();
+    let mut o = String::new();
+    let Some(r) = &a.organisation else { return o };
+    section(
+        &mut o,
+        "organisationsform",
+        l.tr("analyses.limited_company_or_kommunalforbund"),
+        l.tr("analyses.a_limited_company_pays_corporate_tax"),
+        level,
+        r.runs,
+        l,
+    );
+    let mut cols = vec![l.tr("analyses.company_markup").to_string()];
+    cols.extend(r.kommuner.iter().map(|k| format!("{k} ({u})")));
+    head(&mut o, &cols);
+    for rr in &r.rows {
+        let mut cells = vec![format!(
+            "{}{}",
+            number(rr.ab_markup_pct, 0, l),
+            crate::format::pct_sign(l)
+        )];
+        cells.extend(rr.tax_cost_npv.iter().map(|t| m(t.mean, l)));
         row(&mut o, &cells);
-        o.push_str("</tbody></table>");
-        let _ = write!(o, "<p>{}</p>", esc(l.tr("analyses.largest_shares_of_the_variance_of")));
-        let mut sob: Vec<_> = s.sobol_npv_total.iter().collect();
-        sob.sort_by(|x, y| y.total.estimate.total_cmp(&x.total.estimate));
-        o.push_str("<ul>");
-        for r in sob.iter().take(5) {
-            let _ = write!(o, "<li>{} – {}</li>", esc(&r.input), esc(&pct(r.total.estimate, l)));
-        }
-        o.push_str("</ul></section>\n");
     }
-    if let Some(k) = &a.keys {
-        section(
-            &mut o,
-            "nycklar",
-            l.tr("analyses.allocation_keys_and_financing_models"),
-            l.tr("analyses.the_same_random_draws_under_each"),
-            true,
-        );
-        options_table(&mut o, &k.kommuner, &k.options, l);
-        o.push_str("</section>\n");
-    }
-    if let Some(r) = &a.organisation {
-        section(
-            &mut o,
-            "organisationsform",
-            l.tr("analyses.limited_company_or_kommunalforbund"),
-            l.tr("analyses.a_limited_company_pays_corporate_tax"),
-            false,
-        );
-        let mut cols = vec![l.tr("analyses.company_markup").to_string()];
-        cols.extend(r.kommuner.iter().map(|k| format!("{k} ({u})")));
-        head(&mut o, &cols);
-        for rr in &r.rows {
-            let mut cells = vec![format!("{} %", number(rr.ab_markup_pct, 0, l))];
-            cells.extend(rr.tax_cost_npv.iter().map(|t| m(t.mean, l)));
-            row(&mut o, &cells);
-        }
-        o.push_str("</tbody></table>");
-        let _ = writeln!(
-            o,
-            "<p>{}</p></section>",
-            esc(&match l {
-                Lang::Sv => format!(
-                    "Vid ett dåligt utfall (P95) överskrider etableringen förstudiens kalkyl med {} mnkr. I ett förbund är varje medlem ytterst ansvarig för hela beloppet; i ett aktiebolag riskerar ägarna högst sitt kapital ({} mnkr sammanlagt, antagande).",
-                    m(r.overrun_p95_msek, l),
-                    m(r.ab_exposure_msek.iter().sum(), l)
-                ),
-                Lang::En => format!(
-                    "In a bad outcome (P95) the establishment exceeds the förstudie's estimate by {} MSEK. In a förbund every member is ultimately liable for all of it; in a company the owners risk at most their capital ({} MSEK in total, an assumption).",
-                    m(r.overrun_p95_msek, l),
-                    m(r.ab_exposure_msek.iter().sum(), l)
-                ),
-            })
-        );
-    }
-    if let Some(r) = &a.data_centre {
-        section(
-            &mut o,
-            "datacenter",
-            l.tr("analyses.data_centre_build_on_or_new"),
-            l.tr("analyses.change_of_npv_per_kommun_against"),
-            false,
-        );
-        options_table(&mut o, &r.kommuner, &r.options, l);
-        o.push_str("</section>\n");
-    }
-    if let Some(r) = &a.membership {
-        section(
-            &mut o,
-            "medlemskap",
-            l.tr("analyses.if_a_kommun_leaves_or_a"),
-            l.tr("analyses.change_of_npv_per_kommun_against_2"),
-            false,
-        );
-        let mut cols = vec![String::new()];
-        cols.extend(r.kommuner.iter().cloned());
-        head(&mut o, &cols);
-        let mut cells = vec![format!("{} {} {}", r.exit_kommun, l.tr("analyses.leaves"), r.exit_year)];
-        cells.extend(r.exit_change.iter().map(|c| m(c.p50, l)));
-        row(&mut o, &cells);
-        let mut cells = vec![format!("{} {}", r.entrant, l.tr("analyses.joins"))];
-        cells.extend(r.entry_change.iter().map(|c| m(c.p50, l)));
-        row(&mut o, &cells);
-        o.push_str("</tbody></table></section>\n");
-    }
-    if let Some(r) = &a.alternatives {
-        section(
-            &mut o,
-            "handlingsalternativ",
-            l.tr("analyses.the_first_studys_alternatives"),
-            l.tr("analyses.each_alternative_against_carrying_on_as"),
-            true,
-        );
-        let mut cols = vec![
-            l.tr("analyses.alternative").to_string(),
-            format!("{} ({u})", l.tr("analyses.ggvv_npv_median")),
-            l.tr("analyses.probability_of_being_best").to_string(),
-            format!("{} ({u})", l.tr("analyses.establishment_p50_p80")),
+    o.push_str("</tbody></table>");
+    let _ = write!(
+        o,
+        "<p>{}</p>",
+        esc(&l.trf(
+            "analyses.liability",
+            &[
+                ("overrun", &m(r.overrun_p95_msek, l)),
+                ("capital", &m(r.ab_exposure_msek.iter().sum(), l)),
+            ]
+        ))
+    );
+    close(&mut o, level);
+    o
+}
+
+/// Data centre: the options table.
+pub(crate) fn data_centre(d: &ReportData, a: &Analyses, level: u8) -> String {
+    let l = d.lang;
+    let mut o = String::new();
+    let Some(r) = &a.data_centre else { return o };
+    section(
+        &mut o,
+        "datacenter",
+        l.tr("analyses.data_centre_build_on_or_new"),
+        l.tr("analyses.change_of_npv_per_kommun_against"),
+        level,
+        r.runs,
+        l,
+    );
+    options_table(&mut o, d, &r.kommuner, &r.options);
+    close(&mut o, level);
+    o
+}
+
+/// Membership: a kommun leaving, a new one joining.
+pub(crate) fn membership(d: &ReportData, a: &Analyses, level: u8) -> String {
+    let l = d.lang;
+    let mut o = String::new();
+    let Some(r) = &a.membership else { return o };
+    section(
+        &mut o,
+        "medlemskap",
+        l.tr("analyses.if_a_kommun_leaves_or_a"),
+        l.tr("analyses.change_of_npv_per_kommun_against_2"),
+        level,
+        r.runs,
+        l,
+    );
+    let mut cols = vec![l.tr("analyses.change_of_membership").to_string()];
+    cols.extend(r.kommuner.iter().cloned());
+    head(&mut o, &cols);
+    let mut cells = vec![format!("{} {} {}", r.exit_kommun, l.tr("analyses.leaves"), r.exit_year)];
+    cells.extend(r.exit_change.iter().map(|c| m(c.p50, l)));
+    row(&mut o, &cells);
+    let mut cells = vec![format!(
+        "{} {}",
+        plain_words(&r.entrant, &d.glossary),
+        l.tr("analyses.joins")
+    )];
+    cells.extend(r.entry_change.iter().map(|c| m(c.p50, l)));
+    row(&mut o, &cells);
+    o.push_str("</tbody></table>");
+    close(&mut o, level);
+    o
+}
+
+/// The first study's alternatives.
+pub(crate) fn alternatives(d: &ReportData, a: &Analyses, level: u8) -> String {
+    let l = d.lang;
+    let u = l.msek_unit();
+    let mut o = String::new();
+    let Some(r) = &a.alternatives else { return o };
+    section(
+        &mut o,
+        "handlingsalternativ",
+        l.tr("analyses.the_first_studys_alternatives"),
+        l.tr("analyses.each_alternative_against_carrying_on_as"),
+        level,
+        r.runs,
+        l,
+    );
+    let mut cols = vec![
+        l.tr("analyses.alternative").to_string(),
+        format!("{} ({u})", l.tr("analyses.ggvv_npv_median")),
+        l.tr("analyses.probability_of_being_best").to_string(),
+        format!("{} ({u})", l.tr("analyses.establishment_p50_p80")),
+    ];
+    cols.extend(
+        r.kommuner
+            .iter()
+            .map(|k| format!("{k}: {}", l.tr("analyses.better_than_today"))),
+    );
+    head(&mut o, &cols);
+    for alt in &r.alternatives {
+        let mut cells = vec![
+            plain_words(&alt.name, &d.glossary),
+            m(alt.npv_total.p50, l),
+            pct(alt.prob_best_total, l),
+            format!("{} / {}", m(alt.establishment.p50, l), m(alt.establishment.p80, l)),
         ];
-        cols.extend(
-            r.kommuner
-                .iter()
-                .map(|k| format!("{k}: {}", l.tr("analyses.better_than_today"))),
-        );
-        head(&mut o, &cols);
-        for alt in &r.alternatives {
-            let mut cells = vec![
-                alt.name.clone(),
-                m(alt.npv_total.p50, l),
-                pct(alt.prob_best_total, l),
-                format!("{} / {}", m(alt.establishment.p50, l), m(alt.establishment.p80, l)),
-            ];
-            cells.extend(alt.prob_better_than_today.iter().map(|p| pct(*p, l)));
-            row(&mut o, &cells);
-        }
-        o.push_str("</tbody></table></section>\n");
+        cells.extend(alt.prob_better_than_today.iter().map(|p| pct(*p, l)));
+        row(&mut o, &cells);
     }
-    if let Some(r) = &a.risks {
-        section(
+    o.push_str("</tbody></table>");
+    close(&mut o, level);
+    o
+}
+
+/// The risk register: each risk, its mitigation and whether it pays.
+pub(crate) fn risks(d: &ReportData, a: &Analyses, level: u8) -> String {
+    let l = d.lang;
+    let u = l.msek_unit();
+    let mut o = String::new();
+    let Some(r) = &a.risks else { return o };
+    section(
+        &mut o,
+        "riskregister",
+        l.tr("analyses.risk_register"),
+        l.tr("analyses.ateas_nine_risk_areas"),
+        level,
+        r.runs,
+        l,
+    );
+    let cols = vec![
+        l.tr("analyses.area").to_string(),
+        l.tr("analyses.probability").to_string(),
+        format!("{} ({u})", l.tr("analyses.expected_cost")),
+        l.tr("analyses.share_of_the_p80_contingency").to_string(),
+        l.tr("analyses.mitigation").to_string(),
+        format!("{} ({u})", l.tr("analyses.its_cost")),
+        format!("{} ({u})", l.tr("analyses.effect_on_ggvv_npv")),
+        l.tr("analyses.pays").to_string(),
+    ];
+    head(&mut o, &cols);
+    for x in &r.risks {
+        row(
             &mut o,
-            "riskregister",
-            l.tr("analyses.risk_register"),
-            l.tr("analyses.ateas_nine_risk_areas_seed_004"),
-            true,
-        );
-        let cols = vec![
-            l.tr("analyses.area").to_string(),
-            l.tr("analyses.probability").to_string(),
-            format!("{} ({u})", l.tr("analyses.expected_cost")),
-            l.tr("analyses.share_of_the_p80_reserve").to_string(),
-            l.tr("analyses.mitigation").to_string(),
-            format!("{} ({u})", l.tr("analyses.its_cost")),
-            format!("{} ({u})", l.tr("analyses.effect_on_ggvv_npv")),
-            l.tr("analyses.pays").to_string(),
-        ];
-        head(&mut o, &cols);
-        for x in &r.risks {
-            row(
-                &mut o,
-                &[
-                    x.area.clone(),
-                    format!("{} %", number(x.probability_pct, 0, l)),
-                    m(x.expected_cost_msek, l),
-                    pct(x.share_of_p80_reserve.max(0.0), l),
-                    x.mitigation.clone(),
-                    m(x.mitigation_cost_msek, l),
-                    number(x.mitigation_npv_change_msek, 2, l),
-                    (if x.mitigation_pays {
-                        l.tr("analyses.yes")
-                    } else {
-                        l.tr("analyses.no")
-                    })
-                    .to_string(),
-                ],
-            );
-        }
-        o.push_str("</tbody></table></section>\n");
-    }
-    if !o.is_empty() {
-        let _ = write!(
-            o,
-            "<p class=\"note\">{}</p>",
-            esc(&match l {
-                Lang::Sv => format!(
-                    "Analyserna i detta avsnitt bygger på {} simulerade utfall vardera.",
-                    number(a.runs as f64, 0, l)
-                ),
-                Lang::En => format!(
-                    "The analyses in this part use {} simulated outcomes each.",
-                    number(a.runs as f64, 0, l)
-                ),
-            })
+            &[
+                plain_words(&x.area, &d.glossary),
+                format!("{}{}", number(x.probability_pct, 0, l), crate::format::pct_sign(l)),
+                m(x.expected_cost_msek, l),
+                pct(x.share_of_p80_reserve.max(0.0), l),
+                plain_words(&x.mitigation, &d.glossary),
+                m(x.mitigation_cost_msek, l),
+                number(x.mitigation_npv_change_msek, 2, l),
+                (if x.mitigation_pays {
+                    l.tr("analyses.yes")
+                } else {
+                    l.tr("analyses.no")
+                })
+                .to_string(),
+            ],
         );
     }
+    o.push_str("</tbody></table>");
+    close(&mut o, level);
     o
 }
