@@ -19,6 +19,7 @@ pub mod analysis;
 pub mod compare;
 pub mod decision;
 pub mod followup;
+pub mod input_file;
 pub mod model;
 pub mod run;
 pub mod scenario;

@@ -67,10 +67,8 @@ fn dispatch(config: Config) -> Result<(), Failure> {
 /// The scenario in use and its text: `--scenario FILE`, else the embedded default.
 fn load(path: &Option<PathBuf>) -> Result<(Scenario, String), Failure> {
     match path {
-        Some(p) => {
-            let s = Scenario::from_file(p)?;
-            Ok((s, std::fs::read_to_string(p).unwrap_or_default()))
-        }
+        // Read once: the text the report cites is the text that was run.
+        Some(p) => Ok(Scenario::read(p)?),
         None => Ok((Scenario::default_ggvv(), models::DEFAULT_SCENARIO.to_string())),
     }
 }
