@@ -31,7 +31,7 @@ const RUNS_RULE: &str = "default: 1 000 000 for run and bench, 200 000 for every
                   Examples:\n  riskkalkyl run\n  riskkalkyl --scenario my.toml report --lang en --out rapport-en"
 )]
 pub struct Cli {
-    /// Scenario file (TOML). Default: the embedded GGVV scenario (`riskkalkyl scenario show`).
+    /// Scenario file (TOML, or a workbook ending in .xlsx). Default: the embedded GGVV scenario (`riskkalkyl scenario show`).
     /// Not taken by compare (it names its two scenarios), merge (the shards hold theirs) or
     /// scenario check (it names its file).
     #[arg(long, global = true, value_name = "FILE")]
@@ -73,6 +73,15 @@ pub enum Command {
         after_help = "Examples:\n  riskkalkyl sensitivity --top 5\n  riskkalkyl sensitivity --runs 50000 --sobol-n 1024 --json --out sens"
     )]
     Sensitivity(SensitivityArgs),
+    /// Why the result differs from the förstudie: the difference between its point estimate and
+    /// the simulated mean, P20/P50/P80, split by exact Shapley values over the input groups.
+    #[command(
+        mut_arg("runs", |a| a.default_value(EXPLAIN_RUNS).help(EXPLAIN_RUNS_HELP)),
+        mut_arg("out", |a| a.help(out_json_help("explain"))),
+        mut_arg("sampling", |a| a.help("How inputs are drawn; explain supports mc only")),
+        after_help = "Examples:\n  riskkalkyl explain\n  riskkalkyl explain --lang en --runs 20000 --json --out forklaring"
+    )]
+    Explain(ExplainArgs),
     /// Follow-up: condition on actual spend and milestones, re-forecast, control ranges.
     #[command(
         mut_arg("runs", |a| a.help(format!("Simulated runs, 1000 to 10^10 (the conditioning needs enough accepted draws); {RUNS_RULE}"))),
@@ -146,13 +155,29 @@ pub enum Command {
                       riskkalkyl compare a.toml b.toml --runs 50000 --sampling lhs --json"
     )]
     Compare(CompareArgs),
+    /// The what-if page: a local web server (127.0.0.1) where every assumption can be moved
+    /// and every kommun's distribution is redrawn against the scenario opened.
+    #[command(
+        after_help = "Examples:\n  riskkalkyl serve\n  riskkalkyl --scenario my.toml serve --port 8080 --lang en"
+    )]
+    Serve(ServeArgs),
     /// Show or check scenario files.
-    #[command(after_help = "Examples:\n  riskkalkyl scenario show > my.toml\n  riskkalkyl scenario check my.toml")]
+    #[command(
+        after_help = "Examples:\n  riskkalkyl scenario show > my.toml\n  riskkalkyl scenario check my.toml\n  \
+                      riskkalkyl scenario export --xlsx my.xlsx"
+    )]
     Scenario {
         #[command(subcommand)]
         action: ScenarioCmd,
     },
 }
+
+/// `explain`'s default runs: every run is evaluated under all 2^k subsets of the groups (512
+/// for the default's 9), so 10 000 runs are 5.1 million model evaluations.
+const EXPLAIN_RUNS: &str = "10000";
+const EXPLAIN_RUNS_HELP: &str = "Simulated runs, 100 to 200 000, each evaluated under all 2^k subsets of the \
+     input groups (512 for the default scenario's 9); default 10 000, about 15 s on 2 cores for the default \
+     scenario (the time grows with runs × 2^k)";
 
 fn decision_runs_help() -> String {
     format!("Simulated runs, 1 to 10 000 000 (every draw is kept); {RUNS_RULE}")
@@ -172,8 +197,16 @@ pub enum ScenarioCmd {
         after_help = "Examples:\n  riskkalkyl scenario check my.toml\n  riskkalkyl scenario check benches/scenarios/ggvv_horizon_2047.toml"
     )]
     Check {
-        /// The scenario file (TOML) to validate.
+        /// The scenario file (TOML, or a workbook ending in .xlsx) to validate.
         file: PathBuf,
+    },
+    /// Write the scenario in use as an Excel workbook to edit; read it back with --scenario F.xlsx.
+    #[command(after_help = "Examples:\n  riskkalkyl scenario export --xlsx scenario.xlsx\n  \
+                            riskkalkyl --scenario scenario.xlsx run --runs 100000")]
+    Export {
+        /// The workbook to write (.xlsx).
+        #[arg(long, value_name = "FILE")]
+        xlsx: PathBuf,
     },
 }
 
@@ -279,6 +312,26 @@ pub struct ReportArgs {
     pub analysis_runs: u64,
 }
 
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Port on 127.0.0.1 (0: any free port; the address is printed).
+    #[arg(long, default_value_t = 7878)]
+    pub port: u16,
+    /// Listen on this IP address instead of loopback (then anyone who can reach it can use
+    /// the page; a warning is printed).
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<std::net::IpAddr>,
+    /// Language of the page (and of its report).
+    #[arg(long, value_enum, default_value = "sv")]
+    pub lang: ReportLang,
+    /// Runs of the quick pass that answers each change first.
+    #[arg(long, default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub quick_runs: u64,
+    /// Runs of the refinement that replaces it.
+    #[arg(long, default_value_t = 200_000, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+    pub refine_runs: u64,
+}
+
 /// Language of the board report.
 #[derive(Clone, Copy, clap::ValueEnum)]
 pub enum ReportLang {
@@ -300,6 +353,17 @@ pub struct SensitivityArgs {
     /// Rows shown per table.
     #[arg(long, default_value_t = 10)]
     pub top: usize,
+}
+
+#[derive(Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub draws: DrawArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Language of the console table.
+    #[arg(long, value_enum, default_value = "sv")]
+    pub lang: ReportLang,
 }
 
 #[derive(Args)]

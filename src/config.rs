@@ -74,6 +74,11 @@ pub enum Task {
         sobol_n: usize,
         top: usize,
     },
+    Explain {
+        draws: Draws,
+        output: Output,
+        lang: reports::format::Lang,
+    },
     Followup {
         draws: Draws,
         output: Output,
@@ -95,6 +100,12 @@ pub enum Task {
         draws: Draws,
         output: Output,
     },
+    Serve {
+        addr: std::net::SocketAddr,
+        lang: reports::format::Lang,
+        /// Runs of the quick pass and of the refinement.
+        runs: (u64, u64),
+    },
     Merge {
         inputs: Vec<PathBuf>,
         out: PathBuf,
@@ -106,6 +117,9 @@ pub enum Task {
     ScenarioShow,
     ScenarioCheck {
         file: PathBuf,
+    },
+    ScenarioExport {
+        xlsx: PathBuf,
     },
 }
 
@@ -143,10 +157,7 @@ impl Config {
                     draws,
                     output,
                     budget_msek: budget(a.budget_msek)?,
-                    lang: match a.lang {
-                        args::ReportLang::Sv => reports::format::Lang::Sv,
-                        args::ReportLang::En => reports::format::Lang::En,
-                    },
+                    lang: lang(a.lang),
                     analysis_runs: a.analysis_runs,
                 }
             }
@@ -159,6 +170,22 @@ impl Config {
                     output,
                     sobol_n: a.sobol_n as usize,
                     top: a.top,
+                }
+            }
+            Command::Explain(a) => {
+                let (draws, output) = checked("explain", a.draws, a.output, Needs::Prints)?;
+                mc_only("explain", draws)?;
+                runs_within(
+                    "explain",
+                    draws,
+                    100,
+                    200_000,
+                    "it keeps every draw and evaluates each under every subset of the input groups",
+                )?;
+                Task::Explain {
+                    draws,
+                    output,
+                    lang: lang(a.lang),
                 }
             }
             Command::Followup(a) => {
@@ -197,6 +224,17 @@ impl Config {
                     output,
                 }
             }
+            Command::Serve(a) => Task::Serve {
+                addr: std::net::SocketAddr::new(
+                    a.listen.unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST)),
+                    a.port,
+                ),
+                lang: match a.lang {
+                    args::ReportLang::Sv => reports::format::Lang::Sv,
+                    args::ReportLang::En => reports::format::Lang::En,
+                },
+                runs: (a.quick_runs, a.refine_runs),
+            },
             Command::Bench(a) => {
                 let (draws, output) = checked("bench", a.draws, a.output, Needs::Prints)?;
                 Task::Bench { draws, output }
@@ -219,12 +257,24 @@ impl Config {
                 refuse_scenario("scenario check", "it checks the file it is given (scenario check FILE)")?;
                 Task::ScenarioCheck { file }
             }
+            Command::Scenario {
+                action: ScenarioCmd::Export { xlsx },
+            } => {
+                if !models::scenario::workbook::is_workbook(&xlsx) {
+                    return Err(Failure::Input(format!(
+                        "--xlsx {}: the workbook's name must end in .xlsx\n  fix: give a name like scenario.xlsx",
+                        xlsx.display()
+                    )));
+                }
+                Task::ScenarioExport { xlsx }
+            }
         };
         let threads = match &task {
             Task::Run(r) => r.draws.threads,
             Task::Report { draws, .. }
             | Task::Sensitivity { draws, .. }
             | Task::Followup { draws, .. }
+            | Task::Explain { draws, .. }
             | Task::Analysis { draws, .. }
             | Task::Compare { draws, .. }
             | Task::Bench { draws, .. } => draws.threads,
@@ -293,6 +343,13 @@ fn analysis(kind: Analysis, a: args::DecisionArgs) -> Result<Task, Failure> {
     mc_only(kind.name(), draws)?;
     runs_within(kind.name(), draws, 1, MAX_KEPT_RUNS, "it keeps every draw")?;
     Ok(Task::Analysis { kind, draws, output })
+}
+
+fn lang(l: args::ReportLang) -> reports::format::Lang {
+    match l {
+        args::ReportLang::Sv => reports::format::Lang::Sv,
+        args::ReportLang::En => reports::format::Lang::En,
+    }
 }
 
 /// `--budget-msek`, if given, must be a positive number of MSEK.

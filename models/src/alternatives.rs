@@ -7,10 +7,48 @@ use sim::stats::{Proportion, Stat};
 
 use crate::analysis::{Analysis, AnalysisError, AnalysisPlan};
 use crate::model::Model;
-use crate::scenario::{Alternative, Scenario};
+use crate::scenario::{Alternative, OWN_COSTS_KEY, Scenario};
+
+/// Whether alternative `i` of `s` can be applied: without a joint organisation the scenario
+/// needs the key [`OWN_COSTS_KEY`], and every risk area it keeps must be in the register.
+pub fn check_alternative(s: &Scenario, i: usize) -> Result<(), AnalysisError> {
+    let a = &s.alternatives[i];
+    if a.joint_organisation {
+        return Ok(());
+    }
+    if !s.keys.contains_key(OWN_COSTS_KEY) {
+        return Err(AnalysisError::Input {
+            path: format!("alternatives[{i}].joint_organisation"),
+            problem: format!(
+                "without a joint organisation each kommun carries its own costs, by the key \"{OWN_COSTS_KEY}\", which the scenario lacks"
+            ),
+            hint: format!("add [keys.{OWN_COSTS_KEY}] with each kommun's share of today's cost"),
+        });
+    }
+    let areas: Vec<&str> = s
+        .risk_register
+        .iter()
+        .flat_map(|r| r.risks.iter().map(|x| x.area.as_str()))
+        .collect();
+    match a
+        .risk_areas
+        .iter()
+        .enumerate()
+        .find(|(_, x)| !areas.contains(&x.as_str()))
+    {
+        Some((j, x)) => Err(AnalysisError::Input {
+            path: format!("alternatives[{i}].risk_areas[{j}]"),
+            problem: format!("\"{x}\" is not a risk area of [risk_register]"),
+            hint: format!("name one of: {}", areas.join(", ")),
+        }),
+        None => Ok(()),
+    }
+}
 
 /// The scenario as it would be under alternative `a`: its savings capture, establishment
-/// effort (project labour, parallel running and one-off items scaled) and planned duration.
+/// effort (project labour, parallel running and one-off items scaled) and planned duration;
+/// without a joint organisation, every phase allocated by [`OWN_COSTS_KEY`] and only the
+/// register's risks in `a.risk_areas`.
 pub fn apply(s: &Scenario, a: &Alternative) -> Scenario {
     let mut v = s.clone();
     v.savings_capture_pct = a.savings_capture_pct;
@@ -23,6 +61,19 @@ pub fn apply(s: &Scenario, a: &Alternative) -> Scenario {
     }
     e.planned_months = a.planned_months;
     e.parallel_start_month = e.parallel_start_month.min(0.5 * a.planned_months);
+    if !a.joint_organisation {
+        let own: std::collections::BTreeMap<String, f64> = [(OWN_COSTS_KEY.to_string(), 100.0)].into();
+        let al = &mut v.allocation;
+        al.establishment_weights_pct = own.clone();
+        al.transition_weights_pct = own.clone();
+        al.full_effect_weights_pct = own;
+        if let Some(reg) = &mut v.risk_register {
+            for r in reg.risks.iter_mut().filter(|r| !a.risk_areas.contains(&r.area)) {
+                r.existing.probability_pct = 0.0;
+                r.new.probability_pct = 0.0;
+            }
+        }
+    }
     v.alternatives.clear();
     v
 }
@@ -100,6 +151,9 @@ impl Analysis for AlternativesAnalysis {
             return Err(AnalysisError::MissingSection {
                 section: "[[alternatives]]",
             });
+        }
+        for i in 0..s.alternatives.len() {
+            check_alternative(s, i)?;
         }
         let variants: Vec<Scenario> = s.alternatives.iter().map(|a| apply(s, a)).collect();
         let models: Vec<Model> = variants.iter().map(Model::new).collect::<Result<_, _>>()?;

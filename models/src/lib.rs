@@ -18,6 +18,7 @@ pub mod alternatives;
 pub mod analysis;
 pub mod compare;
 pub mod decision;
+pub mod explain;
 pub mod followup;
 pub mod input_file;
 pub mod model;

@@ -57,6 +57,8 @@ fn an_alternative_identical_to_the_default_compares_as_exactly_equal() {
         establishment_effort_pct: 100.0,
         planned_months: s.establishment.planned_months,
         reversibility: String::new(),
+        joint_organisation: true,
+        risk_areas: vec![],
     };
     let mut plain = s.clone();
     plain.alternatives.clear();
@@ -73,6 +75,8 @@ fn less_capture_means_less_net_benefit_on_the_same_draws() {
         establishment_effort_pct: 100.0,
         planned_months: 36.0,
         reversibility: String::new(),
+        joint_organisation: true,
+        risk_areas: vec![],
     };
     let (lo, hi) = (
         per_run(&apply(&s, &alt(50.0)), 2000),
@@ -91,6 +95,8 @@ fn same_as_default(s: &Scenario) -> Alternative {
         establishment_effort_pct: 100.0,
         planned_months: s.establishment.planned_months,
         reversibility: String::new(),
+        joint_organisation: true,
+        risk_areas: vec![],
     }
 }
 
@@ -176,4 +182,71 @@ fn a_certain_fixed_risk_costs_exactly_its_impact_and_an_impossible_one_nothing()
             row.area
         );
     }
+}
+
+/// Alternative S has no joint organisation (seed 001 3.2.1): no population key, no joint data
+/// centre's risks; the other alternatives keep both.
+#[test]
+fn alternative_s_has_no_population_key_and_no_data_centre_risks() {
+    let s = Scenario::default_ggvv();
+    let (without, with): (Vec<&Alternative>, Vec<&Alternative>) =
+        s.alternatives.iter().partition(|a| !a.joint_organisation);
+    assert_eq!(
+        without.len(),
+        1,
+        "the default has one alternative without a joint organisation (S)"
+    );
+    let a = without[0];
+    assert!(a.name.starts_with("S "), "{}", a.name);
+    let v = apply(&s, a);
+    let own = [(models::scenario::OWN_COSTS_KEY.to_string(), 100.0)].into();
+    for w in [
+        &v.allocation.establishment_weights_pct,
+        &v.allocation.transition_weights_pct,
+        &v.allocation.full_effect_weights_pct,
+    ] {
+        assert_eq!(w, &own);
+    }
+    let reg = v.risk_register.as_ref().unwrap();
+    for r in &reg.risks {
+        let kept = a.risk_areas.contains(&r.area);
+        assert_eq!(r.existing.probability_pct > 0.0, kept, "{}", r.area);
+        assert!(kept || r.new.probability_pct == 0.0, "{}", r.area);
+    }
+    assert!(
+        !a.risk_areas
+            .iter()
+            .any(|x| x.contains("Ekonomi och investeringar") || x.contains("Drift"))
+    );
+    for b in with {
+        let vb = apply(&s, b);
+        assert_eq!(vb.allocation, s.allocation, "{}", b.name);
+        assert_eq!(vb.risk_register, s.risk_register, "{}", b.name);
+    }
+    // Switching risks off never raises the one-off cost, run by run on the same draws.
+    let mut joint = a.clone();
+    joint.joint_organisation = true;
+    joint.risk_areas.clear();
+    let (lone, together) = (per_run(&v, 3000), per_run(&apply(&s, &joint), 3000));
+    assert!(lone.iter().zip(&together).all(|(x, y)| x.1 <= y.1));
+    assert!(lone.iter().zip(&together).any(|(x, y)| x.1 < y.1));
+}
+
+#[test]
+fn an_alternative_keeping_an_unknown_risk_area_is_refused_by_name() {
+    let mut s = Scenario::default_ggvv();
+    let i = s.alternatives.iter().position(|a| !a.joint_organisation).unwrap();
+    s.alternatives[i].risk_areas.push("Vädret".into());
+    let model = Model::new(&s).unwrap();
+    let e = AlternativesAnalysis
+        .run(&s, &model, &AnalysisPlan::new(100, 1).unwrap())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains(&format!("alternatives[{i}].risk_areas[2]")) && e.contains("Vädret"),
+        "{e}"
+    );
+    let mut s = Scenario::default_ggvv();
+    s.alternatives[i].joint_organisation = true;
+    assert!(s.validate().unwrap_err().to_string().contains("risk_areas"));
 }

@@ -79,6 +79,8 @@ fn establishment_effort_scales_inputs_of_every_kind() {
         establishment_effort_pct: 80.0,
         planned_months: s.establishment.planned_months,
         reversibility: String::new(),
+        joint_organisation: true,
+        risk_areas: vec![],
     };
     let v = apply(&s, &a);
     let (base, lean) = (&s.establishment, &v.establishment);

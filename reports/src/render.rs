@@ -15,11 +15,16 @@ use crate::text::{alternatives, compare, decision, followup, sensitivity};
 pub struct TextOptions {
     /// Rows shown per ranked table (the sensitivity tables; the other analyses show every row).
     pub top: usize,
+    /// Language of the text that has both (explain); the others print English.
+    pub lang: Lang,
 }
 
 impl Default for TextOptions {
     fn default() -> TextOptions {
-        TextOptions { top: 10 }
+        TextOptions {
+            top: 10,
+            lang: Lang::Sv,
+        }
     }
 }
 
@@ -73,6 +78,12 @@ impl Render for RiskReport {
 impl Render for Sensitivity {
     fn text(&self, opts: &TextOptions) -> String {
         sensitivity::to_text(self, opts.top)
+    }
+}
+
+impl Render for models::explain::Explain {
+    fn text(&self, opts: &TextOptions) -> String {
+        crate::text::explain::to_text(self, opts.lang)
     }
 }
 

@@ -19,7 +19,10 @@ pub fn sensitivity(s: &Scenario, d: Draws, output: &Output, sobol_n: usize, top:
         d,
         output,
         "sensitivity",
-        &TextOptions { top },
+        &TextOptions {
+            top,
+            ..Default::default()
+        },
     )
 }
 

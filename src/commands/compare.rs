@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use models::{Analysis, AnalysisPlan, Model, Scenario};
+use models::{Analysis, AnalysisPlan, Model};
 use reports::render::{Render, TextOptions};
 
 use super::{deliver, note_repair};
@@ -10,7 +10,8 @@ use crate::config::{Draws, Output};
 use crate::failure::Failure;
 
 pub fn compare(a: &Path, b: &Path, d: Draws, output: &Output) -> Result<(), Failure> {
-    let (sa, sb) = (Scenario::from_file(a)?, Scenario::from_file(b)?);
+    let read = models::scenario::workbook::read_scenario_file;
+    let (sa, sb) = (read(a)?.0, read(b)?.0);
     let (ma, mb) = (Model::new(&sa)?, Model::new(&sb)?);
     let silent = output.json || output.quiet;
     note_repair(&ma, silent);

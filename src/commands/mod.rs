@@ -4,10 +4,12 @@
 mod analyses;
 mod bench;
 mod compare;
+mod explain;
 mod followup;
 mod report;
 mod run;
 mod scenario;
+mod serve;
 
 use std::path::PathBuf;
 
@@ -47,6 +49,7 @@ fn dispatch(config: Config) -> Result<(), Failure> {
             top,
         } => analyses::sensitivity(&load(&scenario)?.0, draws, &output, sobol_n, top),
         Task::Analysis { kind, draws, output } => analyses::decision(&load(&scenario)?.0, kind, draws, &output),
+        Task::Explain { draws, output, lang } => explain::explain(&load(&scenario)?.0, draws, &output, lang),
         Task::Followup {
             draws,
             output,
@@ -58,17 +61,25 @@ fn dispatch(config: Config) -> Result<(), Failure> {
             let s = load(&scenario)?.0;
             bench::bench(&s, &Model::new(&s)?, draws, &output)
         }
+        Task::Serve { addr, lang, runs } => {
+            let (s, text) = load(&scenario)?;
+            serve::serve(s, text, &scenario, addr, lang, runs)
+        }
         Task::Tables { json } => scenario::tables(&load(&scenario)?.0, json),
         Task::ScenarioShow => print(&load(&scenario)?.1),
         Task::ScenarioCheck { file } => scenario::check(&file),
+        Task::ScenarioExport { xlsx } => {
+            let (s, text) = load(&scenario)?;
+            scenario::export(&s, &text, &xlsx)
+        }
     }
 }
 
-/// The scenario in use and its text: `--scenario FILE`, else the embedded default.
+/// The scenario in use and its text: `--scenario FILE` (TOML, or a workbook by its `.xlsx`
+/// name: the TOML its cells make), else the embedded default.
 fn load(path: &Option<PathBuf>) -> Result<(Scenario, String), Failure> {
     match path {
-        // Read once: the text the report cites is the text that was run.
-        Some(p) => Ok(Scenario::read(p)?),
+        Some(p) => Ok(models::scenario::workbook::read_scenario_file(p)?),
         None => Ok((Scenario::default_ggvv(), models::DEFAULT_SCENARIO.to_string())),
     }
 }

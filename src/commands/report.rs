@@ -38,8 +38,10 @@ pub fn report(
         discount_rate_pct: model.discount_rate_pct(),
     };
     let data = reports::report::ReportData::new(lang, &info, scenario, text, &model, &result);
-    let charts = reports::chart::all(&data).map_err(|e| Failure::Runtime(e.to_string()))?;
-    let analyses = decision_analyses(scenario, &model, analysis_runs, d.seed, budget)?;
+    let mut charts = reports::chart::all(&data).map_err(|e| Failure::Runtime(e.to_string()))?;
+    let mut analyses = decision_analyses(scenario, &model, analysis_runs, d.seed, budget)?;
+    analyses.explain = explain_section(scenario, &model, analysis_runs, d.seed, lang)?;
+    charts.extend(analyses.explain.iter().flat_map(|x| x.charts.iter().cloned()));
     let board = reports::export::BoardReport {
         data: &data,
         charts: &charts,
@@ -61,6 +63,28 @@ pub fn report(
         );
     }
     Ok(())
+}
+
+/// Most runs of the report's "why it differs from the förstudie" (each is evaluated under
+/// every subset of the input groups: 512 for the default).
+const EXPLAIN_REPORT_RUNS: u64 = 10_000;
+
+/// The report's explain section on at most [`EXPLAIN_REPORT_RUNS`] of the analyses' runs (none
+/// when `runs` is 0).
+fn explain_section(
+    s: &Scenario,
+    model: &Model,
+    runs: u64,
+    seed: u64,
+    lang: Lang,
+) -> Result<Option<reports::text::explain::Section>, Failure> {
+    if runs == 0 {
+        return Ok(None);
+    }
+    let plan = AnalysisPlan::new(runs.min(EXPLAIN_REPORT_RUNS), seed)?;
+    let e = models::explain::ExplainAnalysis.run(s, model, &plan)?;
+    let section = reports::text::explain::report_section(&e, lang).map_err(|e| Failure::Runtime(e.to_string()))?;
+    Ok(Some(section))
 }
 
 /// The decision analyses the report shows, each on `runs` draws (none when `runs` is 0).

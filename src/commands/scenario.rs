@@ -9,7 +9,7 @@ use crate::failure::{Failure, print};
 
 /// Validate a scenario file: exit 0 with a line saying so, or the first problem.
 pub fn check(file: &Path) -> Result<(), Failure> {
-    let s = Scenario::from_file(file)?;
+    let s = models::scenario::workbook::read_scenario_file(file)?.0;
     note_repair(&Model::new(&s)?, false);
     print(&format!(
         "{}: valid scenario \"{}\" ({} kommuner)\n",
@@ -17,6 +17,28 @@ pub fn check(file: &Path) -> Result<(), Failure> {
         s.meta.name,
         s.kommuner.len()
     ))
+}
+
+/// Write the scenario as a workbook (`scenario export --xlsx F.xlsx`); `text` gives comments.
+pub fn export(s: &Scenario, text: &str, xlsx: &Path) -> Result<(), Failure> {
+    let bytes = models::scenario::workbook::to_xlsx(s, Some(text)).map_err(|e| Failure::Runtime(e.to_string()))?;
+    std::fs::write(xlsx, bytes).map_err(|e| {
+        Failure::Runtime(format!(
+            "cannot write {}: {e}\n  fix: check the directory exists and is writable",
+            xlsx.display()
+        ))
+    })?;
+    eprintln!(
+        "wrote {} ({} uncertain inputs on sheet {}); read it back with --scenario {}",
+        xlsx.display(),
+        s.input_ids()
+            .iter()
+            .filter(|id| id.kind != models::scenario::InputKind::RiskOccurs)
+            .count(),
+        models::scenario::workbook::INPUT_SHEET,
+        xlsx.display()
+    );
+    Ok(())
 }
 
 /// The förstudie's three tables from the model at point values.

@@ -69,6 +69,16 @@ pub enum ScenarioError {
         problem: String,
         hint: String,
     },
+    /// A scenario read from a workbook: the file, and the sheet and cell (`Indata!E14`, or the
+    /// sheet alone when no cell holds the value).
+    #[error("{file}: {cell}: {path}: {problem}\n  fix: {hint}")]
+    Workbook {
+        file: String,
+        cell: String,
+        path: String,
+        problem: String,
+        hint: String,
+    },
     /// A scenario built or changed in code (an analysis's variant): it has no file, so the
     /// field path alone says where.
     #[error("scenario built in code: {path}: {problem}\n  fix: {hint}")]
@@ -83,21 +93,27 @@ impl ScenarioError {
     /// The field path of the offending value.
     pub fn path(&self) -> &str {
         match self {
-            ScenarioError::File { path, .. } | ScenarioError::Built { path, .. } => path,
+            ScenarioError::File { path, .. }
+            | ScenarioError::Workbook { path, .. }
+            | ScenarioError::Built { path, .. } => path,
         }
     }
 
     /// What is wrong.
     pub fn problem(&self) -> &str {
         match self {
-            ScenarioError::File { problem, .. } | ScenarioError::Built { problem, .. } => problem,
+            ScenarioError::File { problem, .. }
+            | ScenarioError::Workbook { problem, .. }
+            | ScenarioError::Built { problem, .. } => problem,
         }
     }
 
     /// How to fix it.
     pub fn hint(&self) -> &str {
         match self {
-            ScenarioError::File { hint, .. } | ScenarioError::Built { hint, .. } => hint,
+            ScenarioError::File { hint, .. }
+            | ScenarioError::Workbook { hint, .. }
+            | ScenarioError::Built { hint, .. } => hint,
         }
     }
 
@@ -105,7 +121,15 @@ impl ScenarioError {
     pub fn location(&self) -> Option<(&str, usize, usize)> {
         match self {
             ScenarioError::File { file, line, column, .. } => Some((file, *line, *column)),
-            ScenarioError::Built { .. } => None,
+            ScenarioError::Workbook { .. } | ScenarioError::Built { .. } => None,
+        }
+    }
+
+    /// Sheet and cell (`Indata!E14`), for a scenario read from a workbook.
+    pub fn cell(&self) -> Option<&str> {
+        match self {
+            ScenarioError::Workbook { cell, .. } => Some(cell),
+            _ => None,
         }
     }
 }

@@ -88,9 +88,40 @@ pub enum InputGroup {
     OtherOneOffs,
     /// Savings post `n`.
     Saving(usize),
+    /// Every savings post together: `riskkalkyl explain`'s grouping ([`InputGroup::explain`]);
+    /// no input's own group.
+    Savings,
     Staffing,
     Growth,
     RiskRegister,
+}
+
+impl InputGroup {
+    /// The coarser group `riskkalkyl explain` splits a difference by: its exact Shapley values
+    /// take all 2^k subsets of groups, so the savings posts go together; every other group is
+    /// the registry's own, so sensitivity, value of information and explain name the same groups.
+    pub fn explain(self) -> InputGroup {
+        match self {
+            InputGroup::Saving(_) => InputGroup::Savings,
+            g => g,
+        }
+    }
+
+    /// A stable identifier (JSON, the report's sentence per group): "risk_register".
+    pub fn id(self) -> String {
+        match self {
+            InputGroup::Migration => "migration".into(),
+            InputGroup::Schedule => "schedule".into(),
+            InputGroup::ParallelRunning => "parallel_running".into(),
+            InputGroup::ProjectLabour => "project_labour".into(),
+            InputGroup::OtherOneOffs => "other_one_offs".into(),
+            InputGroup::Saving(i) => format!("saving_{i}"),
+            InputGroup::Staffing => "staffing".into(),
+            InputGroup::Growth => "growth".into(),
+            InputGroup::RiskRegister => "risk_register".into(),
+            InputGroup::Savings => "savings".into(),
+        }
+    }
 }
 
 /// How an input's group is found.
@@ -463,6 +494,7 @@ impl InputGroup {
                 "Staffing (ratios, strategic support)",
             ),
             InputGroup::Growth => ("Kostnadsutveckling", "Cost growth"),
+            InputGroup::Savings => ("Besparingar (alla poster)", "Savings (every post)"),
             InputGroup::RiskRegister => (
                 "Riskregistret (Ateas nio riskområden)",
                 "Risk register (Atea's nine risk areas)",

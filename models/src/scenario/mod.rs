@@ -18,6 +18,7 @@ pub mod inputs;
 mod kommuner;
 mod risk;
 mod savings;
+pub mod workbook;
 mod years;
 
 use std::collections::BTreeMap;
@@ -25,7 +26,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sim::DistSpec;
 
-pub use alternative::Alternative;
+pub use alternative::{Alternative, OWN_COSTS_KEY};
 pub use correlation::Correlation;
 pub use decision::{DataCentre, DecisionSettings, Membership, Organisation};
 pub(crate) use error::Problem;

@@ -13,6 +13,7 @@ mod keys;
 mod scurve;
 mod theme;
 mod tornado;
+mod waterfall;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -22,6 +23,7 @@ pub use corridor::corridor;
 pub(crate) use theme::WIDTH;
 use theme::{FONT, PNG_SCALE};
 use theme::{SVG_FONT_STACK, register_fonts};
+pub use waterfall::waterfall;
 
 /// A drawn chart: its file stem, title (for alt text) and both renderings.
 #[derive(Debug, Clone)]

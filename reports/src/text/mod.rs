@@ -4,6 +4,7 @@
 pub mod alternatives;
 pub mod compare;
 pub mod decision;
+pub mod explain;
 pub mod followup;
 pub mod run;
 pub mod sensitivity;

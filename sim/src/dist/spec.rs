@@ -151,6 +151,26 @@ pub enum DistSpec {
     },
 }
 
+impl DistSpec {
+    /// Every kind's name as a scenario file writes it (`dist = "pert"`), in declaration order:
+    /// the choices a workbook's list validation offers.
+    pub const KINDS: [&'static str; 13] = [
+        "fixed",
+        "uniform",
+        "triangular",
+        "pert",
+        "normal",
+        "truncated_normal",
+        "lognormal",
+        "beta",
+        "discrete",
+        "risk_event",
+        "empirical",
+        "triple",
+        "ref_class_overrun",
+    ];
+}
+
 fn is_absolute(b: &TripleBounds) -> bool {
     *b == TripleBounds::Absolute
 }
@@ -496,5 +516,10 @@ mod tests {
         let mut seen = [false; 13];
         cases().iter().for_each(|s| seen[kind(s)] = true);
         assert!(seen.iter().all(|&s| s), "kinds without a scaling case: {seen:?}");
+        // KINDS lists each kind's tag at its declaration index.
+        for s in cases() {
+            let tag = serde_json::to_value(&s).unwrap()["dist"].as_str().unwrap().to_string();
+            assert_eq!(DistSpec::KINDS[kind(&s)], tag, "{s:?}");
+        }
     }
 }

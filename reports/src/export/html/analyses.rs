@@ -23,6 +23,8 @@ pub struct Analyses {
     pub membership: Option<MembershipReport>,
     pub alternatives: Option<AlternativesReport>,
     pub risks: Option<RiskReport>,
+    /// "Why the result differs from the förstudie" ([`crate::text::explain::report_section`]).
+    pub explain: Option<crate::text::explain::Section>,
 }
 
 fn m(x: f64, l: Lang) -> String {
@@ -82,6 +84,9 @@ fn options_table(o: &mut String, kommuner: &[String], options: &[OptionResult], 
 pub(crate) fn html_sections(a: &Analyses, l: Lang) -> String {
     let mut o = String::new();
     let u = l.msek_unit();
+    if let Some(x) = &a.explain {
+        o.push_str(&x.html);
+    }
     if let Some(s) = &a.sensitivity {
         section(
             &mut o,

@@ -1,0 +1,396 @@
+//! `riskkalkyl serve` over loopback: every endpoint, bad input, the Host check, cancellation,
+//! and the round trip: the saved scenario under `riskkalkyl run` gives the page's figures.
+
+mod serve_common;
+
+use assert_cmd::Command;
+use serde_json::{Value, json};
+use serve_common::{Server, request};
+
+fn server() -> Server {
+    Server::start(&["serve", "--port", "0"])
+}
+
+/// A state that moves the migration item's maximum and puts every period on the users key.
+fn edited(runs: u64, seed: u64) -> Value {
+    json!({
+        "runs": runs,
+        "seed": seed,
+        "edits": [{ "path": "establishment.one_off[0].amount_msek.max", "value": 9.0 }],
+        "choices": { "key": "users" },
+    })
+}
+
+#[test]
+fn the_page_and_its_files_are_served_from_the_binary() {
+    let s = server();
+    let r = s.get("/");
+    assert_eq!(r.status, 200);
+    let html = r.text();
+    assert!(
+        html.contains("<html lang=\"sv\">") && html.contains("/assets/app.js"),
+        "{html}"
+    );
+    assert!(r.header("content-security-policy").is_some());
+    for (path, needle) in [
+        ("/assets/app.js", "/api/simulate"),
+        ("/assets/app.css", "fieldset"),
+        ("/assets/uPlot.iife.min.js", "uPlot"),
+        ("/assets/uPlot.min.css", ".uplot"),
+        ("/assets/uPlot-LICENSE.txt", "MIT License"),
+    ] {
+        let r = s.get(path);
+        assert_eq!(r.status, 200, "{path}");
+        assert!(r.text().contains(needle), "{path}");
+    }
+    assert_eq!(s.get("/assets/../Cargo.toml").status, 404);
+    assert_eq!(s.get("/assets/secret.txt").status, 404);
+    let en = Server::start(&["serve", "--port", "0", "--lang", "en"]);
+    assert!(en.get("/").text().contains("<html lang=\"en\">"));
+    assert_eq!(en.get("/api/form").json()["lang"], "en");
+}
+
+#[test]
+fn the_form_has_every_registry_input_in_its_group_and_the_choices() {
+    let s = server();
+    let f = s.get("/api/form").json();
+    let scenario = models::Scenario::default_ggvv();
+    let paths: Vec<String> = f["groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|g| g["inputs"].as_array().unwrap().iter())
+        .map(|i| i["path"].as_str().unwrap().to_string())
+        .collect();
+    let mut want: Vec<String> = scenario.input_ids().iter().map(|id| id.path()).collect();
+    let mut got = paths.clone();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want, "every uncertain input, once");
+    // Grouped as the registry groups them, with its Swedish labels.
+    for g in f["groups"].as_array().unwrap() {
+        for i in g["inputs"].as_array().unwrap() {
+            let id = scenario.input_id(i["path"].as_str().unwrap()).unwrap();
+            assert_eq!(g["label"], id.group(&scenario).label(&scenario).sv);
+            assert_eq!(i["label"], id.label(&scenario).sv);
+        }
+    }
+    assert!(f["keys"].as_array().unwrap().iter().any(|k| k == "users"));
+    assert!(!f["alternatives"].as_array().unwrap().is_empty());
+    assert_eq!(f["discount_rate_pct"], scenario.finance.discount_rate_pct);
+    let reference = models::Model::new(&scenario).unwrap().budget_msek();
+    assert_eq!(f["reference_msek"].as_f64().unwrap(), reference);
+}
+
+#[test]
+fn a_saved_scenario_under_run_gives_exactly_the_pages_figures() {
+    let s = server();
+    let (runs, seed) = (5000, 7);
+    let state = edited(runs, seed);
+    let page = s.post_json("/api/simulate", &state);
+    assert_eq!(page.status, 200, "{}", page.text());
+    let page = page.json();
+    let saved = s.post_json("/api/save", &state);
+    assert_eq!(saved.status, 200);
+    assert!(saved.header("content-disposition").unwrap().contains("scenario.toml"));
+    let text = saved.text();
+    assert!(text.starts_with("# Saved from the what-if page"), "{text}");
+    assert!(
+        text.contains("establishment.one_off[0].amount_msek.max: 2 -> 9"),
+        "{text}"
+    );
+    assert!(text.contains("allocation: key \"users\""), "{text}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("saved.toml");
+    std::fs::write(&file, &text).unwrap();
+    let out = dir.path().join("out");
+    Command::cargo_bin("riskkalkyl")
+        .unwrap()
+        .arg("--scenario")
+        .arg(&file)
+        .args([
+            "run",
+            "--runs",
+            &runs.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let run: Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(
+        page["summary"], run,
+        "the page's summary is summary.json of the saved scenario"
+    );
+    // And the change is a change: against the opened scenario on the same seed.
+    assert_ne!(page["summary"], page["base_summary"]);
+    let base_out = dir.path().join("base");
+    Command::cargo_bin("riskkalkyl")
+        .unwrap()
+        .args([
+            "run",
+            "--runs",
+            &runs.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--quiet",
+            "--out",
+        ])
+        .arg(&base_out)
+        .assert()
+        .success();
+    let base: Value = serde_json::from_str(&std::fs::read_to_string(base_out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(page["base_summary"], base);
+    let k = page["changes"].as_array().unwrap();
+    assert_eq!(k.len(), 5, "four kommuner and the total");
+    let total = &k[4];
+    let diff = page["summary"]["total"]["net_benefit_npv"]["mean"].as_f64().unwrap()
+        - page["base_summary"]["total"]["net_benefit_npv"]["mean"]
+            .as_f64()
+            .unwrap();
+    assert_eq!(total["mean_msek"].as_f64().unwrap(), diff);
+    assert!(total["mean_se_msek"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn a_state_with_nothing_changed_equals_the_opened_scenario_and_yearly_fans_come_on_demand() {
+    let s = server();
+    let r = s
+        .post_json("/api/simulate", &json!({ "runs": 2000, "yearly": true }))
+        .json();
+    assert_eq!(r["summary"], r["base_summary"]);
+    for c in r["changes"].as_array().unwrap() {
+        assert_eq!(c["mean_msek"], 0.0);
+        assert_eq!(
+            c["mean_se_msek"], 0.0,
+            "common random numbers: no noise in a zero change"
+        );
+    }
+    let years = r["years"].as_array().unwrap().len();
+    let fans = r["curves"]["yearly"].as_array().unwrap();
+    assert_eq!(fans.len(), 5);
+    for band in fans[0].as_array().unwrap() {
+        assert_eq!(band.as_array().unwrap().len(), years);
+    }
+    let no = s.post_json("/api/simulate", &json!({ "runs": 2000 })).json();
+    assert!(no["curves"].get("yearly").is_none());
+    assert!(!r["drivers"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn choices_an_alternative_the_data_centre_the_rate_and_the_reference_round_trip() {
+    let s = server();
+    let f = s.get("/api/form").json();
+    let alt = f["alternatives"][0].as_str().unwrap();
+    let state = json!({
+        "runs": 3000,
+        "choices": { "alternative": alt, "data_centre": "new", "discount_rate_pct": 4.0, "budget_msek": 40.0 },
+    });
+    let page = s.post_json("/api/simulate", &state);
+    assert_eq!(page.status, 200, "{}", page.text());
+    let page = page.json();
+    assert_eq!(page["summary"]["discount_rate_pct"], 4.0);
+    assert_eq!(page["summary"]["budget_msek"], 40.0);
+    let text = s.post_json("/api/save", &state).text();
+    let saved = models::Scenario::from_toml(&text, "saved.toml").unwrap();
+    assert_eq!(saved.risk_register.as_ref().unwrap().data_centre, "new");
+    assert!(saved.alternatives.is_empty(), "the alternative is applied, not listed");
+    let default = models::Scenario::default_ggvv();
+    let a = default.alternatives.iter().find(|a| a.name == alt).unwrap();
+    assert_eq!(saved.savings_capture_pct, a.savings_capture_pct);
+}
+
+#[test]
+fn upload_goes_through_the_scenario_validation() {
+    let s = server();
+    let ok = request(
+        &s.addr,
+        "POST",
+        "/api/upload",
+        &s.addr,
+        "text/plain",
+        models::DEFAULT_SCENARIO.as_bytes(),
+    );
+    assert_eq!(ok.status, 200);
+    assert_eq!(ok.json()["name"], "GGVV gemensam IT-drift");
+    let bad = models::DEFAULT_SCENARIO.replacen(
+        "min = 12.0, mode = 18.0, max = 24.0",
+        "min = 12.0, mode = 28.0, max = 24.0",
+        1,
+    );
+    let r = request(&s.addr, "POST", "/api/upload", &s.addr, "text/plain", bad.as_bytes());
+    assert_eq!(r.status, 422);
+    let e = &r.json()["error"];
+    assert_eq!(e["path"], "establishment.phases[2].duration_months.mode");
+    let cli = models::Scenario::from_toml(&bad, "<uploaded scenario>").unwrap_err();
+    assert_eq!(e["message"], cli.to_string(), "the command line's own message");
+    // An uploaded scenario is the base of a state.
+    let mut text = models::DEFAULT_SCENARIO.to_string();
+    text = text.replacen("discount_rate_pct = 2.5", "discount_rate_pct = 3.5", 1);
+    let r = s
+        .post_json("/api/simulate", &json!({ "runs": 1000, "base": text }))
+        .json();
+    // summary.json records the model's rate (3.5 % as the model computes it).
+    let rate = r["summary"]["discount_rate_pct"].as_f64().unwrap();
+    assert!((rate - 3.5).abs() < 1e-9, "{rate}");
+    assert_eq!(
+        r["base_summary"]["discount_rate_pct"],
+        r["summary"]["discount_rate_pct"]
+    );
+    let r = request(
+        &s.addr,
+        "POST",
+        "/api/upload",
+        &s.addr,
+        "text/plain",
+        &[0xff, 0xfe, 0x00],
+    );
+    assert_eq!(r.status, 422);
+}
+
+#[test]
+fn bad_input_is_refused_with_the_field_path_and_the_server_keeps_serving() {
+    let s = server();
+    let refused = |body: Value, path: &str| {
+        for endpoint in ["/api/simulate", "/api/save", "/api/report"] {
+            let r = s.post_json(endpoint, &body);
+            assert_eq!(r.status, 422, "{endpoint} {body}: {}", r.text());
+            let e = &r.json()["error"];
+            assert_eq!(e["path"], path, "{endpoint} {body}");
+            assert!(!e["hint"].as_str().unwrap().is_empty());
+        }
+    };
+    let max =
+        |v: f64| json!({ "runs": 1000, "edits": [{ "path": "establishment.one_off[0].amount_msek.max", "value": v }] });
+    refused(max(-5.0), "establishment.one_off[0].amount_msek.max");
+    refused(
+        json!({ "runs": 1000, "edits": [{ "path": "savings[1].rate_pct.max", "value": 150.0 }] }),
+        "savings[1].rate_pct",
+    );
+    refused(
+        json!({ "runs": 1000, "edits": [{ "path": "meta.name", "value": 1.0 }] }),
+        "meta.name",
+    );
+    refused(json!({ "runs": 0 }), "runs");
+    refused(json!({ "runs": 1_000_001 }), "runs");
+    refused(json!({ "runs": 10, "choices": { "key": "nope" } }), "choices.key");
+    refused(
+        json!({ "runs": 10, "choices": { "alternative": "nope" } }),
+        "choices.alternative",
+    );
+    refused(
+        json!({ "runs": 10, "choices": { "data_centre": "cloud" } }),
+        "choices.data_centre",
+    );
+    refused(
+        json!({ "runs": 10, "choices": { "discount_rate_pct": 500.0 } }),
+        "finance.discount_rate_pct",
+    );
+    refused(
+        json!({ "runs": 10, "choices": { "budget_msek": -1.0 } }),
+        "finance.budget_msek",
+    );
+    refused(json!({ "runs": 10, "surprise": 1 }), "(request)");
+    refused(json!({ "runs": 10, "base": "not toml [" }), "(syntax)");
+    let r = s.post("/api/simulate", "{ not json");
+    assert_eq!(r.status, 422);
+    // Too large a body is refused before it is read.
+    let big = format!(
+        "{{\"runs\": 10, \"base\": \"{}\"}}",
+        "x".repeat(web::MAX_BODY_BYTES + 10)
+    );
+    assert_eq!(s.post("/api/simulate", &big).status, 413);
+    assert_eq!(s.get("/api/simulate").status, 405);
+    // Still serving.
+    assert_eq!(s.get("/api/form").status, 200);
+    let ok = s.post_json("/api/simulate", &json!({ "runs": 1000 }));
+    assert_eq!(ok.status, 200);
+}
+
+#[test]
+fn another_host_is_refused_against_dns_rebinding() {
+    let s = server();
+    let port = s.addr.rsplit(':').next().unwrap().to_string();
+    for host in ["evil.example", &format!("evil.example:{port}"), "127.0.0.1:1"] {
+        let r = request(&s.addr, "GET", "/api/form", host, "", &[]);
+        assert_eq!(r.status, 403, "{host}");
+        let r = request(
+            &s.addr,
+            "POST",
+            "/api/simulate",
+            host,
+            "application/json",
+            b"{\"runs\":10}",
+        );
+        assert_eq!(r.status, 403, "{host}");
+    }
+    let r = request(&s.addr, "GET", "/api/form", &format!("localhost:{port}"), "", &[]);
+    assert_eq!(r.status, 200);
+}
+
+#[test]
+fn a_newer_state_on_the_same_lane_cancels_the_stale_computation() {
+    let s = server();
+    let addr = s.addr.clone();
+    let slow = std::thread::spawn(move || {
+        let body = json!({ "runs": 1_000_000, "lane": "tab-1" }).to_string();
+        request(
+            &addr,
+            "POST",
+            "/api/simulate",
+            &addr,
+            "application/json",
+            body.as_bytes(),
+        )
+    });
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let started = std::time::Instant::now();
+    let newer = s.post_json("/api/simulate", &json!({ "runs": 1000, "lane": "tab-1" }));
+    assert_eq!(newer.status, 200);
+    let stale = slow.join().unwrap();
+    assert_eq!(stale.status, 409, "{}", stale.text());
+    assert_eq!(stale.json()["cancelled"], true);
+    // Another lane is not disturbed (and a state without a lane is never cancelled).
+    let other = s.post_json("/api/simulate", &json!({ "runs": 1000, "lane": "tab-2" }));
+    assert_eq!(other.status, 200);
+    eprintln!("cancelled within {:.1} s", started.elapsed().as_secs_f64());
+}
+
+#[test]
+fn the_report_is_a_download_of_the_edited_state() {
+    let s = server();
+    let r = s.post_json("/api/report", &edited(2000, 3));
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert!(r.header("content-disposition").unwrap().contains("rapport.html"));
+    let html = r.text();
+    assert!(
+        html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"),
+        "{}",
+        &html[..200]
+    );
+    assert!(html.contains("<svg"), "charts inline");
+}
+
+#[test]
+fn listening_beyond_loopback_says_so() {
+    let s = Server::start(&["serve", "--port", "0", "--listen", "0.0.0.0"]);
+    let port = s.addr.rsplit(':').next().unwrap().to_string();
+    assert!(s.addr.starts_with("0.0.0.0:"), "{}", s.addr);
+    let r = request(&format!("127.0.0.1:{port}"), "GET", "/api/form", &s.addr, "", &[]);
+    assert_eq!(r.status, 200);
+    let stderr = s.stderr.clone();
+    drop(s);
+    let mut waited = 0;
+    while !stderr.lock().unwrap().contains("warning") && waited < 50 {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        waited += 1;
+    }
+    assert!(
+        stderr.lock().unwrap().contains("warning: serving on 0.0.0.0:"),
+        "{}",
+        stderr.lock().unwrap()
+    );
+}
