@@ -262,6 +262,12 @@ impl Scenario {
             ("establishment.one_off", self.establishment.one_off.len(), MAX_ENTRIES),
             ("savings", self.savings.len(), MAX_ENTRIES),
             ("staffing.roles", self.staffing.roles.len(), MAX_ENTRIES),
+            ("alternatives", self.alternatives.len(), MAX_ENTRIES),
+            (
+                "risk_register.risks",
+                self.risk_register.as_ref().map_or(0, |r| r.risks.len()),
+                MAX_ENTRIES,
+            ),
         ] {
             if len > max {
                 out.bad(
@@ -272,6 +278,11 @@ impl Scenario {
             }
         }
         if !out.is_empty() || !self.years.check_range(&mut out) {
+            return out.0;
+        }
+        // Every number, selected or not, the same for every command.
+        self.check_numbers(&mut out);
+        if !out.is_empty() {
             return out.0;
         }
         for (path, name, max_chars) in self.display_names() {
