@@ -124,7 +124,7 @@ fn statistics(c: &mut Criterion) {
 
 fn full_run(c: &mut Criterion) {
     let model = Model::new(&Scenario::default_ggvv()).unwrap();
-    let budget = model.budget_msek();
+    let budget = model.reference_estimate_msek();
     let mut g = c.benchmark_group("full_run");
     g.sample_size(10);
     g.throughput(Throughput::Elements(1_000_000));

@@ -87,7 +87,7 @@ pub enum Command {
         mut_arg("runs", |a| a.help(format!("Simulated runs, 1000 to 10^10 (the conditioning needs enough accepted draws); {RUNS_RULE}"))),
         mut_arg("out", |a| a.help("Also write followup.json, corridor.csv and styrintervall.svg/png into this directory")),
         after_help = "Examples:\n  riskkalkyl followup --actuals examples/actuals.toml\n  \
-                      riskkalkyl followup --actuals actuals.toml --budget-msek 30 --out uppfoljning"
+                      riskkalkyl followup --actuals actuals.toml --estimate-msek 30 --out uppfoljning"
     )]
     Followup(FollowupArgs),
     /// Allocation keys and financing models side by side on the same draws, per kommun.
@@ -278,9 +278,20 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 65_536, requires = "until_se",
           value_parser = clap::value_parser!(u64).range(1..))]
     pub batch_runs: u64,
-    /// Establishment budget in MSEK for P(cost overrun). Default: the scenario's, else the
-    /// förstudie's own estimate implied by its tables.
+    /// The figure in MSEK the establishment cost is compared with (P(cost > estimate), the
+    /// reserves over it). Default: the förstudie's estimate (the scenario's
+    /// establishment.reference_estimate_msek, else the inside view at point values). It does
+    /// not move the outside view's base. There is no budget: the förstudie sets none.
     #[arg(long, value_name = "MSEK", allow_negative_numbers = true)]
+    pub estimate_msek: Option<f64>,
+    /// Deprecated name of --estimate-msek (read with a note).
+    #[arg(
+        long,
+        value_name = "MSEK",
+        allow_negative_numbers = true,
+        hide = true,
+        conflicts_with = "estimate_msek"
+    )]
     pub budget_msek: Option<f64>,
     /// Also write per-run inputs and outputs to this CSV file (the first --samples-max runs).
     #[arg(long, value_name = "FILE.csv")]
@@ -300,8 +311,18 @@ pub struct ReportArgs {
     pub draws: DrawArgs,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Establishment budget in MSEK. Default: the scenario's, else the förstudie's estimate.
+    /// The figure in MSEK the establishment cost is compared with. Default: the förstudie's
+    /// estimate (establishment.reference_estimate_msek, else the inside view at point values).
     #[arg(long, value_name = "MSEK", allow_negative_numbers = true)]
+    pub estimate_msek: Option<f64>,
+    /// Deprecated name of --estimate-msek (read with a note).
+    #[arg(
+        long,
+        value_name = "MSEK",
+        allow_negative_numbers = true,
+        hide = true,
+        conflicts_with = "estimate_msek"
+    )]
     pub budget_msek: Option<f64>,
     /// Language of the report.
     #[arg(long, value_enum, default_value = "sv")]
@@ -375,8 +396,18 @@ pub struct FollowupArgs {
     /// Actuals to date (TOML: [[spend]] year, establishment_msek; [[milestones]] phase, completed_month).
     #[arg(long, value_name = "FILE")]
     pub actuals: PathBuf,
-    /// Establishment budget in MSEK (default: the scenario's, else the förstudie's estimate).
+    /// The figure in MSEK the establishment cost is compared with. Default: the förstudie's
+    /// estimate (establishment.reference_estimate_msek, else the inside view at point values).
     #[arg(long, value_name = "MSEK", allow_negative_numbers = true)]
+    pub estimate_msek: Option<f64>,
+    /// Deprecated name of --estimate-msek (read with a note).
+    #[arg(
+        long,
+        value_name = "MSEK",
+        allow_negative_numbers = true,
+        hide = true,
+        conflicts_with = "estimate_msek"
+    )]
     pub budget_msek: Option<f64>,
 }
 

@@ -64,7 +64,7 @@ pub enum Task {
     Report {
         draws: Draws,
         output: Output,
-        budget_msek: Option<f64>,
+        estimate_msek: Option<f64>,
         lang: reports::format::Lang,
         analysis_runs: u64,
     },
@@ -83,7 +83,7 @@ pub enum Task {
         draws: Draws,
         output: Output,
         actuals: PathBuf,
-        budget_msek: Option<f64>,
+        estimate_msek: Option<f64>,
     },
     Analysis {
         kind: Analysis,
@@ -128,7 +128,7 @@ pub struct RunTask {
     pub output: Output,
     /// The output directory (`--out`, default `out`).
     pub out: PathBuf,
-    pub budget_msek: Option<f64>,
+    pub estimate_msek: Option<f64>,
     pub until_se: Option<models::SeTarget>,
     pub batch_runs: u64,
     pub samples: Option<PathBuf>,
@@ -156,7 +156,7 @@ impl Config {
                 Task::Report {
                     draws,
                     output,
-                    budget_msek: budget(a.budget_msek)?,
+                    estimate_msek: estimate(a.estimate_msek, a.budget_msek)?,
                     lang: lang(a.lang),
                     analysis_runs: a.analysis_runs,
                 }
@@ -202,7 +202,7 @@ impl Config {
                     draws,
                     output,
                     actuals: a.actuals,
-                    budget_msek: budget(a.budget_msek)?,
+                    estimate_msek: estimate(a.estimate_msek, a.budget_msek)?,
                 }
             }
             Command::Keys(a) => analysis(Analysis::Keys, a)?,
@@ -352,11 +352,21 @@ fn lang(l: args::ReportLang) -> reports::format::Lang {
     }
 }
 
-/// `--budget-msek`, if given, must be a positive number of MSEK.
-fn budget(given: Option<f64>) -> Result<Option<f64>, Failure> {
+/// `--estimate-msek` (or its deprecated name `--budget-msek`, read with a note), if given, must
+/// be a positive number of MSEK.
+fn estimate(given: Option<f64>, deprecated: Option<f64>) -> Result<Option<f64>, Failure> {
+    let (flag, given) = match (given, deprecated) {
+        (None, Some(b)) => {
+            eprintln!(
+                "note: --budget-msek is deprecated (the förstudie sets no budget): read as --estimate-msek {b}, the figure the cost is compared with"
+            );
+            ("--budget-msek", Some(b))
+        }
+        (g, _) => ("--estimate-msek", g),
+    };
     match given {
         Some(b) if !(b.is_finite() && b > 0.0) => Err(Failure::Input(format!(
-            "--budget-msek {b}: the budget must be a positive number of MSEK"
+            "{flag} {b}: the figure to compare the cost with must be a positive number of MSEK"
         ))),
         b => Ok(b),
     }
@@ -364,7 +374,7 @@ fn budget(given: Option<f64>) -> Result<Option<f64>, Failure> {
 
 fn run_task(a: args::RunArgs) -> Result<RunTask, Failure> {
     let (draws, output) = checked("run", a.draws, a.output, Needs::Writes)?;
-    let budget_msek = budget(a.budget_msek)?;
+    let estimate_msek = estimate(a.estimate_msek, a.budget_msek)?;
     let until_se = match (a.until_se, a.until_se_prob) {
         (None, _) => None,
         (Some(x), p) if x.is_finite() && x > 0.0 && p.is_finite() && p > 0.0 => {
@@ -400,7 +410,7 @@ fn run_task(a: args::RunArgs) -> Result<RunTask, Failure> {
         draws,
         output,
         out,
-        budget_msek,
+        estimate_msek,
         until_se,
         batch_runs: a.batch_runs,
         samples: a.samples,

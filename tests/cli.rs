@@ -57,9 +57,28 @@ fn summary_json_has_the_documented_keys() {
     let v: serde_json::Value = serde_json::from_str(&summary).unwrap();
     assert_eq!(v["runs"], 30000);
     assert_eq!(v["seed"], 7);
-    for key in ["establishment_cost", "prob_cost_overrun", "budget_msek", "kommuner"] {
+    for key in [
+        "establishment_cost",
+        "establishment_cost_outside",
+        "establishment_cost_inside",
+        "establishment_views_gap_msek",
+        "prob_cost_above_estimate",
+        "prob_cost_above_range",
+        "prob_cost_below_range",
+        "cost_frame_p80_msek",
+        "cost_frame_p85_msek",
+        "reference_estimate_msek",
+        "reference_range_msek",
+        "kommuner",
+    ] {
         assert!(!v[key].is_null(), "{key}");
     }
+    for gone in ["budget_msek", "prob_cost_overrun", "p80_contingency_msek"] {
+        assert!(v.get(gone).is_none(), "{gone}");
+    }
+    assert_eq!(v["headline_view"], "outside");
+    assert_eq!(v["money"], "nominal");
+    assert_eq!(v["payback_discounted"], false);
     let names: Vec<&str> = v["kommuner"]
         .as_array()
         .unwrap()
@@ -74,8 +93,11 @@ fn summary_json_has_the_documented_keys() {
     }
     assert!(k["prob_net_loss"].is_number());
     assert!(k["payback_year"].is_object());
-    let p = v["prob_cost_overrun"].as_f64().unwrap();
+    let p = v["prob_cost_above_estimate"].as_f64().unwrap();
     assert!((0.0..=1.0).contains(&p));
+    // The headline is the outside view's figures.
+    assert_eq!(v["establishment_cost"]["p50"], v["establishment_cost_outside"]["p50"]);
+    assert_eq!(v["cost_frame_p85_msek"], v["establishment_cost_outside"]["p85"]);
     // yearly.csv: header + (4 kommuner + total) × (2024..2035).
     assert_eq!(yearly.lines().count(), 1 + 5 * 12);
     assert!(yearly.starts_with("kommun,year,net_benefit_mean_msek"));
@@ -183,6 +205,10 @@ fn bad_scenarios_exit_2_with_location_and_fix_and_write_nothing() {
 #[test]
 fn cli_misuse_exits_2() {
     riskkalkyl().args(["run", "--runs", "0"]).assert().code(2);
+    riskkalkyl()
+        .args(["run", "--estimate-msek", "-3", "--runs", "10"])
+        .assert()
+        .code(2);
     riskkalkyl()
         .args(["run", "--budget-msek", "-3", "--runs", "10"])
         .assert()
@@ -318,7 +344,7 @@ fn until_se_stops_on_a_batch_and_reports_it() {
     for k in v["kommuner"].as_array().unwrap() {
         assert!(k["net_benefit_npv"]["mean_se"].as_f64().unwrap() <= 0.2);
     }
-    assert!(v["prob_cost_overrun_se"].as_f64().unwrap() <= 0.01);
+    assert!(v["prob_cost_above_estimate_se"].as_f64().unwrap() <= 0.01);
     riskkalkyl()
         .args(["run", "--runs", "100", "--until-se", "-1", "--out"])
         .arg(tmp.path().join("x"))

@@ -33,7 +33,7 @@ fn shards(dir: &Path) -> Vec<(PathBuf, String)> {
     (0..2)
         .map(|i| {
             let chunks = shard_chunks(plan.chunks(), i, 2);
-            let result = models::simulate(&model, &plan, chunks.clone(), model.budget_msek()).unwrap();
+            let result = models::simulate(&model, &plan, chunks.clone(), model.reference_estimate_msek()).unwrap();
             let state = ShardState::new(&info, &scenario, i, 2, chunks, result);
             let path = dir.join(ShardState::file_name(i, 2));
             (path, state.to_json())

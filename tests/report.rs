@@ -86,9 +86,9 @@ fn report_numbers_equal_summary_json_of_the_same_seed() {
     let shown = format!("{:.1}", (g * 10.0).round() / 10.0).replace('.', ",");
     assert!(html.contains(&format!("data-value=\"{g}\">{shown}</td>")), "{shown}");
     let md = std::fs::read_to_string(rep.join("summary.md")).unwrap();
-    // P(overrun) = hits / runs; in tenths of a percent, rounded half up, with integers.
+    // P(cost > the estimate) = hits / runs; in tenths of a percent, rounded half up, with integers.
     let runs: u64 = RUNS.parse().unwrap();
-    let hits = (summary["prob_cost_overrun"].as_f64().unwrap() * runs as f64).round() as u64;
+    let hits = (summary["prob_cost_above_estimate"].as_f64().unwrap() * runs as f64).round() as u64;
     let tenths = (hits * 2000 + runs) / (2 * runs);
     let p = format!("{},{} %", tenths / 10, tenths % 10);
     assert!(md.contains(&p), "{p} not in {md}");

@@ -78,7 +78,7 @@ fn the_form_has_every_registry_input_in_its_group_and_the_choices() {
     assert!(f["keys"].as_array().unwrap().iter().any(|k| k == "users"));
     assert!(!f["alternatives"].as_array().unwrap().is_empty());
     assert_eq!(f["discount_rate_pct"], scenario.finance.discount_rate_pct);
-    let reference = models::Model::new(&scenario).unwrap().budget_msek();
+    let reference = models::Model::new(&scenario).unwrap().reference_estimate_msek();
     assert_eq!(f["reference_msek"].as_f64().unwrap(), reference);
 }
 

@@ -59,6 +59,9 @@ pub fn apply(s: &Scenario, a: &Alternative) -> Scenario {
     for o in &mut e.one_off {
         o.amount_msek = o.amount_msek.scaled(f);
     }
+    // The outside view's base scales with the effort too (left out, it follows from the scaled
+    // items at point values).
+    e.reference_estimate_msek = e.reference_estimate_msek.map(|x| x * f);
     e.planned_months = a.planned_months;
     e.parallel_start_month = e.parallel_start_month.min(0.5 * a.planned_months);
     if !a.joint_organisation {
@@ -109,19 +112,22 @@ pub struct AlternativesReport {
     pub assumed: Vec<(f64, f64, f64)>,
 }
 
-/// Per run and variant: NPV per kommun and the total.
+/// Per run and variant: NPV per kommun and the total, then the establishment cost by the
+/// headline view and by the inside view (where the risks are priced; the outside view does not
+/// see them).
 fn draws(models: &[Model], plan: &AnalysisPlan) -> Vec<Vec<Vec<f64>>> {
     models
         .iter()
         .map(|m| {
             let k = m.kommuner().len();
-            let mut v = vec![Vec::with_capacity(plan.runs() as usize); k + 2];
+            let mut v = vec![Vec::with_capacity(plan.runs() as usize); k + 3];
             plan.for_each_run(m, |_, _, o| {
                 for (i, col) in v.iter_mut().enumerate().take(k) {
                     col.push(o.npv[i]);
                 }
                 v[k].push(o.npv[..k].iter().sum());
                 v[k + 1].push(o.establishment_msek);
+                v[k + 2].push(o.establishment_inside_msek);
                 true
             });
             v
@@ -249,8 +255,8 @@ pub struct RiskRow {
     pub expected_cost_msek: f64,
     /// P80 of the establishment cost with minus without the risk, MSEK.
     pub p80_effect_msek: f64,
-    /// Its share of the P80 contingency over the budget.
-    pub share_of_p80_contingency: f64,
+    /// Its share of the inside view's P80 reserve over the förstudie's estimate.
+    pub share_of_p80_reserve: f64,
     /// Mean total NPV with minus without the risk (delay moves savings too), MSEK.
     pub npv_total_effect_msek: f64,
     pub mitigation: String,
@@ -269,14 +275,18 @@ pub struct RiskReport {
     pub unit: &'static str,
     pub runs: u64,
     pub data_centre: String,
-    pub budget_msek: f64,
+    /// The establishment figures are the inside view's (bottom-up), where the register's risks
+    /// are priced; the NPV effects are the headline view's.
+    pub establishment_view: &'static str,
+    pub reference_estimate_msek: f64,
     pub establishment: sim::Summary,
-    pub p80_contingency_msek: f64,
+    /// P80 of the inside view minus the förstudie's estimate.
+    pub reserve_p80_over_estimate_msek: f64,
     pub risks: Vec<RiskRow>,
 }
 
 /// `riskkalkyl risks`: the register's risks one by one, switched off and mitigated, against
-/// the scenario; contingency against the plan's budget.
+/// the scenario; the reserve over the förstudie's estimate (or the plan's figure).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RisksAnalysis;
 
@@ -289,7 +299,7 @@ impl Analysis for RisksAnalysis {
                 section: "[risk_register]",
             });
         };
-        let budget_msek = plan.budget_msek(model);
+        let reference_estimate_msek = plan.estimate_msek(model);
         let k = s.kommuner.len();
         let mut variants = vec![s.clone()];
         for i in 0..reg.risks.len() {
@@ -307,9 +317,9 @@ impl Analysis for RisksAnalysis {
         }
         let models: Vec<Model> = variants.iter().map(Model::new).collect::<Result<_, _>>()?;
         let d = draws(&models, plan);
-        let est = |v: usize| stat(&d[v][k + 1]);
+        let est = |v: usize| stat(&d[v][k + 2]);
         let base = est(0);
-        let contingency = base.p80 - budget_msek;
+        let reserve = base.p80 - reference_estimate_msek;
         let npv_mean = |v: usize| mean(&d[v][k]);
         let risks = reg
             .risks
@@ -325,11 +335,7 @@ impl Analysis for RisksAnalysis {
                     probability_pct: r.case(&reg.data_centre).probability_pct,
                     expected_cost_msek: base.mean - off.mean,
                     p80_effect_msek: p80_effect,
-                    share_of_p80_contingency: if contingency > 0.0 {
-                        p80_effect / contingency
-                    } else {
-                        0.0
-                    },
+                    share_of_p80_reserve: if reserve > 0.0 { p80_effect / reserve } else { 0.0 },
                     npv_total_effect_msek: npv_mean(0) - npv_mean(1 + 2 * i),
                     mitigation: r.mitigation.description.clone(),
                     mitigation_cost_msek: r.mitigation.cost_msek,
@@ -344,9 +350,10 @@ impl Analysis for RisksAnalysis {
             unit: "MSEK",
             runs: plan.runs(),
             data_centre: reg.data_centre.clone(),
-            budget_msek,
+            establishment_view: "inside",
+            reference_estimate_msek,
             establishment: base,
-            p80_contingency_msek: contingency,
+            reserve_p80_over_estimate_msek: reserve,
             risks,
         })
     }

@@ -38,11 +38,12 @@ pub struct AnalysisPlan {
     seed: u64,
     threads: usize,
     sampling: Sampling,
-    budget_msek: Option<f64>,
+    estimate_msek: Option<f64>,
 }
 
 impl AnalysisPlan {
-    /// `runs` draws (at least 1) from master seed `seed`, plain Monte Carlo, the model's budget.
+    /// `runs` draws (at least 1) from master seed `seed`, plain Monte Carlo, costs compared with the model's
+    /// reference estimate.
     pub fn new(runs: u64, seed: u64) -> Result<AnalysisPlan, AnalysisError> {
         if runs == 0 {
             return Err(RunPlanError::NoRuns.into());
@@ -52,7 +53,7 @@ impl AnalysisPlan {
             seed,
             threads: 0,
             sampling: Sampling::MonteCarlo,
-            budget_msek: None,
+            estimate_msek: None,
         })
     }
 
@@ -66,14 +67,15 @@ impl AnalysisPlan {
         AnalysisPlan { sampling, ..self }
     }
 
-    /// The establishment budget (MSEK) against which overruns are measured, instead of the
-    /// model's own; it must be a positive number.
-    pub fn with_budget_msek(self, budget_msek: f64) -> Result<AnalysisPlan, AnalysisError> {
-        if !(budget_msek.is_finite() && budget_msek > 0.0) {
-            return Err(AnalysisError::Budget { budget_msek });
+    /// The figure (MSEK) the establishment cost is compared with, instead of the model's
+    /// reference estimate (the förstudie's); it must be a positive number. It does not change
+    /// the outside view, whose base stays the scenario's estimate.
+    pub fn with_estimate_msek(self, estimate_msek: f64) -> Result<AnalysisPlan, AnalysisError> {
+        if !(estimate_msek.is_finite() && estimate_msek > 0.0) {
+            return Err(AnalysisError::Estimate { estimate_msek });
         }
         Ok(AnalysisPlan {
-            budget_msek: Some(budget_msek),
+            estimate_msek: Some(estimate_msek),
             ..self
         })
     }
@@ -90,9 +92,9 @@ impl AnalysisPlan {
         self.sampling
     }
 
-    /// The budget given, or `model`'s (MSEK).
-    pub fn budget_msek(&self, model: &Model) -> f64 {
-        self.budget_msek.unwrap_or_else(|| model.budget_msek())
+    /// The figure given, or `model`'s reference estimate (MSEK).
+    pub fn estimate_msek(&self, model: &Model) -> f64 {
+        self.estimate_msek.unwrap_or_else(|| model.reference_estimate_msek())
     }
 
     /// The same plan with at most `runs` runs.
@@ -131,8 +133,8 @@ impl AnalysisPlan {
 pub enum AnalysisError {
     #[error(transparent)]
     Plan(#[from] RunPlanError),
-    #[error("--budget-msek {budget_msek}: the budget must be a positive number of MSEK")]
-    Budget { budget_msek: f64 },
+    #[error("--estimate-msek {estimate_msek}: the figure to compare with must be a positive number of MSEK")]
+    Estimate { estimate_msek: f64 },
     /// The scenario lacks the section the analysis needs.
     #[error("the scenario has no {section}\n  fix: add it; `riskkalkyl scenario show` prints the default scenario's")]
     MissingSection { section: &'static str },

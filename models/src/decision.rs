@@ -277,7 +277,8 @@ pub struct OrgReport {
     pub kommuner: Vec<String>,
     pub corporate_tax_pct: f64,
     pub rows: Vec<OrgRow>,
-    /// Establishment cost over budget at P95 (MSEK): a bad outcome the organisation must fund.
+    /// Establishment cost over the förstudie's estimate at P95 (MSEK): a bad outcome the
+    /// organisation must fund.
     pub overrun_p95_msek: f64,
     /// Kommunalförbund: each kommun's share of that overrun by the establishment key, and its
     /// joint liability (members answer jointly for the förbund's debts: up to the whole).
@@ -291,7 +292,7 @@ pub struct OrgReport {
 }
 
 /// `riskkalkyl organisation`: corporate tax and liability, AB versus kommunalförbund; the
-/// overrun is measured against the plan's budget.
+/// overrun is measured against the förstudie's estimate (or the plan's figure).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct OrganisationAnalysis;
 
@@ -340,7 +341,7 @@ impl Analysis for OrganisationAnalysis {
             }
             true
         });
-        let over = (est.summary().p95 - plan.budget_msek(model)).max(0.0);
+        let over = (est.summary().p95 - plan.estimate_msek(model)).max(0.0);
         Ok(OrgReport {
             unit: "MSEK",
             runs: plan.runs(),

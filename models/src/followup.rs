@@ -265,15 +265,17 @@ pub struct Followup {
     pub runs: u64,
     pub accepted: u64,
     pub spent_to_date_msek: f64,
-    pub budget_msek: f64,
+    /// The förstudie's estimate (or the plan's figure) the cost is compared with, MSEK.
+    pub reference_estimate_msek: f64,
     pub establishment_before: Summary,
     pub establishment_after: Summary,
     pub remaining_after: Summary,
     pub duration_months_before: Summary,
     pub duration_months_after: Summary,
-    /// P80 of the conditioned total minus the budget.
-    pub p80_contingency_msek: f64,
-    pub prob_cost_overrun_after: f64,
+    /// P80 of the conditioned total minus the estimate: the reserve a P80 frame needs.
+    pub reserve_p80_over_estimate_msek: f64,
+    /// P(conditioned total > the estimate).
+    pub prob_cost_above_estimate_after: f64,
     pub corridor: Vec<Corridor>,
     pub kommuner: Vec<KommunForecast>,
 }
@@ -289,7 +291,7 @@ pub struct TooFewRuns {
 }
 
 /// `riskkalkyl followup`: condition the plan's draws on `actuals` (checked against the
-/// scenario by [`Actuals::from_toml`]) and re-forecast; overrun against the plan's budget.
+/// scenario by [`Actuals::from_toml`]) and re-forecast; cost against the förstudie's estimate.
 #[derive(Debug, Clone, Copy)]
 pub struct FollowupAnalysis<'a> {
     pub actuals: &'a Actuals,
@@ -300,7 +302,7 @@ impl Analysis for FollowupAnalysis<'_> {
 
     fn run(&self, s: &Scenario, model: &Model, plan: &AnalysisPlan) -> Result<Followup, AnalysisError> {
         let actuals = self.actuals;
-        let (runs, budget_msek) = (plan.runs(), plan.budget_msek(model));
+        let (runs, estimate_msek) = (plan.runs(), plan.estimate_msek(model));
         let years = model.years().to_vec();
         let start_t = (model.start_year() - years[0]) as usize;
         let k = model.kommuner().len();
@@ -360,7 +362,7 @@ impl Analysis for FollowupAnalysis<'_> {
                 let spent_sim: f64 = last_observed.map_or(0.0, |last| by_year[start_t..=last].iter().sum());
                 rem_a.push(o.establishment_msek - spent_sim);
                 dur_a.push(o.duration_months);
-                over_a.push(o.establishment_msek > budget_msek);
+                over_a.push(o.establishment_msek > estimate_msek);
                 for kk in 0..k {
                     npv_a[kk].push(o.npv[kk]);
                     loss_a[kk].push(o.npv[kk] < 0.0);
@@ -415,14 +417,14 @@ impl Analysis for FollowupAnalysis<'_> {
             runs,
             accepted,
             spent_to_date_msek: spent_to_date,
-            budget_msek,
+            reference_estimate_msek: estimate_msek,
             establishment_before: est_b.summary(),
             establishment_after: after,
             remaining_after: rem_a.summary(),
             duration_months_before: dur_b.summary(),
             duration_months_after: dur_a.summary(),
-            p80_contingency_msek: after.p80 - budget_msek,
-            prob_cost_overrun_after: over_a.p(),
+            reserve_p80_over_estimate_msek: after.p80 - estimate_msek,
+            prob_cost_above_estimate_after: over_a.p(),
             corridor,
             kommuner: (0..k)
                 .map(|kk| KommunForecast {

@@ -30,6 +30,7 @@ pub use analysis::{Analysis, AnalysisError, AnalysisPlan};
 pub use compare::{CompareResult, CompareSummary, compare};
 pub use model::{Field, Lanes, Model, NO_PAYBACK, Outcome, PointTables};
 pub use run::{
-    RunInfo, RunOptions, RunResult, SeTarget, simulate, simulate_until, simulate_with, simulate_with_progress,
+    CostCounts, RunInfo, RunOptions, RunResult, SeTarget, simulate, simulate_until, simulate_with,
+    simulate_with_progress,
 };
-pub use scenario::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, Scenario, ScenarioError};
+pub use scenario::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, HeadlineView, Scenario, ScenarioError};

@@ -5,8 +5,10 @@
 //! - today's cost per category compounds at its growth rate; the GGVV total is split per
 //!   kommun by the baseline key;
 //! - the joint organisation carries today's cost less the savings realised so far, plus the
-//!   establishment's extra costs (project labour, parallel running, one-off items, migration
-//!   overrun), laid out month by month over the drawn establishment duration;
+//!   establishment's extra costs, laid out month by month over the drawn establishment
+//!   duration, by the scenario's headline view: the outside view (the förstudie's estimate ×
+//!   the reference class's overrun) or the inside view (project labour, parallel running,
+//!   one-off items and the risk register, bottom-up); both are computed on every draw;
 //! - savings take effect after migration ends: a share of the full saving for some months
 //!   (the förstudie's half for 12 months), then all of it (the scenario's `[savings_ramp]`);
 //! - the joint cost is split per kommun by the allocation keys of the phase a year belongs to.
@@ -21,7 +23,7 @@ use sim::correlation::RankCorrelation;
 use sim::dist::Input;
 use sim::kernels::powi_each;
 
-use crate::scenario::{InputId, InputKind as K, Scenario, ScenarioError};
+use crate::scenario::{HeadlineView, InputId, InputKind as K, Scenario, ScenarioError};
 
 mod lanes;
 pub mod reference;
@@ -86,7 +88,16 @@ pub struct Model {
     discount_rate: f64,
     /// 1 / (1 + rate)^(year − npv base year) per year index: the same for every run.
     discount_factor: Vec<f64>,
-    budget_msek: Option<f64>,
+    /// Whether the headline (and the joint cost) takes the outside view of the establishment
+    /// cost; else the inside view.
+    headline_outside: bool,
+    /// The estimate the reference class is applied to and costs are compared with, MSEK: the
+    /// scenario's, or the inside view at point values.
+    reference_estimate_msek: f64,
+    /// The förstudie's range for the one-off cost, MSEK, if the scenario gives one.
+    reference_range_msek: Option<[f64; 2]>,
+    /// Notes on the scenario for the user (e.g. two optimism-bias corrections).
+    warnings: Vec<String>,
     /// 2024 cost per kommun and category, MSEK: `[k][c]`.
     cost0: Vec<Vec<f64>>,
     /// GGVV 2024 cost per category, MSEK.
@@ -103,8 +114,8 @@ pub struct Model {
     /// Years the plan books phases in (last planned year − start year + 1).
     plan_years: f64,
     phases: Vec<PhaseC>,
-    /// Plan-year offset of the first migration phase (where the migration overrun starts to
-    /// show); the end of the establishment if no phase is marked as migration.
+    /// Plan-year offset of the first migration phase (where the migration one-offs start); the
+    /// end of the establishment if no phase is marked as migration.
     migration_offset: f64,
     parallel_price_year: i32,
     parallel_growth: usize,
@@ -147,8 +158,13 @@ pub struct Outcome {
     /// First year from which cumulative net benefit (from the start year) stays ≥ 0, per
     /// kommun and for the GGVV total last; `None` if not by the horizon.
     pub payback_year: Vec<Option<i32>>,
-    /// Total one-off establishment cost, nominal MSEK (all years, also past the horizon).
+    /// Total one-off establishment cost by the headline view, nominal MSEK (all years, also
+    /// past the horizon).
     pub establishment_msek: f64,
+    /// The inside view (bottom-up) of the same run, nominal MSEK.
+    pub establishment_inside_msek: f64,
+    /// The outside view (reference class) of the same run, nominal MSEK.
+    pub establishment_outside_msek: f64,
     /// Drawn establishment duration, months from January of the start year.
     pub duration_months: f64,
     /// Year in which migration ends.
@@ -179,7 +195,7 @@ pub struct PointTables {
     pub current: Vec<Vec<f64>>,
     pub joint: Vec<Vec<f64>>,
     pub difference: Vec<Vec<f64>>,
-    /// The one-off establishment cost at point values, MSEK.
+    /// The one-off establishment cost at point values (headline view), MSEK.
     pub establishment_msek: f64,
 }
 
@@ -298,13 +314,13 @@ impl Model {
         let point_duration_sum = phases.iter().map(|p| inputs[p.duration].point).sum();
         let years: Vec<i32> = (s.years.base_year..=s.years.horizon_year).collect();
         let volume = |name: &str| s.kommuner.iter().map(|k| k.volume(name).unwrap_or(0.0)).sum::<f64>();
-        Ok(Model {
+        let mut model = Model {
             names: s.kommun_names(),
             slots: Slots {
                 labour: slot(&InputId::single(K::ProjectLabour).path()),
                 parallel: slot(&InputId::single(K::ParallelRunning).path()),
                 schedule: slot(&InputId::single(K::ScheduleOverrun).path()),
-                overrun: slot(&InputId::single(K::MigrationOverrun).path()),
+                overrun: slot(&InputId::single(K::ReferenceClassOverrun).path()),
                 strategic: slot(&InputId::single(K::StrategicFte).path()),
             },
             base_year: s.years.base_year,
@@ -316,7 +332,11 @@ impl Model {
                 .iter()
                 .map(|&y| 1.0 / (1.0 + s.finance.discount_rate_pct / 100.0).powi(y - s.years.npv_base_year))
                 .collect(),
-            budget_msek: s.finance.budget_msek,
+            headline_outside: e.headline_view == HeadlineView::Outside,
+            // Set below from the model itself when the scenario leaves it out.
+            reference_estimate_msek: e.reference_estimate_msek.unwrap_or(0.0),
+            reference_range_msek: e.reference_range_msek,
+            warnings: e.warnings(),
             cost0,
             cost0_total,
             cat_growth: cats.iter().map(|c| growth_slot(&c.growth)).collect(),
@@ -399,7 +419,13 @@ impl Model {
             inputs,
             input_names,
             years,
-        })
+        };
+        if e.reference_estimate_msek.is_none() {
+            // The inside view does not depend on the estimate.
+            model.reference_estimate_msek =
+                reference::evaluate(&model, &model.point_values()).establishment_inside_msek;
+        }
+        Ok(model)
     }
 
     pub fn kommuner(&self) -> &[String] {
@@ -453,14 +479,30 @@ impl Model {
         self.inputs.iter().map(|i| i.point).collect()
     }
 
-    /// The establishment budget: the scenario's, or the one-off cost at point values (the
-    /// förstudie's own estimate implied by its tables).
-    pub fn budget_msek(&self) -> f64 {
-        self.budget_msek.unwrap_or_else(|| {
-            let mut o = self.new_outcome();
-            self.evaluate(&self.point_values(), &mut o);
-            o.establishment_msek
-        })
+    /// The förstudie's estimate of the one-off cost, MSEK: the base of the outside view and the
+    /// figure costs are compared with. The scenario's `reference_estimate_msek`, or the inside
+    /// view at point values (the estimate the förstudie's tables imply).
+    pub fn reference_estimate_msek(&self) -> f64 {
+        self.reference_estimate_msek
+    }
+
+    /// The förstudie's range for the one-off cost `[low, high]`, MSEK, if the scenario has one.
+    pub fn reference_range_msek(&self) -> Option<[f64; 2]> {
+        self.reference_range_msek
+    }
+
+    /// Which view of the establishment cost the headline takes: "outside" or "inside".
+    pub fn headline_view(&self) -> HeadlineView {
+        if self.headline_outside {
+            HeadlineView::Outside
+        } else {
+            HeadlineView::Inside
+        }
+    }
+
+    /// Notes on the scenario for the user: valid, but worth a second look.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     pub fn new_outcome(&self) -> Outcome {
@@ -473,6 +515,8 @@ impl Model {
             npv: vec![0.0; k],
             payback_year: vec![None; k + 1],
             establishment_msek: 0.0,
+            establishment_inside_msek: 0.0,
+            establishment_outside_msek: 0.0,
             duration_months: 0.0,
             migration_end_year: self.start_year,
             staff_saving: 0.0,

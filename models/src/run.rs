@@ -8,7 +8,7 @@ use sim::stats::{Moments, Proportion, Scan, Stat, scan};
 use sim::{CHUNK_RUNS, RunPlan, RunPlanError, Sampling};
 
 use crate::model::{Field, Lanes, Model, Outcome};
-use crate::scenario::MAX_OUTPUT_MSEK;
+use crate::scenario::{HeadlineView, MAX_OUTPUT_MSEK};
 
 pub mod state;
 
@@ -25,14 +25,55 @@ pub struct RunInfo {
     pub discount_rate_pct: f64,
 }
 
+/// How often one view of the establishment cost lands above the förstudie's estimate, above
+/// its range and below it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CostCounts {
+    /// Cost > the reference estimate.
+    pub above_estimate: Proportion,
+    /// Cost > the range's high end (no hits without a range).
+    pub above_range: Proportion,
+    /// Cost < the range's low end (no hits without a range).
+    pub below_range: Proportion,
+}
+
+impl CostCounts {
+    fn count(&mut self, costs: &[f64], estimate: f64, [lo, hi]: [f64; 2]) {
+        let n = costs.len() as u64;
+        for (p, hits) in [
+            (
+                &mut self.above_estimate,
+                costs.iter().filter(|&&x| x > estimate).count(),
+            ),
+            (&mut self.above_range, costs.iter().filter(|&&x| x > hi).count()),
+            (&mut self.below_range, costs.iter().filter(|&&x| x < lo).count()),
+        ] {
+            p.hits += hits as u64;
+            p.n += n;
+        }
+    }
+
+    pub fn merge(&mut self, o: &CostCounts) {
+        self.above_estimate.merge(&o.above_estimate);
+        self.above_range.merge(&o.above_range);
+        self.below_range.merge(&o.below_range);
+    }
+}
+
 /// Everything a run keeps: per-kommun NPV, yearly net benefit and joint cost, payback,
-/// establishment cost and overrun. All of it merges exactly.
+/// establishment cost by both views against the förstudie's estimate and range. All of it
+/// merges exactly.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunResult {
     pub runs: u64,
     pub kommuner: Vec<String>,
     pub years: Vec<i32>,
-    pub budget_msek: f64,
+    /// The förstudie's estimate the costs are compared with, MSEK.
+    pub reference_estimate_msek: f64,
+    /// The förstudie's range `[low, high]`, MSEK, if the scenario has one.
+    pub reference_range_msek: Option<[f64; 2]>,
+    /// Which view `establishment` (and every NPV) takes.
+    pub headline_view: HeadlineView,
     /// Per kommun, then the GGVV total last.
     pub npv: Vec<Stat>,
     pub net_loss: Vec<Proportion>,
@@ -50,8 +91,18 @@ pub struct RunResult {
     /// otherwise, so plain runs pay nothing for it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cum_yearly: Vec<Stat>,
+    /// The establishment cost by the headline view.
     pub establishment: Stat,
-    pub overrun: Proportion,
+    /// The same runs' cost by the inside view (bottom-up) and by the outside view (reference
+    /// class).
+    pub establishment_inside: Stat,
+    pub establishment_outside: Stat,
+    /// The headline cost against the estimate and range.
+    pub cost: CostCounts,
+    pub cost_inside: CostCounts,
+    pub cost_outside: CostCounts,
+    /// Runs whose outside view exceeds their inside view.
+    pub outside_above_inside: Proportion,
     pub duration_months: Stat,
     pub saving_share_full: Stat,
     /// How the inputs were drawn.
@@ -76,7 +127,8 @@ pub struct ChunkMeans {
     pub npv: Vec<Moments>,
     pub net_loss: Vec<Moments>,
     pub establishment: Moments,
-    pub overrun: Moments,
+    /// Of the headline cost > the estimate.
+    pub above_estimate: Moments,
 }
 
 /// Fewest full chunks for a between-chunk standard error; below it, Latin hypercube runs
@@ -84,14 +136,16 @@ pub struct ChunkMeans {
 pub const MIN_CHUNKS_FOR_LHS_SE: u64 = 10;
 
 impl RunResult {
-    fn new(model: &Model, budget_msek: f64, cumulative: bool) -> RunResult {
+    fn new(model: &Model, estimate_msek: f64, cumulative: bool) -> RunResult {
         let k = model.kommuner().len() + 1;
         let n = model.years().len();
         RunResult {
             runs: 0,
             kommuner: model.kommuner().to_vec(),
             years: model.years().to_vec(),
-            budget_msek,
+            reference_estimate_msek: estimate_msek,
+            reference_range_msek: model.reference_range_msek(),
+            headline_view: model.headline_view(),
             npv: vec![Stat::default(); k],
             net_loss: vec![Proportion::default(); k],
             payback: vec![vec![0; n + 1]; k],
@@ -103,7 +157,12 @@ impl RunResult {
                 Vec::new()
             },
             establishment: Stat::default(),
-            overrun: Proportion::default(),
+            establishment_inside: Stat::default(),
+            establishment_outside: Stat::default(),
+            cost: CostCounts::default(),
+            cost_inside: CostCounts::default(),
+            cost_outside: CostCounts::default(),
+            outside_above_inside: Proportion::default(),
             duration_months: Stat::default(),
             saving_share_full: Stat::default(),
             sampling: Sampling::MonteCarlo,
@@ -111,7 +170,7 @@ impl RunResult {
                 npv: vec![Moments::default(); k],
                 net_loss: vec![Moments::default(); k],
                 establishment: Moments::default(),
-                overrun: Moments::default(),
+                above_estimate: Moments::default(),
             },
             out_of_range_runs: 0,
         }
@@ -144,18 +203,23 @@ impl RunResult {
         self.se(self.establishment.moments.std_error(), &self.chunk_means.establishment)
     }
 
-    /// Standard error of P(cost overrun).
-    pub fn overrun_se(&self) -> f64 {
-        self.se(self.overrun.std_error(), &self.chunk_means.overrun)
+    /// Standard error of P(headline cost > the estimate).
+    pub fn above_estimate_se(&self) -> f64 {
+        self.se(self.cost.above_estimate.std_error(), &self.chunk_means.above_estimate)
     }
 
     /// The largest standard error of the key outputs: each kommun's NPV mean (MSEK) and
-    /// P(cost overrun) (a probability), as `(npv_se_msek, overrun_se)`.
+    /// P(cost > the estimate) (a probability), as `(npv_se_msek, prob_se)`.
     pub fn key_se(&self) -> (f64, f64) {
         let npv = (0..self.kommuner.len())
             .map(|k| self.npv_mean_se(k))
             .fold(0.0, f64::max);
-        (npv, self.overrun_se())
+        (npv, self.above_estimate_se())
+    }
+
+    /// The range to count against: the scenario's, or one nothing falls outside.
+    fn range(&self) -> [f64; 2] {
+        self.reference_range_msek.unwrap_or([f64::NEG_INFINITY, f64::INFINITY])
     }
 
     /// Add another result of the same scenario (other chunks or shards).
@@ -175,14 +239,19 @@ impl RunResult {
             a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
         }
         self.establishment.merge(&o.establishment);
-        self.overrun.merge(&o.overrun);
+        self.establishment_inside.merge(&o.establishment_inside);
+        self.establishment_outside.merge(&o.establishment_outside);
+        self.cost.merge(&o.cost);
+        self.cost_inside.merge(&o.cost_inside);
+        self.cost_outside.merge(&o.cost_outside);
+        self.outside_above_inside.merge(&o.outside_above_inside);
         self.duration_months.merge(&o.duration_months);
         self.saving_share_full.merge(&o.saving_share_full);
         let (a, b) = (&mut self.chunk_means, &o.chunk_means);
         a.npv.iter_mut().zip(&b.npv).for_each(|(x, y)| x.merge(y));
         a.net_loss.iter_mut().zip(&b.net_loss).for_each(|(x, y)| x.merge(y));
         a.establishment.merge(&b.establishment);
-        a.overrun.merge(&b.overrun);
+        a.above_estimate.merge(&b.above_estimate);
         self.out_of_range_runs += o.out_of_range_runs;
     }
 
@@ -196,7 +265,7 @@ impl RunResult {
             .zip(&sums.net_loss)
             .for_each(|(m, s)| m.push(s / n));
         c.establishment.push(sums.establishment / n);
-        c.overrun.push(sums.overrun / n);
+        c.above_estimate.push(sums.above_estimate / n);
     }
 
     /// Every [`Stat`] of the result, in the order of [`stat_rows`].
@@ -207,6 +276,8 @@ impl RunResult {
             .chain(self.joint_yearly.iter_mut())
             .chain([
                 &mut self.establishment,
+                &mut self.establishment_inside,
+                &mut self.establishment_outside,
                 &mut self.duration_months,
                 &mut self.saving_share_full,
             ])
@@ -272,10 +343,17 @@ impl RunResult {
             p.hits += npv(k).iter().filter(|&&x| x < 0.0).count() as u64;
             p.n += runs.len() as u64;
         }
-        let budget = self.budget_msek;
+        let (estimate, range) = (self.reference_estimate_msek, self.range());
         let establishment = row((Field::Establishment, 0));
-        self.overrun.hits += establishment.iter().filter(|&&x| x > budget).count() as u64;
-        self.overrun.n += runs.len() as u64;
+        let (inside, outside) = (
+            row((Field::EstablishmentInside, 0)),
+            row((Field::EstablishmentOutside, 0)),
+        );
+        self.cost.count(establishment, estimate, range);
+        self.cost_inside.count(inside, estimate, range);
+        self.cost_outside.count(outside, estimate, range);
+        self.outside_above_inside.hits += outside.iter().zip(inside).filter(|(o, i)| o > i).count() as u64;
+        self.outside_above_inside.n += runs.len() as u64;
         for (k, counts) in self.payback.iter_mut().enumerate() {
             for &year in &lanes.payback_year(k)[runs.clone()] {
                 counts[payback_slot(year, &self.years)] += 1;
@@ -305,7 +383,7 @@ impl RunResult {
         }
         for &x in establishment {
             sums.establishment += x;
-            sums.overrun += f64::from(u8::from(x > budget));
+            sums.above_estimate += f64::from(u8::from(x > estimate));
         }
     }
 }
@@ -335,6 +413,8 @@ fn stat_rows(k_count: usize, n: usize) -> impl Iterator<Item = (Field, usize)> {
         .chain(yearly(Field::Joint, Field::JointSum))
         .chain([
             (Field::Establishment, 0),
+            (Field::EstablishmentInside, 0),
+            (Field::EstablishmentOutside, 0),
             (Field::Duration, 0),
             (Field::SavingShareFull, 0),
         ])
@@ -367,7 +447,7 @@ struct ChunkSums {
     npv: Vec<f64>,
     net_loss: Vec<f64>,
     establishment: f64,
-    overrun: f64,
+    above_estimate: f64,
 }
 
 impl ChunkSums {
@@ -377,7 +457,7 @@ impl ChunkSums {
         self.net_loss.clear();
         self.net_loss.resize(k, 0.0);
         self.establishment = 0.0;
-        self.overrun = 0.0;
+        self.above_estimate = 0.0;
     }
 }
 
@@ -504,9 +584,9 @@ pub fn simulate(
     model: &Model,
     plan: &RunPlan,
     chunks: Range<u64>,
-    budget_msek: f64,
+    estimate_msek: f64,
 ) -> Result<RunResult, RunPlanError> {
-    simulate_with(model, plan, chunks, budget_msek, RunOptions::default())
+    simulate_with(model, plan, chunks, estimate_msek, RunOptions::default())
 }
 
 /// Run the model over `chunks` of `plan` with the given options.
@@ -514,10 +594,10 @@ pub fn simulate_with(
     model: &Model,
     plan: &RunPlan,
     chunks: Range<u64>,
-    budget_msek: f64,
+    estimate_msek: f64,
     opts: RunOptions,
 ) -> Result<RunResult, RunPlanError> {
-    simulate_with_progress(model, plan, chunks, budget_msek, opts, &|| {})
+    simulate_with_progress(model, plan, chunks, estimate_msek, opts, &|| {})
 }
 
 /// [`simulate_with`], calling `chunk_done` after each chunk (from worker threads, for a
@@ -526,11 +606,11 @@ pub fn simulate_with_progress(
     model: &Model,
     plan: &RunPlan,
     chunks: Range<u64>,
-    budget_msek: f64,
+    estimate_msek: f64,
     opts: RunOptions,
     chunk_done: &(dyn Fn() + Sync),
 ) -> Result<RunResult, RunPlanError> {
-    simulate_inner(model, plan, chunks, budget_msek, opts, chunk_done, false)
+    simulate_inner(model, plan, chunks, estimate_msek, opts, chunk_done, false)
 }
 
 /// As [`simulate`], and also keep [`RunResult::cum_yearly`]. The same draws: every other
@@ -539,23 +619,23 @@ pub fn simulate_with_cumulative(
     model: &Model,
     plan: &RunPlan,
     chunks: Range<u64>,
-    budget_msek: f64,
+    estimate_msek: f64,
 ) -> Result<RunResult, RunPlanError> {
-    simulate_inner(model, plan, chunks, budget_msek, RunOptions::default(), &|| {}, true)
+    simulate_inner(model, plan, chunks, estimate_msek, RunOptions::default(), &|| {}, true)
 }
 
 fn simulate_inner(
     model: &Model,
     plan: &RunPlan,
     chunks: Range<u64>,
-    budget_msek: f64,
+    estimate_msek: f64,
     opts: RunOptions,
     chunk_done: &(dyn Fn() + Sync),
     cumulative: bool,
 ) -> Result<RunResult, RunPlanError> {
     let k = model.kommuner().len() + 1;
     let init = || {
-        let mut r = RunResult::new(model, budget_msek, cumulative);
+        let mut r = RunResult::new(model, estimate_msek, cumulative);
         r.sampling = opts.sampling;
         (r, None::<Box<Scratch>>)
     };
@@ -591,7 +671,7 @@ fn simulate_inner(
 pub struct SeTarget {
     /// Largest allowed standard error of each kommun's mean NPV, MSEK.
     pub npv_msek: f64,
-    /// Largest allowed standard error of P(cost overrun), as a probability.
+    /// Largest allowed standard error of P(cost > the estimate), as a probability.
     pub prob: f64,
 }
 
@@ -602,7 +682,7 @@ pub struct SeTarget {
 pub fn simulate_until(
     model: &Model,
     plan: &RunPlan,
-    budget_msek: f64,
+    estimate_msek: f64,
     opts: RunOptions,
     batch_chunks: u64,
     target: SeTarget,
@@ -613,7 +693,7 @@ pub fn simulate_until(
     let mut start = 0;
     while start < total {
         let end = (start + batch).min(total);
-        let r = simulate_with(model, plan, start..end, budget_msek, opts)?;
+        let r = simulate_with(model, plan, start..end, estimate_msek, opts)?;
         let acc = match &mut acc {
             Some(a) => {
                 a.merge(&r);

@@ -6,12 +6,14 @@ use models::scenario::Alternative;
 use models::{Model, Scenario};
 use sim::{DistSpec, RunPlan};
 
+/// Per run: the NPVs and the inside view of the establishment cost (where the register's risks
+/// are priced).
 fn per_run(s: &Scenario, runs: u64) -> Vec<(Vec<f64>, f64)> {
     let model = Model::new(s).unwrap();
     let plan = RunPlan::new(runs, 17, 1).unwrap();
     let mut v = Vec::new();
     models::run::for_each_run(&model, &plan, 0..plan.chunks(), |_, _, o| {
-        v.push((o.npv.clone(), o.establishment_msek));
+        v.push((o.npv.clone(), o.establishment_inside_msek));
         true
     });
     v
@@ -111,7 +113,7 @@ fn an_alternative_like_the_scenario_reports_the_runs_own_outcome() {
         .unwrap();
     let same = r.alternatives.last().unwrap();
     let plan = RunPlan::new(runs, seed, 1).unwrap();
-    let run = models::simulate(&model, &plan, 0..plan.chunks(), model.budget_msek()).unwrap();
+    let run = models::simulate(&model, &plan, 0..plan.chunks(), model.reference_estimate_msek()).unwrap();
     let k = model.kommuner().len();
     for i in 0..k {
         // P(NPV > 0) and P(NPV < 0) of the same draws add up to one (no NPV is exactly 0).

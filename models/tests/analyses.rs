@@ -28,7 +28,7 @@ fn the_sensitivity_sample_is_the_runs_own_draws() {
         .run(&s, &model, &AnalysisPlan::new(runs, seed).unwrap())
         .unwrap();
     let plan = RunPlan::new(runs, seed, 1).unwrap();
-    let run = models::simulate(&model, &plan, 0..plan.chunks(), model.budget_msek()).unwrap();
+    let run = models::simulate(&model, &plan, 0..plan.chunks(), model.reference_estimate_msek()).unwrap();
     for (k, p) in r.prob_net_loss.iter().enumerate() {
         assert_eq!(*p, run.net_loss[k].p(), "kommun {k}");
     }
@@ -56,7 +56,7 @@ fn a_scenario_compared_with_a_changed_copy_differs_by_the_runs_means() {
         sampling: Sampling::LatinHypercube,
     };
     let mean = |m: &Model, k: usize| {
-        models::simulate_with(m, &engine, 0..engine.chunks(), m.budget_msek(), lhs)
+        models::simulate_with(m, &engine, 0..engine.chunks(), m.reference_estimate_msek(), lhs)
             .unwrap()
             .npv[k]
             .moments

@@ -22,7 +22,7 @@ fn without_uncertainty_every_percentile_is_the_point_value() {
     let model = Model::new(&s).unwrap();
     let tables = model.point_tables();
     let plan = RunPlan::new(10_000, 1, 2).unwrap();
-    let r = simulate(&model, &plan, 0..plan.chunks(), model.budget_msek()).unwrap();
+    let r = simulate(&model, &plan, 0..plan.chunks(), model.reference_estimate_msek()).unwrap();
     let n = r.years.len();
     let tol = |x: f64| x.abs() * sim::QuantileSketch::RELATIVE_ACCURACY + 1e-9;
     for (k, row) in tables.difference.iter().enumerate() {
@@ -36,13 +36,13 @@ fn without_uncertainty_every_percentile_is_the_point_value() {
     }
     let e = r.establishment.summary();
     assert!((e.p80 - tables.establishment_msek).abs() <= tol(tables.establishment_msek));
-    // At the budget itself nothing overruns.
-    assert_eq!(r.overrun.hits, 0);
+    // At the estimate itself nothing lies above it.
+    assert_eq!(r.cost.above_estimate.hits, 0);
 }
 
-/// Only project labour uncertain, uniform on [10, 14] MSEK: with the timeline at plan and no
-/// overrun, the establishment cost is (fixed part) + labour, so its quantiles and the overrun
-/// probability have closed forms.
+/// Only project labour uncertain, uniform on [10, 14] MSEK: with the timeline at plan, the inside
+/// view of the establishment cost is (fixed part) + labour, so its quantiles and the probability
+/// above a figure have closed forms; the outside view (no overrun drawn) stays at the estimate.
 #[test]
 fn uniform_labour_gives_the_closed_form_cost_distribution() {
     let mut s = deterministic();
@@ -52,12 +52,14 @@ fn uniform_labour_gives_the_closed_form_cost_distribution() {
         point: Some(12.0),
     };
     let model = Model::new(&s).unwrap();
-    let fixed = model.budget_msek() - 12.0; // establishment cost at point less labour 12
+    let fixed = model.reference_estimate_msek() - 12.0; // establishment cost at point less labour 12
     let budget = fixed + 13.0; // P(L > 13) = 1/4
     let runs = 200_000;
     let plan = RunPlan::new(runs, 99, 2).unwrap();
     let r = simulate(&model, &plan, 0..plan.chunks(), budget).unwrap();
-    let e = r.establishment.summary();
+    let outside = r.establishment_outside.summary();
+    assert_eq!((outside.min, outside.max), (fixed + 12.0, fixed + 12.0));
+    let e = r.establishment_inside.summary();
     // Mean: fixed + 12, se = (4/√12)/√n.
     let se_mean = 4.0 / 12f64.sqrt() / (runs as f64).sqrt();
     assert!((e.mean - (fixed + 12.0)).abs() < 4.0 * se_mean, "mean {}", e.mean);
@@ -68,7 +70,7 @@ fn uniform_labour_gives_the_closed_form_cost_distribution() {
         let tol = 4.0 * se + truth * sim::QuantileSketch::RELATIVE_ACCURACY;
         assert!((got - truth).abs() < tol, "q{q}: {got} vs {truth}");
     }
-    let p = r.overrun.p();
+    let p = r.cost_inside.above_estimate.p();
     let se_p = (0.25f64 * 0.75 / runs as f64).sqrt();
     assert!((p - 0.25).abs() < 4.0 * se_p, "P(overrun) {p}");
 }
@@ -90,7 +92,10 @@ fn slippage_moves_the_savings_ramp_and_prolongs_parallel_running() {
     model.evaluate(&late, &mut o);
     assert_eq!(o.migration_end_year, 2030);
     assert!((o.duration_months - 45.0).abs() < 1e-9);
-    assert!(o.establishment_msek > plan.establishment_msek);
+    // The inside view's labour and parallel running last longer; the outside view's level is
+    // the reference class's, whatever the timeline.
+    assert!(o.establishment_inside_msek > plan.establishment_inside_msek);
+    assert_eq!(o.establishment_outside_msek, plan.establishment_outside_msek);
     let n = model.years().len();
     let t2030 = (2030 - 2024) as usize;
     for k in 0..model.kommuner().len() {
@@ -124,7 +129,7 @@ fn higher_saving_rates_never_lower_any_kommuns_net_benefit() {
     }
 }
 
-/// The migration overrun and migration one-offs start with the first migration phase, on the
+/// The migration one-offs start with the first migration phase, on the
 /// plan's calendar stretched to the drawn duration, also when the plan is shorter than the
 /// years it books phases in. (A unit slip capped the phase's plan-year offset by the planned
 /// duration in years, so an 18-month plan started migration at month 9 instead of 12.)

@@ -23,7 +23,7 @@ fn plan(runs: u64, seed: u64) -> AnalysisPlan {
 /// reproduce.
 fn simulated(model: &Model, runs: u64, seed: u64) -> RunResult {
     let plan = RunPlan::new(runs, seed, 1).unwrap();
-    models::simulate(model, &plan, 0..plan.chunks(), model.budget_msek()).unwrap()
+    models::simulate(model, &plan, 0..plan.chunks(), model.reference_estimate_msek()).unwrap()
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -175,11 +175,18 @@ fn the_overrun_is_measured_against_the_plans_budget() {
     let p = plan(5000, 2);
     let own = OrganisationAnalysis.run(&s, &model, &p).unwrap();
     let lower = OrganisationAnalysis
-        .run(&s, &model, &p.with_budget_msek(model.budget_msek() - 3.0).unwrap())
+        .run(
+            &s,
+            &model,
+            &p.with_estimate_msek(model.reference_estimate_msek() - 3.0).unwrap(),
+        )
         .unwrap();
     assert!(own.overrun_p95_msek > 0.0);
     assert!((lower.overrun_p95_msek - own.overrun_p95_msek - 3.0).abs() < 1e-9);
-    assert!(matches!(p.with_budget_msek(-1.0), Err(AnalysisError::Budget { .. })));
+    assert!(matches!(
+        p.with_estimate_msek(-1.0),
+        Err(AnalysisError::Estimate { .. })
+    ));
 }
 
 #[test]

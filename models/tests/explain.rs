@@ -105,7 +105,7 @@ fn the_simulated_statistics_are_the_run_on_the_same_draws() {
     let runs = 300;
     let e = explain_of(&s, runs);
     let plan = RunPlan::new(runs, SEED, 1).unwrap();
-    let r = simulate(&model, &plan, 0..plan.chunks(), model.budget_msek()).unwrap();
+    let r = simulate(&model, &plan, 0..plan.chunks(), model.reference_estimate_msek()).unwrap();
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * b.abs().max(1.0);
     let cost = e
         .output("establishment_cost")

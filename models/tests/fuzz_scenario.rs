@@ -287,7 +287,7 @@ fn check(text: &str) -> Result<bool, String> {
                     return Err(format!("point table value {v}"));
                 }
             }
-            if !model.budget_msek().is_finite() {
+            if !model.reference_estimate_msek().is_finite() {
                 return Err("budget not finite".into());
             }
             let mut o = model.new_outcome();

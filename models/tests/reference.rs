@@ -139,6 +139,16 @@ fn difference(a: &Outcome, b: &Outcome) -> Option<String> {
     }
     let scalars = [
         ("establishment_msek", a.establishment_msek, b.establishment_msek),
+        (
+            "establishment_inside_msek",
+            a.establishment_inside_msek,
+            b.establishment_inside_msek,
+        ),
+        (
+            "establishment_outside_msek",
+            a.establishment_outside_msek,
+            b.establishment_outside_msek,
+        ),
         ("duration_months", a.duration_months, b.duration_months),
         ("staff_saving", a.staff_saving, b.staff_saving),
         ("saving_share_full", a.saving_share_full, b.saving_share_full),

@@ -109,7 +109,7 @@ fn default_correlations_are_achieved_with_marginals_unchanged() {
 #[test]
 fn until_se_stops_at_the_first_batch_that_meets_the_target_and_is_reproducible() {
     let model = Model::new(&Scenario::default_ggvv()).unwrap();
-    let budget = model.budget_msek();
+    let budget = model.reference_estimate_msek();
     // P(cost overrun) is near 0.96 in the default, so an SE of 0.0015 needs about 17 000
     // runs: more than the 3-chunk cap below, far less than the 2 000 000 of the first plan.
     let target = SeTarget {
@@ -146,7 +146,7 @@ fn until_se_stops_at_the_first_batch_that_meets_the_target_and_is_reproducible()
 #[test]
 fn lhs_standard_error_is_honest_and_below_plain_sampling() {
     let model = Model::new(&without_correlation()).unwrap();
-    let budget = model.budget_msek();
+    let budget = model.reference_estimate_msek();
     let runs = 10 * CHUNK_RUNS;
     let seeds = 8;
     let (mut means, mut ses, mut mc_ses) = (Vec::new(), Vec::new(), Vec::new());

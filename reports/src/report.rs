@@ -614,7 +614,7 @@ mod tests {
             "{}",
             src("savings[1].rate_pct")
         );
-        assert!(src("establishment.migration_overrun_pct").contains("Flyvbjerg"));
+        assert!(src("establishment.reference_class_overrun_pct").contains("Flyvbjerg"));
         assert!(src("growth_pct_per_year.high").contains("seed 000 §4.1"));
         for (path, _) in s.inputs() {
             assert!(!src(&path).is_empty(), "{path} has no source");
@@ -629,12 +629,12 @@ mod tests {
         assert!(labels.iter().all(|l| !l.contains('[')), "{labels:?}");
         let d = dist_text(&s.establishment.project_labour_msek, Lang::Sv);
         assert_eq!(d, "PERT 11–12–13");
-        let d = dist_text(&s.establishment.migration_overrun_pct, Lang::Sv);
+        let d = dist_text(&s.establishment.reference_class_overrun_pct, Lang::Sv);
         assert!(
             d.starts_with("referensklass: normal (medel −8,") && d.contains("högst 500"),
             "{d}"
         );
         let d = dist_text(&s.establishment.parallel_running_msek_per_year, Lang::Sv);
-        assert_eq!(d, "PERT 4,5–6,3–10");
+        assert_eq!(d, "PERT 4,5–6,3–8,1");
     }
 }

@@ -1,6 +1,6 @@
 //! The key figures of a run (what summary.json holds), MSEK.
 
-use models::RunResult;
+use models::{CostCounts, RunResult};
 use serde::Serialize;
 use sim::stats::QuantileSketch;
 
@@ -42,6 +42,45 @@ impl From<sim::Summary> for Stats {
     }
 }
 
+/// One view of the establishment cost: its distribution, the P85, and how it lies against the
+/// förstudie's estimate and range.
+#[derive(Debug, Clone, Serialize)]
+pub struct CostView {
+    #[serde(flatten)]
+    pub stats: Stats,
+    /// The P85 cost frame (P85: a confidence level used for large Swedish infrastructure
+    /// investments, Trafikverket practice, unconfirmed here).
+    pub p85: f64,
+    pub prob_above_estimate: f64,
+    /// `null` without a range in the scenario.
+    pub prob_above_range: Option<f64>,
+    pub prob_below_range: Option<f64>,
+}
+
+impl CostView {
+    fn new(stat: &sim::Stat, counts: &CostCounts, range: bool) -> CostView {
+        CostView {
+            stats: stat.summary().into(),
+            p85: stat.sketch.quantile(0.85),
+            prob_above_estimate: counts.above_estimate.p(),
+            prob_above_range: range.then(|| counts.above_range.p()),
+            prob_below_range: range.then(|| counts.below_range.p()),
+        }
+    }
+}
+
+/// How far the outside view lies from the inside view: outside − inside, MSEK, per figure.
+#[derive(Debug, Clone, Serialize)]
+pub struct ViewsGap {
+    pub mean: f64,
+    pub p50: f64,
+    pub p80: f64,
+    pub p85: f64,
+    pub p95: f64,
+    /// Share of runs whose outside view exceeds their own inside view (the same draw).
+    pub prob_outside_above_inside: f64,
+}
+
 /// Payback year percentiles; `null` where the percentile lies beyond the horizon.
 #[derive(Debug, Clone, Serialize)]
 pub struct Payback {
@@ -76,12 +115,39 @@ pub struct Summary {
     pub horizon_year: i32,
     pub npv_base_year: i32,
     pub discount_rate_pct: f64,
-    pub budget_msek: f64,
-    pub prob_cost_overrun: f64,
-    pub prob_cost_overrun_se: f64,
-    /// P80 of the establishment cost minus the budget: the contingency a P80 budget needs.
-    pub p80_contingency_msek: f64,
+    /// Amounts are nominal (each year's own prices), never "today's money"; NPVs discount them
+    /// at the scenario's rate used as kalkylränta.
+    pub money: &'static str,
+    /// The payback year sums undiscounted nominal net benefit.
+    pub payback_discounted: bool,
+    /// Which view of the establishment cost the headline, the joint cost and every NPV take:
+    /// "outside" (reference class) or "inside" (bottom-up).
+    pub headline_view: &'static str,
+    /// The förstudie's one-off estimate, MSEK, the costs are compared with (no budget: the
+    /// förstudie sets none).
+    pub reference_estimate_msek: f64,
+    /// The förstudie's range `[low, high]`, MSEK, or `null`.
+    pub reference_range_msek: Option<[f64; 2]>,
+    /// P(headline cost > the estimate), and its standard error.
+    pub prob_cost_above_estimate: f64,
+    pub prob_cost_above_estimate_se: f64,
+    /// P(headline cost > the range's high end) and P(< its low end); `null` without a range.
+    pub prob_cost_above_range: Option<f64>,
+    pub prob_cost_above_range_se: Option<f64>,
+    pub prob_cost_below_range: Option<f64>,
+    pub prob_cost_below_range_se: Option<f64>,
+    /// The headline cost's P80 and P85: cost frames (kostnadsramar) at those confidence levels.
+    pub cost_frame_p80_msek: f64,
+    pub cost_frame_p85_msek: f64,
+    /// The frames less the estimate: the reserve each needs over the förstudie's figure.
+    pub reserve_p80_over_estimate_msek: f64,
+    pub reserve_p85_over_estimate_msek: f64,
+    /// The headline view of the establishment cost.
     pub establishment_cost: Stats,
+    /// Both views on the same draws, and how far apart they are.
+    pub establishment_cost_outside: CostView,
+    pub establishment_cost_inside: CostView,
+    pub establishment_views_gap_msek: ViewsGap,
     pub establishment_duration_months: Stats,
     /// Saving at full effect as a share of the current cost.
     pub saving_share_full_effect: Stats,
@@ -132,6 +198,21 @@ impl Summary {
             mean_se: r.establishment_mean_se(),
             ..r.establishment.summary()
         };
+        let p85 = r.establishment.sketch.quantile(0.85);
+        let range = r.reference_range_msek.is_some();
+        let (outside, inside) = (
+            CostView::new(&r.establishment_outside, &r.cost_outside, range),
+            CostView::new(&r.establishment_inside, &r.cost_inside, range),
+        );
+        let gap = ViewsGap {
+            mean: outside.stats.mean - inside.stats.mean,
+            p50: outside.stats.p50 - inside.stats.p50,
+            p80: outside.stats.p80 - inside.stats.p80,
+            p85: outside.p85 - inside.p85,
+            p95: outside.stats.p95 - inside.stats.p95,
+            prob_outside_above_inside: r.outside_above_inside.p(),
+        };
+        let se = |p: &sim::stats::Proportion| range.then(|| p.std_error());
         Summary {
             scenario: info.scenario.clone(),
             runs: r.runs,
@@ -141,11 +222,25 @@ impl Summary {
             horizon_year: info.horizon_year,
             npv_base_year: info.npv_base_year,
             discount_rate_pct: info.discount_rate_pct,
-            budget_msek: r.budget_msek,
-            prob_cost_overrun: r.overrun.p(),
-            prob_cost_overrun_se: r.overrun_se(),
-            p80_contingency_msek: est.p80 - r.budget_msek,
+            money: "nominal",
+            payback_discounted: false,
+            headline_view: r.headline_view.name(),
+            reference_estimate_msek: r.reference_estimate_msek,
+            reference_range_msek: r.reference_range_msek,
+            prob_cost_above_estimate: r.cost.above_estimate.p(),
+            prob_cost_above_estimate_se: r.above_estimate_se(),
+            prob_cost_above_range: range.then(|| r.cost.above_range.p()),
+            prob_cost_above_range_se: se(&r.cost.above_range),
+            prob_cost_below_range: range.then(|| r.cost.below_range.p()),
+            prob_cost_below_range_se: se(&r.cost.below_range),
+            cost_frame_p80_msek: est.p80,
+            cost_frame_p85_msek: p85,
+            reserve_p80_over_estimate_msek: est.p80 - r.reference_estimate_msek,
+            reserve_p85_over_estimate_msek: p85 - r.reference_estimate_msek,
             establishment_cost: est.into(),
+            establishment_cost_outside: outside,
+            establishment_cost_inside: inside,
+            establishment_views_gap_msek: gap,
             establishment_duration_months: r.duration_months.summary().into(),
             saving_share_full_effect: r.saving_share_full.summary().into(),
             kommuner: r.kommuner.iter().enumerate().map(|(i, n)| kommun(i, n)).collect(),

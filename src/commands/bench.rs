@@ -52,10 +52,10 @@ pub struct BenchReport {
 fn time_once(scenario: &Scenario, model: &Model, d: Draws, threads: usize) -> Result<Timing, RunPlanError> {
     let (runs, seed) = (d.runs, d.seed);
     let plan = RunPlan::new(runs, seed, threads)?;
-    let budget = model.budget_msek();
+    let estimate = model.reference_estimate_msek();
     let opts = RunOptions { sampling: d.sampling };
     let started = Instant::now();
-    let result = models::simulate_with(model, &plan, 0..plan.chunks(), budget, opts)?;
+    let result = models::simulate_with(model, &plan, 0..plan.chunks(), estimate, opts)?;
     let info = RunInfo {
         scenario: scenario.meta.name.clone(),
         total_label: scenario.meta.total_label.clone(),

@@ -6,7 +6,7 @@ use models::{Analysis, AnalysisPlan, Model, Scenario};
 use reports::OutputSet;
 use reports::render::{Render, TextOptions};
 
-use super::budget_or_default;
+use super::estimate_or_default;
 use crate::config::{Draws, Output};
 use crate::failure::{Failure, print};
 
@@ -15,12 +15,12 @@ pub fn followup(
     d: Draws,
     output: &Output,
     actuals_file: &Path,
-    budget_msek: Option<f64>,
+    estimate_msek: Option<f64>,
 ) -> Result<(), Failure> {
     let model = Model::new(s)?;
     let actuals = models::followup::Actuals::from_file(actuals_file, s)?;
-    let budget = budget_or_default(budget_msek, &model);
-    let plan = AnalysisPlan::new(d.runs, d.seed)?.with_budget_msek(budget)?;
+    let estimate = estimate_or_default(estimate_msek, &model);
+    let plan = AnalysisPlan::new(d.runs, d.seed)?.with_estimate_msek(estimate)?;
     let f = models::followup::FollowupAnalysis { actuals: &actuals }.run(s, &model, &plan)?;
     if let Some(dir) = &output.out {
         let mut files = OutputSet::new(dir)?;

@@ -35,12 +35,12 @@ fn dispatch(config: Config) -> Result<(), Failure> {
         Task::Report {
             draws,
             output,
-            budget_msek,
+            estimate_msek,
             lang,
             analysis_runs,
         } => {
             let (s, text) = load(&scenario)?;
-            report::report(&s, &text, draws, &output, budget_msek, lang, analysis_runs)
+            report::report(&s, &text, draws, &output, estimate_msek, lang, analysis_runs)
         }
         Task::Sensitivity {
             draws,
@@ -54,8 +54,8 @@ fn dispatch(config: Config) -> Result<(), Failure> {
             draws,
             output,
             actuals,
-            budget_msek,
-        } => followup::followup(&load(&scenario)?.0, draws, &output, &actuals, budget_msek),
+            estimate_msek,
+        } => followup::followup(&load(&scenario)?.0, draws, &output, &actuals, estimate_msek),
         Task::Compare { a, b, draws, output } => compare::compare(&a, &b, draws, &output),
         Task::Bench { draws, output } => {
             let s = load(&scenario)?.0;
@@ -84,8 +84,14 @@ fn load(path: &Option<PathBuf>) -> Result<(Scenario, String), Failure> {
     }
 }
 
-/// Tell the user when the correlation matrix was repaired, and how far it moved.
+/// Tell the user about the scenario's warnings (e.g. two optimism-bias corrections), and when
+/// the correlation matrix was repaired and how far it moved.
 fn note_repair(model: &Model, quiet: bool) {
+    if !quiet {
+        for w in model.warnings() {
+            eprintln!("warning: {w}");
+        }
+    }
     if let Some(r) = model.correlation().and_then(|(rc, _)| rc.repair())
         && !quiet
     {
@@ -119,7 +125,7 @@ fn deliver<T: serde::Serialize>(
     })
 }
 
-/// A bad `--budget-msek` is refused in [`crate::config`]; without one, the model's.
-fn budget_or_default(given: Option<f64>, model: &Model) -> f64 {
-    given.unwrap_or_else(|| model.budget_msek())
+/// A bad `--estimate-msek` is refused in [`crate::config`]; without one, the model's estimate.
+fn estimate_or_default(given: Option<f64>, model: &Model) -> f64 {
+    given.unwrap_or_else(|| model.reference_estimate_msek())
 }

@@ -8,7 +8,7 @@ use reports::format::Lang;
 use reports::{OutputSet, RunInfo, Summary};
 use sim::RunPlan;
 
-use super::budget_or_default;
+use super::estimate_or_default;
 use crate::config::{Draws, Output};
 use crate::failure::{Failure, print};
 
@@ -17,16 +17,16 @@ pub fn report(
     text: &str,
     d: Draws,
     output: &Output,
-    budget_msek: Option<f64>,
+    estimate_msek: Option<f64>,
     lang: Lang,
     analysis_runs: u64,
 ) -> Result<(), Failure> {
     let model = Model::new(scenario)?;
-    let budget = budget_or_default(budget_msek, &model);
+    let estimate = estimate_or_default(estimate_msek, &model);
     let plan = RunPlan::new(d.runs, d.seed, d.threads)?;
     let dir = output.out.clone().unwrap_or_else(|| "rapport".into());
     let mut files = OutputSet::new(&dir)?;
-    let result = models::run::simulate_with_cumulative(&model, &plan, 0..plan.chunks(), budget)
+    let result = models::run::simulate_with_cumulative(&model, &plan, 0..plan.chunks(), estimate)
         .map_err(|e| Failure::Runtime(e.to_string()))?;
     let info = RunInfo {
         scenario: scenario.meta.name.clone(),
@@ -39,7 +39,7 @@ pub fn report(
     };
     let data = reports::report::ReportData::new(lang, &info, scenario, text, &model, &result);
     let mut charts = reports::chart::all(&data).map_err(|e| Failure::Runtime(e.to_string()))?;
-    let mut analyses = decision_analyses(scenario, &model, analysis_runs, d.seed, budget)?;
+    let mut analyses = decision_analyses(scenario, &model, analysis_runs, d.seed, estimate)?;
     analyses.explain = explain_section(scenario, &model, analysis_runs, d.seed, lang)?;
     charts.extend(analyses.explain.iter().flat_map(|x| x.charts.iter().cloned()));
     let board = reports::export::BoardReport {
@@ -93,7 +93,7 @@ fn decision_analyses(
     model: &Model,
     runs: u64,
     seed: u64,
-    budget: f64,
+    estimate: f64,
 ) -> Result<reports::export::html::analyses::Analyses, Failure> {
     let mut a = reports::export::html::analyses::Analyses {
         runs,
@@ -104,7 +104,7 @@ fn decision_analyses(
     }
     let sensitivity = models::sensitivity::SensitivityAnalysis { sobol_n: 2048 };
     a.sensitivity = Some(sensitivity.run(s, model, &AnalysisPlan::new(runs.max(1000), seed)?)?);
-    let plan = AnalysisPlan::new(runs, seed)?.with_budget_msek(budget)?;
+    let plan = AnalysisPlan::new(runs, seed)?.with_estimate_msek(estimate)?;
     a.keys = if_present(KeysAnalysis.run(s, model, &plan))?;
     a.organisation = if_present(OrganisationAnalysis.run(s, model, &plan))?;
     a.data_centre = if_present(DataCentreAnalysis.run(s, model, &plan))?;

@@ -8,13 +8,13 @@ use models::{Model, RunOptions, Scenario};
 use reports::{OutputSet, RunInfo, Summary};
 use sim::RunPlan;
 
-use super::{budget_or_default, note_repair};
+use super::{estimate_or_default, note_repair};
 use crate::config::RunTask;
 use crate::failure::{Failure, print};
 
 pub fn run(t: RunTask, scenario: &Scenario) -> Result<(), Failure> {
     let model = Model::new(scenario)?;
-    let budget = budget_or_default(t.budget_msek, &model);
+    let estimate = estimate_or_default(t.estimate_msek, &model);
     let (d, quiet) = (t.draws, t.output.quiet);
     let opts = RunOptions { sampling: d.sampling };
     let plan = RunPlan::new(d.runs, d.seed, d.threads)?;
@@ -28,11 +28,11 @@ pub fn run(t: RunTask, scenario: &Scenario) -> Result<(), Failure> {
     let bar = progress_bar(chunks.end - chunks.start, quiet);
     let started = std::time::Instant::now();
     let result = match t.until_se {
-        None => models::simulate_with_progress(&model, &plan, chunks.clone(), budget, opts, &|| bar.inc(1))
+        None => models::simulate_with_progress(&model, &plan, chunks.clone(), estimate, opts, &|| bar.inc(1))
             .map_err(|e| Failure::Runtime(e.to_string()))?,
         Some(target) => {
             let batch = t.batch_runs.div_ceil(sim::CHUNK_RUNS);
-            let (r, met) = models::simulate_until(&model, &plan, budget, opts, batch, target)
+            let (r, met) = models::simulate_until(&model, &plan, estimate, opts, batch, target)
                 .map_err(|e| Failure::Runtime(e.to_string()))?;
             if !quiet {
                 let (npv, prob) = r.key_se();

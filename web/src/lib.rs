@@ -338,7 +338,7 @@ fn form_of(s: &Scenario, lang: Lang, runs: (u64, u64)) -> Result<Form, Refusal> 
         data_centre: s.risk_register.as_ref().map(|r| r.data_centre.clone()),
         discount_rate_pct: s.finance.discount_rate_pct,
         budget_msek: s.finance.budget_msek,
-        reference_msek: model.budget_msek(),
+        reference_msek: model.reference_estimate_msek(),
     })
 }
 
@@ -484,8 +484,8 @@ impl App {
                 return Ok(r.clone());
             }
         }
-        let r =
-            compute::run(model, plan, model.budget_msek(), &|| false)?.ok_or_else(|| Refusal::internal("cancelled"))?;
+        let r = compute::run(model, plan, model.reference_estimate_msek(), &|| false)?
+            .ok_or_else(|| Refusal::internal("cancelled"))?;
         let r = Arc::new(r);
         let mut cache = self.base_runs.lock().unwrap_or_else(|e| e.into_inner());
         if cache.len() >= BASE_CACHE {
@@ -518,7 +518,7 @@ async fn simulate(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let model = Model::new(&e.scenario).map_err(Refusal::scenario)?;
         let base_model = Model::new(&base.scenario).map_err(Refusal::scenario)?;
         let plan = RunPlan::new(r.runs, r.seed, 0).map_err(|e| Refusal::internal(&e.to_string()))?;
-        let Some(res) = compute::run(&model, &plan, model.budget_msek(), &cancelled)? else {
+        let Some(res) = compute::run(&model, &plan, model.reference_estimate_msek(), &cancelled)? else {
             return Ok(None);
         };
         let base_res = a.base_run(&base, &base_model, &plan)?;
@@ -597,8 +597,9 @@ async fn report(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let e = edit::apply(&base, &r.edits, &r.choices)?;
         let model = Model::new(&e.scenario).map_err(Refusal::scenario)?;
         let plan = RunPlan::new(r.runs, r.seed, 0).map_err(|e| Refusal::internal(&e.to_string()))?;
-        let res = models::run::simulate_with_cumulative(&model, &plan, 0..plan.chunks(), model.budget_msek())
-            .map_err(|e| Refusal::internal(&e.to_string()))?;
+        let res =
+            models::run::simulate_with_cumulative(&model, &plan, 0..plan.chunks(), model.reference_estimate_msek())
+                .map_err(|e| Refusal::internal(&e.to_string()))?;
         let info = compute::info(&e.scenario, &model, r.runs, r.seed);
         let text = edit::saved_text(&base, &e, r.runs, r.seed);
         let data = reports::report::ReportData::new(a.lang, &info, &e.scenario, &text, &model, &res);

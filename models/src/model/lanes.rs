@@ -35,7 +35,10 @@ pub struct Lanes {
     npv_sum: Vec<f64>,
     /// Rows `k` per kommun, then the total: the payback year, or [`NO_PAYBACK`].
     payback_year: Vec<i32>,
+    /// The establishment cost by the headline view, and by each view.
     establishment_msek: Vec<f64>,
+    establishment_inside_msek: Vec<f64>,
+    establishment_outside_msek: Vec<f64>,
     duration_months: Vec<f64>,
     staff_saving: Vec<f64>,
     saving_share_full: Vec<f64>,
@@ -69,13 +72,16 @@ struct Scratch {
     /// The plan's calendar squeezed or stretched to the drawn duration: years of the run per
     /// plan year.
     calendar: Vec<f64>,
-    /// 1 + the migration overrun.
+    /// 1 + the reference class's overrun.
     overrun_factor: Vec<f64>,
+    /// Outside view / inside view: the factor on the inside view's yearly costs that gives the
+    /// outside view's.
+    view_scale: Vec<f64>,
     /// Project labour stretched with the duration, MSEK.
     labour_msek: Vec<f64>,
     /// The parallel running's yearly price factor.
     parallel_growth_factor: Vec<f64>,
-    /// When the migration overrun starts to show, months from January of the start year.
+    /// When the migration one-offs start, months from January of the start year.
     migration_start_month: Vec<f64>,
     /// Extra cost of the establishment year at hand, MSEK.
     year_extra_msek: Vec<f64>,
@@ -111,8 +117,12 @@ pub enum Field {
     Npv,
     /// Row 0: summed over the kommuner.
     NpvSum,
-    /// Row 0.
+    /// Row 0: by the headline view.
     Establishment,
+    /// Row 0: the inside view (bottom-up).
+    EstablishmentInside,
+    /// Row 0: the outside view (reference class).
+    EstablishmentOutside,
     /// Row 0.
     Duration,
     /// Row 0.
@@ -138,6 +148,8 @@ macro_rules! field_vec {
             Field::Npv => $($borrow)+ $lanes.npv,
             Field::NpvSum => $($borrow)+ $lanes.npv_sum,
             Field::Establishment => $($borrow)+ $lanes.establishment_msek,
+            Field::EstablishmentInside => $($borrow)+ $lanes.establishment_inside_msek,
+            Field::EstablishmentOutside => $($borrow)+ $lanes.establishment_outside_msek,
             Field::Duration => $($borrow)+ $lanes.duration_months,
             Field::SavingShareFull => $($borrow)+ $lanes.saving_share_full,
             Field::StaffSaving => $($borrow)+ $lanes.staff_saving,
@@ -215,6 +227,8 @@ impl Model {
             npv_sum: v(1),
             payback_year: vec![NO_PAYBACK; (k + 1) * width],
             establishment_msek: v(1),
+            establishment_inside_msek: v(1),
+            establishment_outside_msek: v(1),
             duration_months: v(1),
             staff_saving: v(1),
             saving_share_full: v(1),
@@ -227,6 +241,7 @@ impl Model {
                 stretch: v(1),
                 calendar: v(1),
                 overrun_factor: v(1),
+                view_scale: v(1),
                 labour_msek: v(1),
                 parallel_growth_factor: v(1),
                 migration_start_month: v(1),
@@ -271,6 +286,8 @@ impl Model {
             *p = (y != NO_PAYBACK).then_some(y);
         }
         out.establishment_msek = lanes.establishment_msek[j];
+        out.establishment_inside_msek = lanes.establishment_inside_msek[j];
+        out.establishment_outside_msek = lanes.establishment_outside_msek[j];
         out.duration_months = lanes.duration_months[j];
         out.migration_end_year = self.start_year + lanes.end_rel[j] as i32;
         out.staff_saving = lanes.staff_saving[j];
@@ -334,6 +351,8 @@ impl Model {
             npv_sum,
             payback_year,
             establishment_msek,
+            establishment_inside_msek,
+            establishment_outside_msek,
             duration_months,
             staff_saving,
             saving_share_full,
@@ -354,6 +373,7 @@ impl Model {
             stretch,
             calendar,
             overrun_factor,
+            view_scale,
             labour_msek,
             parallel_growth_factor,
             migration_start_month,
@@ -422,16 +442,15 @@ impl Model {
             labour[j] = x_labour[j] * stretch[j];
             // The parallel running's yearly price factor.
             par_growth[j] = 1.0 + x_g_par[j] / 100.0;
-            // The migration overrun shows during migration: it applies to parallel running
-            // and migration one-offs from the start of the (first) migration phase on.
+            // The migration one-offs are spread from the start of the (first) migration phase.
             m0[j] = (12.0 * self.migration_offset * calendar[j]).min(d[j]);
         }
         let d = &*d;
 
-        // Extra costs per calendar year of the establishment; a run adds nothing after its
-        // own end.
+        // Extra costs per calendar year of the establishment by the inside view; a run adds
+        // nothing after its own end.
         extras[..n * w].fill(0.0);
-        let total = &mut establishment_msek[..len];
+        let total = &mut establishment_inside_msek[..len];
         total.fill(0.0);
         let p0 = self.parallel_start_month;
         let x_parallel = x(self.slots.parallel);
@@ -446,19 +465,14 @@ impl Model {
                     );
                     labour[j] * p.hours_share * overlap(a, b, y) / (b - a)
                 };
-                if p.migration {
-                    (0..len).for_each(|j| extra[j] += cost(j) * overrun[j]);
-                } else {
-                    (0..len).for_each(|j| extra[j] += cost(j));
-                }
+                (0..len).for_each(|j| extra[j] += cost(j));
             }
             let exponent = self.start_year + y as i32 - self.parallel_price_year;
             powi_each(power, par_growth, |_| exponent);
             for j in 0..len {
                 if d[j] > p0 {
                     let price = power[j];
-                    let months = overlap(p0, m0[j].max(p0), y) + overrun[j] * overlap(m0[j].max(p0), d[j], y);
-                    extra[j] += x_parallel[j] / 12.0 * months * price;
+                    extra[j] += x_parallel[j] / 12.0 * overlap(p0, d[j], y) * price;
                 }
                 extra[j] += risk_cost[j] * overlap(0.0, d[j], y) / d[j];
             }
@@ -466,7 +480,7 @@ impl Model {
                 let amount = x(slot);
                 for j in 0..len {
                     extra[j] += if migration {
-                        amount[j] * overlap(m0[j], d[j], y) / (d[j] - m0[j]).max(f64::MIN_POSITIVE) * overrun[j]
+                        amount[j] * overlap(m0[j], d[j], y) / (d[j] - m0[j]).max(f64::MIN_POSITIVE)
                     } else {
                         amount[j] * overlap(0.0, d[j], y) / d[j]
                     };
@@ -479,6 +493,24 @@ impl Model {
             if start + y < n {
                 row(extras, start + y, w, len).copy_from_slice(extra);
             }
+        }
+        // The outside view: the reference estimate × (1 + overrun); the headline view's total.
+        let outside = &mut establishment_outside_msek[..len];
+        (0..len).for_each(|j| outside[j] = self.reference_estimate_msek * overrun[j]);
+        let headline = &mut establishment_msek[..len];
+        if self.headline_outside {
+            headline.copy_from_slice(outside);
+            // The outside view's level on the inside view's timing: each year's inside cost
+            // × outside / inside (in the years of the run's own establishment).
+            let scale = &mut view_scale[..len];
+            (0..len).for_each(|j| scale[j] = if total[j] > 0.0 { outside[j] / total[j] } else { 0.0 });
+            for y in (0..=last).take_while(|y| start + y < n) {
+                let yf = y as f64;
+                let ex = row(extras, start + y, w, len);
+                (0..len).for_each(|j| ex[j] = if yf <= end_rel[j] { ex[j] * scale[j] } else { ex[j] });
+            }
+        } else {
+            headline.copy_from_slice(total);
         }
 
         // Savings rate per category at full effect.

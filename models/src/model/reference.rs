@@ -1,7 +1,7 @@
 //! The cost model for one run, written to be read: one drawn value per named field in, the
 //! run's [`Outcome`] out. Each step is a small module:
 //! - [`timeline`]: how long the establishment takes, and which risks occur;
-//! - [`establishment`]: its extra costs, year by year;
+//! - [`establishment`]: its extra costs, year by year, inside and outside view;
 //! - [`savings`]: the saving rate per category, and how fast it takes effect;
 //! - [`allocation`]: today's and the joint cost of each kommun;
 //! - [`npv`]: the discounted net benefit and the payback year.
@@ -30,7 +30,8 @@ pub struct Draw {
     /// Growth of the parallel running's price, percent a year.
     pub parallel_growth_pct: f64,
     pub schedule_overrun_pct: f64,
-    pub migration_overrun_pct: f64,
+    /// The reference class's overrun of the whole establishment cost (the outside view).
+    pub reference_class_overrun_pct: f64,
     /// Per phase of the establishment.
     pub phase_duration_months: Vec<f64>,
     /// Per one-off item of the establishment.
@@ -66,7 +67,7 @@ impl Draw {
             parallel_running_msek_per_year: x[slots.parallel],
             parallel_growth_pct: x[model.parallel_growth],
             schedule_overrun_pct: x[slots.schedule],
-            migration_overrun_pct: x[slots.overrun],
+            reference_class_overrun_pct: x[slots.overrun],
             phase_duration_months: model.phases.iter().map(|p| x[p.duration]).collect(),
             one_off_msek: model.one_offs.iter().map(|&(slot, _)| x[slot]).collect(),
             risks: model
@@ -106,6 +107,8 @@ pub fn evaluate(model: &Model, x: &[f64]) -> Outcome {
         npv: vec![0.0; k_count],
         payback_year: vec![None; k_count + 1],
         establishment_msek: establishment.total_msek,
+        establishment_inside_msek: establishment.inside_msek,
+        establishment_outside_msek: establishment.outside_msek,
         duration_months: timeline.duration_months,
         migration_end_year: model.start_year + timeline.migration_end_offset_years as i32,
         staff_saving: savings.staff_saving,

@@ -3,7 +3,7 @@
 //! `riskkalkyl run --shard I/N` simulates the I-th of N contiguous slices of the run's chunks
 //! (same seed, so the same random streams as the unsharded run) and writes its [`RunResult`]
 //! here, with what it takes to refuse a wrong merge: the scenario's fingerprint, seed, run
-//! count, budget and the slice. `riskkalkyl merge` reads the N files, checks that they are the
+//! count, the förstudie's estimate and the slice. `riskkalkyl merge` reads the N files, checks that they are the
 //! slices of one run with none missing or repeated, and merges them. Every accumulator merges
 //! exactly, so the merged result, and the summary.json and yearly.csv written from it, equal
 //! those of the unsharded run byte for byte.
@@ -29,7 +29,7 @@ pub const MAX_SHARDS: u64 = 1_000_000;
 pub const MAX_RUNS: u64 = 10_000_000_000;
 
 /// The `format` tag of a state file; a reader refuses any other.
-pub const FORMAT: &str = "riskkalkyl-shard-state/1";
+pub const FORMAT: &str = "riskkalkyl-shard-state/2";
 
 /// One shard's result and what identifies the run it belongs to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,7 +78,7 @@ pub enum StateError {
         problem: String,
     },
     #[error(
-        "{path}: {field} is {found}, but {first} has {expected}: these shards are not slices of one run\n  fix: rerun the shards with the same scenario, --seed, --runs, --budget-msek and N"
+        "{path}: {field} is {found}, but {first} has {expected}: these shards are not slices of one run\n  fix: rerun the shards with the same scenario, --seed, --runs, --estimate-msek and N"
     )]
     Mismatch {
         path: PathBuf,
@@ -262,8 +262,9 @@ impl ShardState {
         if !(self.discount_rate_pct.is_finite() && self.discount_rate_pct.abs() <= 100.0) {
             return bad("discount_rate_pct", format!("{}", self.discount_rate_pct));
         }
-        if !(r.budget_msek.is_finite() && r.budget_msek > 0.0 && r.budget_msek <= MAX_AMOUNT_MSEK) {
-            return bad("result.budget_msek", format!("{}", r.budget_msek));
+        let estimate = r.reference_estimate_msek;
+        if !(estimate.is_finite() && estimate > 0.0 && estimate <= MAX_AMOUNT_MSEK) {
+            return bad("result.reference_estimate_msek", format!("{estimate}"));
         }
         let k = r.kommuner.len();
         if !(1..=MAX_KOMMUNER).contains(&k) {
@@ -326,6 +327,8 @@ impl ShardState {
         .flat_map(|(f, v)| v.iter().enumerate().map(move |(i, s)| (format!("result.{f}[{i}]"), s)));
         let single = [
             ("result.establishment", &r.establishment),
+            ("result.establishment_inside", &r.establishment_inside),
+            ("result.establishment_outside", &r.establishment_outside),
             ("result.duration_months", &r.duration_months),
             ("result.saving_share_full", &r.saving_share_full),
         ]
@@ -345,14 +348,32 @@ impl ShardState {
             .iter()
             .enumerate()
             .map(|(i, p)| (format!("result.net_loss[{i}]"), p));
-        for (field, p) in props.chain(std::iter::once(("result.overrun".to_string(), &r.overrun))) {
+        let counts = [
+            ("cost", &r.cost),
+            ("cost_inside", &r.cost_inside),
+            ("cost_outside", &r.cost_outside),
+        ]
+        .into_iter()
+        .flat_map(|(f, c)| {
+            [
+                (format!("result.{f}.above_estimate"), &c.above_estimate),
+                (format!("result.{f}.above_range"), &c.above_range),
+                (format!("result.{f}.below_range"), &c.below_range),
+            ]
+        });
+        let outside = std::iter::once(("result.outside_above_inside".to_string(), &r.outside_above_inside));
+        for (field, p) in props.chain(counts).chain(outside) {
             if p.n != runs || p.hits > p.n {
                 return Err((field, format!("{} hits of {}, but the shard ran {runs}", p.hits, p.n)));
             }
         }
         let c = &r.chunk_means;
         let full = (chunks.end - chunks.start).min(runs / sim::CHUNK_RUNS);
-        let means = c.npv.iter().chain(&c.net_loss).chain([&c.establishment, &c.overrun]);
+        let means = c
+            .npv
+            .iter()
+            .chain(&c.net_loss)
+            .chain([&c.establishment, &c.above_estimate]);
         for m in means {
             m.check(MAX_OUTPUT_MSEK)
                 .map_err(|e| ("result.chunk_means".to_string(), e))?;
@@ -417,9 +438,9 @@ pub fn merge(mut states: Vec<(PathBuf, ShardState)>) -> Result<(RunInfo, RunResu
             ("the run count", first.runs.to_string(), s.runs.to_string()),
             ("the shard count N", first.shards.to_string(), s.shards.to_string()),
             (
-                "the budget (MSEK)",
-                first.result.budget_msek.to_string(),
-                s.result.budget_msek.to_string(),
+                "the förstudie's estimate (MSEK)",
+                first.result.reference_estimate_msek.to_string(),
+                s.result.reference_estimate_msek.to_string(),
             ),
             (
                 "the horizon year",

@@ -206,7 +206,7 @@ impl Scenario {
         }
 
         // Establishment extras.
-        let overrun = (1.0 + hi(&single(K::MigrationOverrun)) / 100.0).max(1.0);
+        let overrun = (1.0 + hi(&single(K::ReferenceClassOverrun)) / 100.0).max(1.0);
         let stretch = d_max / e.planned_months;
         let g_par = InputId::growth(&e.parallel_growth).path();
         let price_exp = |year_offset: f64| f64::from(y.start_year - e.parallel_price_year) + year_offset;
@@ -225,7 +225,10 @@ impl Scenario {
             extras.push((p, v));
         }
         extras.extend(risk_costs);
-        let extras_max: f64 = extras.iter().map(|x| x.1).sum();
+        // The inside view with the overrun on every item bounds the outside view too, unless the
+        // scenario gives its own estimate.
+        let outside_max = e.reference_estimate_msek.unwrap_or(0.0) * overrun;
+        let extras_max: f64 = extras.iter().map(|x| x.1).sum::<f64>().max(outside_max);
         if !(extras_max <= 1e6) {
             let worst = extras.iter().fold(&extras[0], |a, b| if b.1 > a.1 { b } else { a });
             bad(

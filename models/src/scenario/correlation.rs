@@ -10,7 +10,7 @@ use super::error::Problems;
 #[serde(deny_unknown_fields)]
 pub struct Correlation {
     /// The correlated inputs by field path, as [`super::Scenario::inputs`] names them (e.g.
-    /// `establishment.migration_overrun_pct`), in the order of the matrix rows.
+    /// `establishment.reference_class_overrun_pct`), in the order of the matrix rows.
     pub inputs: Vec<String>,
     /// Spearman rank correlations, one row per input: symmetric, unit diagonal, positive
     /// semi-definite.

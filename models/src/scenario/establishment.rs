@@ -28,17 +28,71 @@ pub struct OneOff {
     pub migration: bool,
 }
 
+/// Which estimate of the establishment cost the headline (and what the kommuner pay, so the
+/// NPVs) uses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum HeadlineView {
+    /// The reference class: the förstudie's estimate × (1 + the reference-class overrun).
+    #[default]
+    Outside,
+    /// Bottom-up: labour, parallel running, one-off items and the risk register.
+    Inside,
+}
+
+impl HeadlineView {
+    fn is_default(&self) -> bool {
+        *self == HeadlineView::default()
+    }
+
+    /// The name written in the scenario and the outputs.
+    pub fn name(self) -> &'static str {
+        match self {
+            HeadlineView::Outside => "outside",
+            HeadlineView::Inside => "inside",
+        }
+    }
+}
+
+/// No schedule uplift: the default of `schedule_overrun_pct` when it is left out.
+fn no_schedule_overrun() -> DistSpec {
+    DistSpec::Fixed { value: 0.0 }
+}
+
+fn is_no_schedule_overrun(d: &DistSpec) -> bool {
+    *d == no_schedule_overrun()
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Establishment {
     pub planned_months: f64,
+    /// Which view the headline uses; the outside view when left out.
+    #[serde(default, skip_serializing_if = "HeadlineView::is_default")]
+    pub headline_view: HeadlineView,
+    /// The förstudie's estimate of the whole one-off cost, MSEK, that the reference class is
+    /// applied to (the outside view) and the costs are compared with. Left out: the inside view
+    /// at point values (for GGVV the 28.7 MSEK the förstudie's tables imply).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_estimate_msek: Option<f64>,
+    /// The förstudie's range for the one-off cost, MSEK `[low, high]` (GGVV: 20-40); the
+    /// outputs give P(cost < low) and P(cost > high). Left out: no range statistics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference_range_msek: Option<[f64; 2]>,
     pub project_labour_msek: DistSpec,
     pub parallel_running_msek_per_year: DistSpec,
     pub parallel_price_year: i32,
     pub parallel_growth: String,
     pub parallel_start_month: f64,
+    /// A schedule uplift on the drawn phase durations, percent (e.g. the Green Book's optimism
+    /// bias); none when left out.
+    #[serde(default = "no_schedule_overrun", skip_serializing_if = "is_no_schedule_overrun")]
     pub schedule_overrun_pct: DistSpec,
-    pub migration_overrun_pct: DistSpec,
+    /// The overrun of the whole establishment cost in the reference class of IT projects,
+    /// percent: the outside view is `reference_estimate_msek × (1 + this / 100)`. Read under its
+    /// old name `migration_overrun_pct` too.
+    #[serde(alias = "migration_overrun_pct")]
+    pub reference_class_overrun_pct: DistSpec,
     pub phases: Vec<Phase>,
     #[serde(default)]
     pub one_off: Vec<OneOff>,
@@ -83,6 +137,24 @@ impl Establishment {
                 "give the year whose prices the parallel cost is stated in",
             );
         }
+        if let Some(x) = e.reference_estimate_msek
+            && !(x.is_finite() && x > 0.0 && x <= 1e6)
+        {
+            out.bad(
+                "establishment.reference_estimate_msek",
+                format!("estimate {x} MSEK must be a positive number"),
+                "give the förstudie's one-off cost estimate in MSEK, or leave it out to use the model at point values",
+            );
+        }
+        if let Some([lo, hi]) = e.reference_range_msek
+            && !(lo.is_finite() && hi.is_finite() && 0.0 <= lo && lo < hi && hi <= 1e6)
+        {
+            out.bad(
+                "establishment.reference_range_msek",
+                format!("range [{lo}, {hi}] MSEK is not a range"),
+                "give the förstudie's range as [low, high] in MSEK with low < high, e.g. [20.0, 40.0]",
+            );
+        }
         if e.phases.is_empty() {
             out.bad("establishment.phases", "no phases", "add [[establishment.phases]]");
         }
@@ -97,6 +169,19 @@ impl Establishment {
                 "give the phases their project hours",
             );
         }
+    }
+}
+
+impl Establishment {
+    /// Notes on a valid but questionable setting, for the user (not errors).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut v = Vec::new();
+        if self.headline_view == HeadlineView::Outside && !is_no_schedule_overrun(&self.schedule_overrun_pct) {
+            v.push(
+                "establishment: schedule_overrun_pct and the outside view (headline_view = \"outside\") are two corrections for the same optimism bias: the reference class's overruns already include the slips of comparable projects, and the schedule uplift stretches the timing of the outside view's cost; remove schedule_overrun_pct, or set headline_view = \"inside\" if the uplift is meant for the bottom-up view".to_string(),
+            );
+        }
+        v
     }
 }
 

@@ -25,7 +25,8 @@ pub enum InputKind {
     ProjectLabour,
     ParallelRunning,
     ScheduleOverrun,
-    MigrationOverrun,
+    /// The reference class's overrun of the whole establishment cost (the outside view).
+    ReferenceClassOverrun,
     /// Duration of phase `index`.
     PhaseDuration,
     /// Amount of one-off item `index`.
@@ -78,7 +79,9 @@ impl Unit {
 /// Every input belongs to exactly one; groups are reported in this order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum InputGroup {
-    /// The migration overrun and the migration one-off items.
+    /// The reference class's overrun: the outside view of the establishment cost.
+    ReferenceClass,
+    /// The migration one-off items.
     Migration,
     /// Phase durations and the schedule overrun.
     Schedule,
@@ -110,6 +113,7 @@ impl InputGroup {
     /// A stable identifier (JSON, the report's sentence per group): "risk_register".
     pub fn id(self) -> String {
         match self {
+            InputGroup::ReferenceClass => "reference_class".into(),
             InputGroup::Migration => "migration".into(),
             InputGroup::Schedule => "schedule".into(),
             InputGroup::ParallelRunning => "parallel_running".into(),
@@ -225,12 +229,12 @@ pub const REGISTRY: [InputDef; 13] = [
         allowed_why: "a schedule overrun must be above -100 % and bounded",
     },
     InputDef {
-        kind: InputKind::MigrationOverrun,
-        path: "establishment.migration_overrun_pct",
+        kind: InputKind::ReferenceClassOverrun,
+        path: "establishment.reference_class_overrun_pct",
         unit: Unit::Pct,
-        group: GroupRule::Always(InputGroup::Migration),
-        label_sv: "Kostnadsöverdrag i migreringen",
-        label_en: "Migration cost overrun",
+        group: GroupRule::Always(InputGroup::ReferenceClass),
+        label_sv: "Kostnadsöverdrag i jämförbara IT-projekt (referensklass)",
+        label_en: "Cost overrun of comparable IT projects (reference class)",
         source: "Flyvbjerg & Budzier 2011",
         allowed: Allowed::AtLeastBounded(-100.0),
         allowed_why: "a cost overrun must be at least -100 % and bounded",
@@ -435,7 +439,7 @@ impl InputId {
             InputKind::ProjectLabour
             | InputKind::ParallelRunning
             | InputKind::ScheduleOverrun
-            | InputKind::MigrationOverrun
+            | InputKind::ReferenceClassOverrun
             | InputKind::StrategicFte => String::new(),
         }
     }
@@ -471,10 +475,11 @@ impl InputGroup {
     /// The group's label in `s` (a savings group is named by its post).
     pub fn label(self, s: &Scenario) -> InputLabel {
         let (sv, en) = match self {
-            InputGroup::Migration => (
-                "Migrering (överskridande, migreringskostnad)",
-                "Migration (overrun, migration cost)",
+            InputGroup::ReferenceClass => (
+                "Referensklassen (jämförbara IT-projekt)",
+                "Reference class (comparable IT projects)",
             ),
+            InputGroup::Migration => ("Migrering (engångskostnad)", "Migration (one-off cost)"),
             InputGroup::Schedule => (
                 "Tidplan (fasernas längd, förseningar)",
                 "Schedule (phase lengths, delays)",
@@ -534,7 +539,10 @@ impl Scenario {
             &mut e.parallel_running_msek_per_year,
         );
         f(InputId::single(K::ScheduleOverrun), &mut e.schedule_overrun_pct);
-        f(InputId::single(K::MigrationOverrun), &mut e.migration_overrun_pct);
+        f(
+            InputId::single(K::ReferenceClassOverrun),
+            &mut e.reference_class_overrun_pct,
+        );
         for (i, p) in e.phases.iter_mut().enumerate() {
             f(InputId::at(K::PhaseDuration, i), &mut p.duration_months);
         }

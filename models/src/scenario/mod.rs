@@ -32,7 +32,7 @@ pub use decision::{DataCentre, DecisionSettings, Membership, Organisation};
 pub(crate) use error::Problem;
 use error::Problems;
 pub use error::{FieldPath, ScenarioError, Seg};
-pub use establishment::{Establishment, OneOff, Phase};
+pub use establishment::{Establishment, HeadlineView, OneOff, Phase};
 pub use inputs::{InputDef, InputGroup, InputId, InputKind, InputLabel, REGISTRY};
 pub use kommuner::{Allocation, Baseline, Category, Key, Kommun};
 pub use risk::{Mitigation, Risk, RiskCase, RiskRegister};
@@ -300,7 +300,7 @@ impl Scenario {
         // Distributions: parameters, and for some fields their possible range.
         self.check_inputs(&mut out);
         if let Some(c) = &self.correlation {
-            let example = InputId::single(InputKind::MigrationOverrun).path();
+            let example = InputId::single(InputKind::ReferenceClassOverrun).path();
             c.check(&self.inputs(), &example, &mut out);
         }
         let ids = kommuner::check_categories(&self.categories, &self.growth_pct_per_year, &mut out);
@@ -411,10 +411,10 @@ mod tests {
     #[test]
     fn correlation_errors_point_at_the_entry() {
         let e = broken(
-            "  \"savings[2].rate_pct\",                          # 9",
-            "  \"savings[2].rate_percent\",                      # 9",
+            "  \"savings[2].rate_pct\",                           # 8",
+            "  \"savings[2].rate_percent\",                       # 8",
         );
-        assert_eq!(e.path(), "correlation.inputs[9]");
+        assert_eq!(e.path(), "correlation.inputs[8]");
         assert!(e.problem().contains("not an uncertain input"), "{e}");
         assert!(e.hint().contains("savings[2].rate_pct"), "{e}");
         assert_eq!(
@@ -422,27 +422,27 @@ mod tests {
             line_of(DEFAULT_SCENARIO, "\"savings[2].rate_pct\",  ")
         );
 
-        // Asymmetric: [3][4] = 0.6 but [4][3] changed.
+        // Asymmetric: [3][4] = 0.5 but [4][3] changed.
         let e = broken(
-            "[0.0, 0.0, 0.3, 0.6, 1.0, 0.5, 0.4, 0.0, 0.0, 0.0], # 4",
-            "[0.0, 0.0, 0.3, 0.7, 1.0, 0.5, 0.4, 0.0, 0.0, 0.0], # 4",
+            "[0.0, 0.0, 0.0, 0.5, 1.0, 0.4, 0.0, 0.0, 0.0], # 4",
+            "[0.0, 0.0, 0.0, 0.6, 1.0, 0.4, 0.0, 0.0, 0.0], # 4",
         );
         assert_eq!(e.path(), "correlation.matrix[4][3]");
         assert!(e.problem().contains("differs"), "{e}");
         assert_eq!(
             e.location().unwrap().1,
-            line_of(DEFAULT_SCENARIO, "# 4 migration overrun")
+            line_of(DEFAULT_SCENARIO, "# 4 migration phase duration")
         );
 
         let e = broken(
-            "[1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
             "[1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
+            "[1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
         );
         assert_eq!(e.path(), "correlation.matrix[0]");
 
         let e = broken(
-            "[1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
-            "[1.0, 1.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
+            "[1.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
+            "[1.0, 1.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], # 0",
         );
         assert_eq!(e.path(), "correlation.matrix[0][1]");
     }
@@ -450,7 +450,7 @@ mod tests {
     /// Three inputs that cannot be correlated so: a~b 0.9, b~c 0.9, a~c −0.9.
     const NOT_PSD: &str = r#"
 [correlation]
-inputs = ["establishment.schedule_overrun_pct", "establishment.migration_overrun_pct", "establishment.phases[2].duration_months"]
+inputs = ["establishment.one_off[0].amount_msek", "establishment.reference_class_overrun_pct", "establishment.phases[2].duration_months"]
 matrix = [
   [1.0, 0.9, -0.9],
   [0.9, 1.0, 0.9],
@@ -477,7 +477,7 @@ matrix = [
     #[test]
     fn a_fixed_input_cannot_be_correlated_and_names_are_unique() {
         let text = DEFAULT_SCENARIO.replace(
-            "parallel_running_msek_per_year = { dist = \"pert\", min = 4.5, mode = 6.3, max = 10.0 }",
+            "parallel_running_msek_per_year = { dist = \"pert\", min = 4.5, mode = 6.3, max = 8.1 }",
             "parallel_running_msek_per_year = { dist = \"fixed\", value = 6.3 }",
         );
         let e = Scenario::from_toml(&text, "t.toml").unwrap_err();

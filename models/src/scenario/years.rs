@@ -128,7 +128,8 @@ impl Years {
 #[serde(deny_unknown_fields)]
 pub struct Finance {
     pub discount_rate_pct: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Removed (issue 19: the förstudie sets no budget); read only to refuse it with a fix.
+    #[serde(default, skip_serializing)]
     pub budget_msek: Option<f64>,
 }
 
@@ -142,13 +143,11 @@ impl Finance {
                 "give a rate in percent between -50 and 100, e.g. 2.5",
             );
         }
-        if let Some(b) = self.budget_msek
-            && !(b.is_finite() && b > 0.0)
-        {
+        if let Some(b) = self.budget_msek {
             out.bad(
                 "finance.budget_msek",
-                format!("budget {b} MSEK must be a positive number"),
-                "give the establishment budget in MSEK, or leave it out to use the förstudie's estimate",
+                format!("budget_msek = {b} is no longer read: the förstudie sets no budget, only a point estimate and a 20-40 MSEK range"),
+                "delete the line; write the förstudie's estimate as [establishment] reference_estimate_msek (it is also the base of the outside view), or compare with another figure by `run --estimate-msek`",
             );
         }
     }

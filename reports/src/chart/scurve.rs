@@ -1,4 +1,4 @@
-//! The S-curve of the establishment cost with the budget, P50 and P80.
+//! The S-curve of the establishment cost with the förstudie's estimate, P50 and P80.
 
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -8,7 +8,7 @@ use super::{Chart, ChartError, Draw, Drawing, R, e, render};
 use crate::format::{Lang, msek, number, pct};
 use crate::report::{GRID, ReportData};
 
-/// S-curve of the establishment cost with budget, P50 and P80.
+/// S-curve of the establishment cost with the förstudie's estimate, P50 and P80.
 struct SCurve<'a> {
     d: &'a ReportData,
     title: String,
@@ -27,16 +27,16 @@ impl Drawing for SCurve<'_> {
         let est = &sum.establishment_cost;
         let marks = [
             (
-                sum.budget_msek,
+                sum.reference_estimate_msek,
                 VERMILLION,
                 true,
-                l.tr("chart.budget"),
+                l.tr("chart.estimate"),
                 format!(
                     "{} {} ({} {})",
-                    l.tr("common.budget_the_forstudies_estimate"),
-                    msek(sum.budget_msek, l),
-                    l.tr("chart.overrun_in"),
-                    pct(sum.prob_cost_overrun, l)
+                    l.tr("common.the_forstudies_estimate"),
+                    msek(sum.reference_estimate_msek, l),
+                    l.tr("chart.exceeded_in"),
+                    pct(sum.prob_cost_above_estimate, l)
                 ),
             ),
             (est.p50, BLUE, false, "P50", format!("P50 {}", msek(est.p50, l))),
@@ -52,8 +52,8 @@ impl Drawing for SCurve<'_> {
                 .map(|(_, c, dashed, _, text)| (Key::Line(*c, *dashed), text.clone())),
         );
         let area = header(root, s, &self.title, &self.subtitle, &legend)?;
-        let top = q[GRID * 95 / 100].max(est.p80).max(sum.budget_msek);
-        let bottom = q[0].min(sum.budget_msek);
+        let top = q[GRID * 95 / 100].max(est.p80).max(sum.reference_estimate_msek);
+        let bottom = q[0].min(sum.reference_estimate_msek);
         let pad = (top - bottom) * 0.04;
         let (x0, x1) = ((bottom - pad).max(0.0), top + pad);
         let unit = l.msek_unit();

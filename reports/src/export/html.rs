@@ -95,20 +95,22 @@ pub(crate) fn key_sentences(d: &ReportData) -> Vec<String> {
     let mut out = vec![
         match l {
             Lang::Sv => format!(
-                "Med 80{NBSP}% sannolikhet blir engångskostnaden för etableringen högst {} (median {}). Förstudiens kalkyl, {}, överskrids i {} av utfallen; en budget som håller med 80{NBSP}% sannolikhet behöver en reserv på {} utöver den.",
+                "Med 80{NBSP}% sannolikhet blir engångskostnaden för etableringen högst {} (median {}). Förstudiens kalkyl, {}, överskrids i {} av utfallen; en kostnadsram som håller med 80{NBSP}% sannolikhet behöver en reserv på {} utöver den, en P85-ram {}.",
                 msek(e.p80, l),
                 msek(e.p50, l),
-                msek(s.budget_msek, l),
-                pct(s.prob_cost_overrun, l),
-                msek(s.p80_contingency_msek, l)
+                msek(s.reference_estimate_msek, l),
+                pct(s.prob_cost_above_estimate, l),
+                msek(s.reserve_p80_over_estimate_msek, l),
+                msek(s.reserve_p85_over_estimate_msek, l)
             ),
             Lang::En => format!(
-                "With 80% probability the one-off establishment cost is at most {} (median {}). The förstudie's estimate, {}, is overrun in {} of outcomes; a budget that holds with 80% probability needs a contingency of {} on top of it.",
+                "With 80% probability the one-off establishment cost is at most {} (median {}). The förstudie's estimate, {}, is exceeded in {} of outcomes; a cost frame that holds with 80% probability needs a reserve of {} on top of it, a P85 frame {}.",
                 msek(e.p80, l),
                 msek(e.p50, l),
-                msek(s.budget_msek, l),
-                pct(s.prob_cost_overrun, l),
-                msek(s.p80_contingency_msek, l)
+                msek(s.reference_estimate_msek, l),
+                pct(s.prob_cost_above_estimate, l),
+                msek(s.reserve_p80_over_estimate_msek, l),
+                msek(s.reserve_p85_over_estimate_msek, l)
             ),
         },
         match l {
@@ -247,18 +249,42 @@ fn establishment_table(d: &ReportData) -> String {
     let e = &s.establishment_cost;
     let rows = [
         (
-            l.tr("html.the_forstudies_estimate_budget"),
-            "budget_msek",
-            s.budget_msek,
+            l.tr("html.the_forstudies_point_estimate"),
+            "reference_estimate_msek",
+            s.reference_estimate_msek,
         ),
         (l.tr("html.median_p50"), "establishment_cost.p50", e.p50),
         (l.tr("common.mean"), "establishment_cost.mean", e.mean),
-        ("P80", "establishment_cost.p80", e.p80),
+        (
+            l.tr("common.cost_frame_p80"),
+            "cost_frame_p80_msek",
+            s.cost_frame_p80_msek,
+        ),
+        (
+            l.tr("common.cost_frame_p85"),
+            "cost_frame_p85_msek",
+            s.cost_frame_p85_msek,
+        ),
         ("P95", "establishment_cost.p95", e.p95),
         (
-            l.tr("common.contingency_for_a_p80_budget"),
-            "p80_contingency_msek",
-            s.p80_contingency_msek,
+            l.tr("common.reserve_for_a_p80_frame"),
+            "reserve_p80_over_estimate_msek",
+            s.reserve_p80_over_estimate_msek,
+        ),
+        (
+            l.tr("common.reserve_for_a_p85_frame"),
+            "reserve_p85_over_estimate_msek",
+            s.reserve_p85_over_estimate_msek,
+        ),
+        (
+            l.tr("common.outside_view"),
+            "establishment_cost_outside.p50",
+            s.establishment_cost_outside.stats.p50,
+        ),
+        (
+            l.tr("common.inside_view"),
+            "establishment_cost_inside.p50",
+            s.establishment_cost_inside.stats.p50,
         ),
     ];
     let mut o = format!(
@@ -272,9 +298,29 @@ fn establishment_table(d: &ReportData) -> String {
     let _ = write!(
         o,
         "<tr><td>{}</td>{}</tr>",
-        l.tr("html.probability_of_overrunning_the_budget"),
-        cell("prob_cost_overrun", s.prob_cost_overrun, &pct(s.prob_cost_overrun, l))
+        l.tr("html.probability_above_the_estimate"),
+        cell(
+            "prob_cost_above_estimate",
+            s.prob_cost_above_estimate,
+            &pct(s.prob_cost_above_estimate, l)
+        )
     );
+    for (label, key, p) in [
+        (
+            l.tr("common.p_above_range"),
+            "prob_cost_above_range",
+            s.prob_cost_above_range,
+        ),
+        (
+            l.tr("common.p_below_range"),
+            "prob_cost_below_range",
+            s.prob_cost_below_range,
+        ),
+    ] {
+        if let Some(p) = p {
+            let _ = write!(o, "<tr><td>{}</td>{}</tr>", esc(label), cell(key, p, &pct(p, l)));
+        }
+    }
     let dm = &s.establishment_duration_months;
     let _ = write!(
         o,
@@ -332,12 +378,12 @@ pub(crate) fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String
     let _ = writeln!(
         o,
         "</ul></div><p>{}</p>{}</section>",
-        esc(&match l {
-            Lang::Sv => format!(
-                "Nuvärdet summerar nettonyttan {y0}–{y1} (kostnad med nuvarande IT-drift minus kostnad med gemensam IT-drift) i dagens pengar. Positivt betyder att kommunen tjänar på den gemensamma driften. P10 och P90: i åtta fall av tio hamnar utfallet mellan dem."
+        esc(&match (l, s.npv_base_year) {
+            (Lang::Sv, base) => format!(
+                "Nuvärdet summerar nettonyttan {y0}–{y1} (kostnad med nuvarande IT-drift minus kostnad med gemensam IT-drift) i nominella belopp, diskonterade till {base} med internräntan som kalkylränta; återbetalningsåret räknas på odiskonterade belopp. Positivt betyder att kommunen tjänar på den gemensamma driften. P10 och P90: i åtta fall av tio hamnar utfallet mellan dem."
             ),
-            Lang::En => format!(
-                "The NPV sums the net benefit {y0}–{y1} (cost of today's IT operations minus cost of joint IT operations) in today's money. Positive means the kommun gains from joint operations. P10 and P90: eight outcomes in ten fall between them."
+            (Lang::En, base) => format!(
+                "The NPV sums the net benefit {y0}–{y1} (cost of today's IT operations minus cost of joint IT operations) in nominal amounts, discounted to {base} at the internal rate used as kalkylränta; the payback year uses undiscounted amounts. Positive means the kommun gains from joint operations. P10 and P90: eight outcomes in ten fall between them."
             ),
         }),
         kommun_table(d)
@@ -416,7 +462,7 @@ pub(crate) fn page_with(d: &ReportData, charts: &[Chart], extra: &str) -> String
     let _ = write!(
         o,
         "<section id=\"etablering\"><h2 class=\"newpage\">{}</h2><p>{}</p>{}",
-        l.tr("html.establishment_cost_and_budget"),
+        l.tr("html.establishment_cost_against_the_forstudie"),
         esc(&match l {
             Lang::Sv => format!(
                 "Engångskostnaden omfattar projektarbete, dubbla kostnader under parallell drift, engångsposter som förstudien nämner men inte prissätter (migrering, infrastruktur, avveckling, indirekta kostnader) samt tids- och kostnadsöverdrag. Förstudiens egen kalkyl motsvarar {}. Migreringen kan bli betydligt dyrare än beräknat; därför har fördelningen en lång högersvans.",

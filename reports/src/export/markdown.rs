@@ -64,19 +64,73 @@ pub fn summary(d: &ReportData) -> String {
         );
     }
     let e = &s.establishment_cost;
+    let range = s.reference_range_msek.map_or("–".to_string(), |[lo, hi]| {
+        format!("{}–{}", num(lo, 0, l), num(hi, 0, l))
+    });
+    let opt = |p: Option<f64>| p.map_or("–".to_string(), |p| pct(p, l));
     let _ = writeln!(
         o,
-        "\n| {} | {u} |\n|---|---:|\n| {} | {} |\n| P50 | {} |\n| P80 | {} |\n| P95 | {} |\n| {} | {} |\n| {} | {} |",
+        "\n| {} | {u} |\n|---|---:|\n| {} | {} |\n| {} | {} |\n| P50 | {} |\n| P95 | {} |\n| {} | {} |\n| {} | {} |\n| {} | {} |\n| {} | {} |\n| {} | {} |\n| {} | {} |\n| {} | {} |",
         l.tr("common.one_off_establishment_cost"),
-        l.tr("common.budget_the_forstudies_estimate"),
-        num(s.budget_msek, 1, l),
+        l.tr("common.the_forstudies_estimate"),
+        num(s.reference_estimate_msek, 1, l),
+        l.tr("common.the_forstudies_range"),
+        range,
         num(e.p50, 1, l),
-        num(e.p80, 1, l),
         num(e.p95, 1, l),
-        l.tr("common.contingency_for_a_p80_budget"),
-        num(s.p80_contingency_msek, 1, l),
-        l.tr("common.p_budget_overrun"),
-        pct(s.prob_cost_overrun, l),
+        l.tr("common.cost_frame_p80"),
+        num(s.cost_frame_p80_msek, 1, l),
+        l.tr("common.cost_frame_p85"),
+        num(s.cost_frame_p85_msek, 1, l),
+        l.tr("common.reserve_for_a_p80_frame"),
+        num(s.reserve_p80_over_estimate_msek, 1, l),
+        l.tr("common.reserve_for_a_p85_frame"),
+        num(s.reserve_p85_over_estimate_msek, 1, l),
+        l.tr("common.p_above_estimate"),
+        pct(s.prob_cost_above_estimate, l),
+        l.tr("common.p_above_range"),
+        opt(s.prob_cost_above_range),
+        l.tr("common.p_below_range"),
+        opt(s.prob_cost_below_range),
+    );
+    // Both views side by side (the headline is one of them).
+    let _ = writeln!(
+        o,
+        "\n| {} | P50 | P80 | P85 | P95 | {} | {} | {} |\n|---|---:|---:|---:|---:|---:|---:|---:|",
+        u,
+        l.tr("common.p_above_estimate"),
+        l.tr("common.p_above_range"),
+        l.tr("common.p_below_range"),
+    );
+    for (label, v) in [
+        (l.tr("common.outside_view"), &s.establishment_cost_outside),
+        (l.tr("common.inside_view"), &s.establishment_cost_inside),
+    ] {
+        let _ = writeln!(
+            o,
+            "| {label} | {} | {} | {} | {} | {} | {} | {} |",
+            num(v.stats.p50, 1, l),
+            num(v.stats.p80, 1, l),
+            num(v.p85, 1, l),
+            num(v.stats.p95, 1, l),
+            pct(v.prob_above_estimate, l),
+            opt(v.prob_above_range),
+            opt(v.prob_below_range),
+        );
+    }
+    let _ = writeln!(
+        o,
+        "\n{}",
+        match l {
+            Lang::Sv => format!(
+                "Rubriken använder den {} vyn. Beloppen är nominella (varje års egna priser); nuvärdet diskonteras med internräntan som kalkylränta; återbetalningsåret är odiskonterat.",
+                if s.headline_view == "outside" { "yttre" } else { "inre" }
+            ),
+            Lang::En => format!(
+                "The headline uses the {} view. Amounts are nominal (each year's own prices); the NPV discounts them at the internal rate used as kalkylränta; the payback year is undiscounted.",
+                s.headline_view
+            ),
+        }
     );
     let _ = writeln!(
         o,

@@ -101,24 +101,71 @@ pub(crate) fn workbook(d: &ReportData) -> Result<Vec<u8>, XlsxExportError> {
     let mut r = n as u32 + 3;
     ws.write_string_with_format(r, 0, l.tr("common.one_off_establishment_cost"), &f.head)?;
     let e = &s.establishment_cost;
-    for (label, v, fmt) in [
-        (l.tr("common.budget_the_forstudies_estimate"), s.budget_msek, &f.money),
-        (l.tr("common.mean"), e.mean, &f.money),
-        ("P50", e.p50, &f.money),
-        ("P80", e.p80, &f.money),
-        ("P95", e.p95, &f.money),
+    let views = [
+        (l.tr("common.outside_view"), &s.establishment_cost_outside),
+        (l.tr("common.inside_view"), &s.establishment_cost_inside),
+    ];
+    let view_rows = views.iter().flat_map(|(name, v)| {
+        [
+            (format!("{name}: P50"), Some(v.stats.p50), &f.money),
+            (format!("{name}: P80"), Some(v.stats.p80), &f.money),
+            (format!("{name}: P85"), Some(v.p85), &f.money),
+            (format!("{name}: P95"), Some(v.stats.p95), &f.money),
+        ]
+    });
+    let rows = [
         (
-            l.tr("common.contingency_for_a_p80_budget"),
-            s.p80_contingency_msek,
+            l.tr("common.the_forstudies_estimate").to_string(),
+            Some(s.reference_estimate_msek),
             &f.money,
         ),
-        (l.tr("common.p_budget_overrun"), s.prob_cost_overrun, &f.prob),
+        (l.tr("common.mean").to_string(), Some(e.mean), &f.money),
+        ("P50".to_string(), Some(e.p50), &f.money),
         (
-            l.tr("xlsx.establishment_duration_p50_months"),
-            s.establishment_duration_months.p50,
+            l.tr("common.cost_frame_p80").to_string(),
+            Some(s.cost_frame_p80_msek),
+            &f.money,
+        ),
+        (
+            l.tr("common.cost_frame_p85").to_string(),
+            Some(s.cost_frame_p85_msek),
+            &f.money,
+        ),
+        ("P95".to_string(), Some(e.p95), &f.money),
+        (
+            l.tr("common.reserve_for_a_p80_frame").to_string(),
+            Some(s.reserve_p80_over_estimate_msek),
+            &f.money,
+        ),
+        (
+            l.tr("common.reserve_for_a_p85_frame").to_string(),
+            Some(s.reserve_p85_over_estimate_msek),
+            &f.money,
+        ),
+        (
+            l.tr("common.p_above_estimate").to_string(),
+            Some(s.prob_cost_above_estimate),
+            &f.prob,
+        ),
+        (
+            l.tr("common.p_above_range").to_string(),
+            s.prob_cost_above_range,
+            &f.prob,
+        ),
+        (
+            l.tr("common.p_below_range").to_string(),
+            s.prob_cost_below_range,
+            &f.prob,
+        ),
+        (
+            l.tr("xlsx.establishment_duration_p50_months").to_string(),
+            Some(s.establishment_duration_months.p50),
             &f.num,
         ),
-    ] {
+    ];
+    // A range statistic is left out when the scenario gives no range.
+    for (label, v, fmt) in rows.into_iter().chain(view_rows) {
+        let Some(v) = v else { continue };
         r += 1;
         ws.write_string(r, 0, label)?;
         ws.write_number_with_format(r, 1, v, fmt)?;

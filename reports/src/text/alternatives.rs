@@ -79,14 +79,14 @@ pub fn risks_text(r: &RiskReport) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "Risk register (seed 004), {} data centre, {} draws. MSEK. Establishment P50 {}, P80 {}; budget {}; P80 contingency {}.\n\
+        "Risk register (seed 004), {} data centre, {} draws. MSEK. Establishment cost, inside view (where the risks are priced): P50 {}, P80 {}; the förstudie's estimate {}; P80 reserve over it {}.\n\
          Probabilities, impacts and mitigation effects are assumptions from the seed's wording.\n",
         r.data_centre,
         r.runs,
         m(r.establishment.p50),
         m(r.establishment.p80),
-        m(r.budget_msek),
-        m(r.p80_contingency_msek)
+        m(r.reference_estimate_msek),
+        m(r.reserve_p80_over_estimate_msek)
     );
     let w = r.risks.iter().map(|x| x.area.chars().count()).max().unwrap_or(10) + 2;
     let _ = writeln!(
@@ -104,7 +104,7 @@ pub fn risks_text(r: &RiskReport) -> String {
             format!("{}%", x.probability_pct),
             m(x.expected_cost_msek),
             m(x.p80_effect_msek),
-            pct(x.share_of_p80_contingency),
+            pct(x.share_of_p80_reserve),
             m(-x.npv_total_effect_msek),
             m(x.mitigation_cost_msek),
             m(x.mitigation_mean_cost_change_msek),

@@ -86,7 +86,7 @@ pub fn org_text(r: &OrgReport) -> String {
     }
     let _ = writeln!(
         o,
-        "\nLiability in a bad outcome: establishment cost over budget at P95 = {} MSEK",
+        "\nLiability in a bad outcome: establishment cost over the förstudie's estimate at P95 = {} MSEK",
         m(r.overrun_p95_msek)
     );
     let _ = writeln!(

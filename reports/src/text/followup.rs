@@ -66,10 +66,10 @@ pub fn to_text(f: &Followup) -> String {
     );
     let _ = writeln!(
         o,
-        "  budget {}: P(overrun) {} %, contingency still needed for P80: {}",
-        m(f.budget_msek),
-        round_dp(100.0 * f.prob_cost_overrun_after, 1),
-        m(f.p80_contingency_msek)
+        "  the förstudie's estimate {}: P(cost above it) {} %, reserve still needed for a P80 frame: {}",
+        m(f.reference_estimate_msek),
+        round_dp(100.0 * f.prob_cost_above_estimate_after, 1),
+        m(f.reserve_p80_over_estimate_msek)
     );
     let (db, da) = (&f.duration_months_before, &f.duration_months_after);
     let _ = writeln!(

@@ -16,7 +16,7 @@ pub struct Timeline {
     pub calendar: f64,
     /// Years from the start year to the one migration ends in (a whole number, at least 0).
     pub migration_end_offset_years: f64,
-    /// When the (first) migration phase starts: from here the migration overrun shows.
+    /// When the (first) migration phase starts: the migration one-offs are spread from here.
     pub migration_start_month: f64,
     /// The mitigations' cost plus the cost of the risks that occur, MSEK.
     pub risk_cost_msek: f64,

@@ -159,12 +159,12 @@ pub(crate) fn html_sections(a: &Analyses, l: Lang) -> String {
             "<p>{}</p></section>",
             esc(&match l {
                 Lang::Sv => format!(
-                    "Vid ett dåligt utfall (P95) överskrider etableringen budgeten med {} mnkr. I ett förbund är varje medlem ytterst ansvarig för hela beloppet; i ett aktiebolag riskerar ägarna högst sitt kapital ({} mnkr sammanlagt, antagande).",
+                    "Vid ett dåligt utfall (P95) överskrider etableringen förstudiens kalkyl med {} mnkr. I ett förbund är varje medlem ytterst ansvarig för hela beloppet; i ett aktiebolag riskerar ägarna högst sitt kapital ({} mnkr sammanlagt, antagande).",
                     m(r.overrun_p95_msek, l),
                     m(r.ab_exposure_msek.iter().sum(), l)
                 ),
                 Lang::En => format!(
-                    "In a bad outcome (P95) the establishment overruns the budget by {} MSEK. In a förbund every member is ultimately liable for all of it; in a company the owners risk at most their capital ({} MSEK in total, an assumption).",
+                    "In a bad outcome (P95) the establishment exceeds the förstudie's estimate by {} MSEK. In a förbund every member is ultimately liable for all of it; in a company the owners risk at most their capital ({} MSEK in total, an assumption).",
                     m(r.overrun_p95_msek, l),
                     m(r.ab_exposure_msek.iter().sum(), l)
                 ),
@@ -245,7 +245,7 @@ pub(crate) fn html_sections(a: &Analyses, l: Lang) -> String {
             l.tr("analyses.area").to_string(),
             l.tr("analyses.probability").to_string(),
             format!("{} ({u})", l.tr("analyses.expected_cost")),
-            l.tr("analyses.share_of_the_p80_contingency").to_string(),
+            l.tr("analyses.share_of_the_p80_reserve").to_string(),
             l.tr("analyses.mitigation").to_string(),
             format!("{} ({u})", l.tr("analyses.its_cost")),
             format!("{} ({u})", l.tr("analyses.effect_on_ggvv_npv")),
@@ -259,7 +259,7 @@ pub(crate) fn html_sections(a: &Analyses, l: Lang) -> String {
                     x.area.clone(),
                     format!("{} %", number(x.probability_pct, 0, l)),
                     m(x.expected_cost_msek, l),
-                    pct(x.share_of_p80_contingency.max(0.0), l),
+                    pct(x.share_of_p80_reserve.max(0.0), l),
                     x.mitigation.clone(),
                     m(x.mitigation_cost_msek, l),
                     number(x.mitigation_npv_change_msek, 2, l),
