@@ -91,8 +91,8 @@ fn cli_misuse_gets_a_clear_error_and_the_documented_exit_code() {
         (vec!["frobnicate"], 2, "frobnicate"),
         (vec!["scenario", "check"], 2, "<FILE>"),
         (vec!["scenario", "check", "no-such-file.toml"], 2, "no-such-file.toml"),
-        (vec!["scenario", "check", &dir], 2, "cannot read"),
-        (vec!["--scenario", "/dev/zero", "tables"], 2, "larger than"),
+        (vec!["scenario", "check", &dir], 2, "a directory, not a regular file"),
+        (vec!["--scenario", "/dev/zero", "tables"], 2, "not a regular file"),
         (vec!["run", "--runs", "10", "--out", &file], 1, "fix:"),
         (vec!["run", "--runs", "10", "--samples", &dir], 1, "fix:"),
     ];
@@ -300,5 +300,149 @@ fn outputs_hold_only_finite_numbers() {
                 );
             }
         }
+    }
+}
+
+/// Issue 22, class 8: a FIFO whose writer never closes is refused within the pipe deadline
+/// instead of hanging; a character device is refused at once; an actuals file is capped and
+/// located like a scenario.
+#[test]
+fn special_files_are_refused_or_bounded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fifo = tmp.path().join("fifo.toml");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // A writer that opens the FIFO and never closes it.
+    let mut writer = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!("exec 3>'{}'; sleep 60", fifo.display()))
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    let o = riskkalkyl().args(["scenario", "check"]).arg(&fifo).output().unwrap();
+    let _ = writer.kill();
+    let _ = writer.wait();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("did not reach its end") && err.contains("fix:"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(40));
+    let actuals = tmp.path().join("big.toml");
+    std::fs::write(&actuals, "# padding\n".repeat(200_000)).unwrap();
+    for (file, want) in [
+        (Path::new("/dev/zero"), "not a regular file"),
+        (actuals.as_path(), "larger than"),
+    ] {
+        let o = riskkalkyl()
+            .args(["followup", "--runs", "1000", "--actuals"])
+            .arg(file)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("invalid actuals") && err.contains(want), "{err}");
+    }
+    let bad = tmp.path().join("a.toml");
+    std::fs::write(&bad, "[[spend]]\nyear = 2027\nestablishment_msek = 1e308\n").unwrap();
+    let o = riskkalkyl()
+        .args(["followup", "--runs", "1000", "--actuals"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!(
+            "invalid actuals: {}:3:22: spend[0].establishment_msek",
+            bad.display()
+        )),
+        "{err}"
+    );
+}
+
+/// Issue 22, class 9: a scenario read from a pipe is read once: the report cites the same
+/// sources as for the file itself.
+#[test]
+fn a_piped_scenario_gives_the_same_report_as_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("s.toml");
+    std::fs::write(&file, models::DEFAULT_SCENARIO).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("riskkalkyl");
+    let report = |scenario: &str, out: &str| {
+        let st = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "'{}' report --scenario {scenario} --runs 2000 --analysis-runs 0 --quiet --out '{}'",
+                bin.display(),
+                tmp.path().join(out).display()
+            ))
+            .status()
+            .unwrap();
+        assert!(st.success());
+        std::fs::read_to_string(tmp.path().join(out).join("summary.md")).unwrap()
+    };
+    let from_file = report(&format!("'{}'", file.display()), "a");
+    let from_pipe = report(&format!("<(cat '{}')", file.display()), "b");
+    let html = |d: &str| std::fs::read_to_string(tmp.path().join(d).join("rapport.html")).unwrap();
+    assert_eq!(from_file, from_pipe);
+    assert_eq!(html("a").matches("seed").count(), html("b").matches("seed").count());
+}
+
+/// Issue 22, class 2: shard files edited by hand are refused with exit 2 naming the file and
+/// the field, never merged and never a panic.
+#[test]
+fn merge_refuses_edited_shard_states() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("sh");
+    for (i, sampling) in [(0, "mc"), (1, "lhs")] {
+        riskkalkyl()
+            .args(["run", "--runs", "9000", "--quiet", "--sampling", sampling, "--shard"])
+            .arg(format!("{i}/2"))
+            .arg("--out")
+            .arg(&dir)
+            .assert()
+            .success();
+    }
+    let merge = |dir: &Path| {
+        let o = riskkalkyl()
+            .arg("merge")
+            .arg(dir)
+            .arg("--out")
+            .arg(tmp.path().join("merged"))
+            .output()
+            .unwrap();
+        (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    let (code, err) = merge(&dir);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("the sampling"), "mc and lhs shards merged: {err}");
+    riskkalkyl()
+        .args(["run", "--runs", "9000", "--quiet", "--shard", "1/2", "--out"])
+        .arg(&dir)
+        .assert()
+        .success();
+    assert_eq!(merge(&dir).0, Some(0));
+    let file = dir.join("shard-1-of-2.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    for (from, to, field) in [
+        ("\"hits\":", "\"hits\":5000000", "result.net_loss"),
+        ("\"runs\":9000", "\"runs\":0", "runs"),
+        ("\"years\":[2024,", "\"years\":[", "result.net_yearly"),
+        ("\"kommuner\":[\"Gislaved\",", "\"kommuner\":[", "result.npv"),
+    ] {
+        assert!(text.contains(from), "{from}");
+        std::fs::write(&file, text.replacen(from, to, 1)).unwrap();
+        let (code, err) = merge(&dir);
+        assert_eq!(code, Some(2), "{from}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+        assert!(
+            err.contains("shard-") && err.contains("fix:"),
+            "{from}: the refusal names no file or fix: {err}"
+        );
+        assert!(err.contains(field), "{from}: the refusal does not name {field}: {err}");
     }
 }

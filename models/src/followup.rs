@@ -16,7 +16,7 @@ use sim::stats::{Proportion, Stat};
 use crate::analysis::{Analysis, AnalysisError, AnalysisPlan};
 use crate::model::Model;
 use crate::scenario::error::{Spans, line_col};
-use crate::scenario::{Problem, Scenario};
+use crate::scenario::{MAX_AMOUNT_MSEK, MAX_ENTRIES, MAX_ESTABLISHMENT_MONTHS, MAX_YEARS, Problem, Scenario};
 
 /// Establishment spend observed in one year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -79,7 +79,38 @@ pub struct ActualsError {
     pub hint: String,
 }
 
+/// Largest actuals file read, bytes (the example is under 1 kB).
+pub const MAX_ACTUALS_BYTES: u64 = 1 << 20;
+
 impl Actuals {
+    /// Read an actuals file once, bounded in size, kind and time ([`crate::input_file`]), and
+    /// check it against the scenario it follows up.
+    pub fn from_file(path: &std::path::Path, scenario: &Scenario) -> Result<Actuals, ActualsError> {
+        let name = path.display().to_string();
+        let whole = |problem: String, hint: &str| ActualsError {
+            file: name.clone(),
+            line: 1,
+            column: 1,
+            path: "(actuals)".into(),
+            problem,
+            hint: hint.into(),
+        };
+        let bytes =
+            crate::input_file::read_capped(path, MAX_ACTUALS_BYTES).map_err(|e| whole(e.to_string(), e.hint()))?;
+        let src = String::from_utf8(bytes).map_err(|e| {
+            let (line, column) = line_col(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to());
+            ActualsError {
+                line,
+                column,
+                ..whole(
+                    "the file is not UTF-8 text".into(),
+                    "save the actuals as UTF-8 text (TOML)",
+                )
+            }
+        })?;
+        Actuals::from_toml(&src, &name, scenario)
+    }
+
     /// Parse and check an actuals file against the scenario it follows up.
     pub fn from_toml(src: &str, file: &str, scenario: &Scenario) -> Result<Actuals, ActualsError> {
         let error = |(line, column): (usize, usize), path: String, problem: String, hint: &str| ActualsError {
@@ -123,16 +154,28 @@ impl Actuals {
             hint: hint.into(),
         };
         let y = &scenario.years;
-        for (name, v, lo) in [
-            ("tolerance_pct", a.tolerance_pct, 0.0),
-            ("tolerance_min_msek", a.tolerance_min_msek, 0.0),
-            ("tolerance_months", a.tolerance_months, 0.0),
+        for (name, v, hi) in [
+            ("tolerance_pct", a.tolerance_pct, 1000.0),
+            ("tolerance_min_msek", a.tolerance_min_msek, MAX_AMOUNT_MSEK),
+            ("tolerance_months", a.tolerance_months, MAX_ESTABLISHMENT_MONTHS),
         ] {
-            if !(v.is_finite() && v > lo) {
+            if !(v.is_finite() && v > 0.0 && v <= hi) {
                 return Err(problem(
                     name.into(),
-                    format!("{name} = {v} must be a positive number"),
+                    format!("{name} = {v} must be a positive number up to {hi}"),
                     "give a positive tolerance",
+                ));
+            }
+        }
+        for (name, len, max) in [
+            ("spend", a.spend.len(), MAX_YEARS as usize),
+            ("milestones", a.milestones.len(), MAX_ENTRIES),
+        ] {
+            if len > max {
+                return Err(problem(
+                    name.into(),
+                    format!("{len} entries, more than the {max} an actuals file may have"),
+                    "give one entry per year or phase",
                 ));
             }
         }
@@ -162,10 +205,13 @@ impl Actuals {
                     "give each year once",
                 ));
             }
-            if !(s.establishment_msek.is_finite() && s.establishment_msek >= 0.0) {
+            if !(s.establishment_msek.is_finite() && (0.0..=MAX_AMOUNT_MSEK).contains(&s.establishment_msek)) {
                 return Err(problem(
                     format!("spend[{i}].establishment_msek"),
-                    format!("spend {} MSEK must be zero or more", s.establishment_msek),
+                    format!(
+                        "spend {} MSEK must be zero or more, up to {MAX_AMOUNT_MSEK:e}",
+                        s.establishment_msek
+                    ),
                     "give the establishment spend of the year in MSEK",
                 ));
             }

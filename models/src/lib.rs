@@ -20,6 +20,7 @@ pub mod compare;
 pub mod decision;
 pub mod explain;
 pub mod followup;
+pub mod input_file;
 pub mod model;
 pub mod run;
 pub mod scenario;

@@ -54,6 +54,33 @@ fn fixed(y: f64) -> i64 {
 }
 
 impl Moments {
+    /// Whether these moments could have come from pushing finite values with |x| ≤
+    /// `max_abs`: sums within n·max_abs, a non-negative variance (Cauchy–Schwarz on the
+    /// rounded values). For moments read from a file that nothing vouches for (a shard state).
+    pub fn check(&self, max_abs: f64) -> Result<(), String> {
+        let n = self.n as f64;
+        let sum_max = n * (max_abs * SUM_SCALE + 1.0);
+        let q_max = max_abs * SQ_SCALE + 1.0;
+        if (self.sum as f64).abs() > sum_max {
+            return Err(format!("the sum is beyond {n} values of ±{max_abs:e}"));
+        }
+        if self.mean_only {
+            return if self.sum_q == 0 && self.sum_sq == 0 {
+                Ok(())
+            } else {
+                Err("mean-only moments with a spread".into())
+            };
+        }
+        let (sq, s2) = (self.sum_q as f64, self.sum_sq as f64);
+        if !(sq.abs() <= n * q_max && (0.0..=n * q_max * q_max).contains(&s2)) {
+            return Err(format!("the sums of squares are beyond {n} values of ±{max_abs:e}"));
+        }
+        if sq * sq > n * s2 * (1.0 + 1e-9) + 1.0 {
+            return Err("the sums of squares give a negative variance".into());
+        }
+        Ok(())
+    }
+
     /// Moments that keep the count and the mean but not the spread: about half the work per
     /// value, for outputs whose standard deviation nobody reads (the yearly rows of a run).
     pub fn mean_only() -> Moments {
@@ -696,6 +723,35 @@ impl QuantileSketch {
         self.n
     }
 
+    /// Whether this sketch could have come from pushing `n` finite values with |x| ≤
+    /// `max_abs`: counts adding up, min and max consistent, no bucket beyond `max_abs`. For
+    /// sketches read from a file that nothing vouches for (a shard state).
+    pub fn check(&self, max_abs: f64) -> Result<(), String> {
+        let (pos, neg) = self.sides();
+        // Octaves above max_abs's cannot hold a value.
+        let e_max = (max_abs.abs().to_bits() >> 52) as usize;
+        if pos.len() > e_max + 1 || neg.len() > e_max + 1 {
+            return Err(format!("a bucket lies beyond ±{max_abs:e}"));
+        }
+        let mut total = u128::from(self.zeros);
+        for p in pos.iter().chain(neg).flatten() {
+            total += p.counts().map(u128::from).sum::<u128>();
+        }
+        if total != u128::from(self.n) {
+            return Err(format!("bucket counts add up to {total}, but n is {}", self.n));
+        }
+        if self.n == 0 {
+            return Ok(());
+        }
+        if !(self.min.is_finite() && self.max.is_finite() && self.min <= self.max) {
+            return Err(format!("min {} and max {} of {} values", self.min, self.max, self.n));
+        }
+        if !(self.min.abs() <= max_abs && self.max.abs() <= max_abs) {
+            return Err(format!("min {} or max {} beyond ±{max_abs:e}", self.min, self.max));
+        }
+        Ok(())
+    }
+
     /// Midpoint of bucket `(e, s)` as a positive value.
     fn bucket_mid(e: usize, s: usize) -> f64 {
         // Added, not or-ed: the last sub-bucket's upper edge carries into the exponent (it is
@@ -787,6 +843,29 @@ pub struct Stat {
 }
 
 impl Stat {
+    /// Whether this statistic could have come from pushing finite values with |x| ≤ `max_abs`
+    /// ([`Moments::check`], [`QuantileSketch::check`], the same count in both, the mean within
+    /// the range).
+    pub fn check(&self, max_abs: f64) -> Result<(), String> {
+        self.moments.check(max_abs).map_err(|e| format!("moments: {e}"))?;
+        self.sketch.check(max_abs).map_err(|e| format!("sketch: {e}"))?;
+        if self.moments.count() != self.sketch.count() {
+            return Err(format!(
+                "moments count {} values, the sketch {}",
+                self.moments.count(),
+                self.sketch.count()
+            ));
+        }
+        if self.moments.count() > 0 {
+            let (m, lo, hi) = (self.moments.mean(), self.sketch.min(), self.sketch.max());
+            let slack = 1e-6 * (1.0 + lo.abs().max(hi.abs()));
+            if !(m >= lo - slack && m <= hi + slack) {
+                return Err(format!("mean {m} outside min {lo} .. max {hi}"));
+            }
+        }
+        Ok(())
+    }
+
     /// A statistic with [`Moments::mean_only`]: mean and quantiles, with `sd` and `mean_se`
     /// of its [`Summary`] NaN.
     pub fn mean_only() -> Stat {

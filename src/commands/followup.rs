@@ -18,13 +18,7 @@ pub fn followup(
     estimate_msek: Option<f64>,
 ) -> Result<(), Failure> {
     let model = Model::new(s)?;
-    let name = actuals_file.display().to_string();
-    let text = std::fs::read_to_string(actuals_file).map_err(|e| {
-        Failure::Input(format!(
-            "{name}: cannot read the actuals file: {e}\n  fix: check the path"
-        ))
-    })?;
-    let actuals = models::followup::Actuals::from_toml(&text, &name, s)?;
+    let actuals = models::followup::Actuals::from_file(actuals_file, s)?;
     let estimate = estimate_or_default(estimate_msek, &model);
     let plan = AnalysisPlan::new(d.runs, d.seed)?.with_estimate_msek(estimate)?;
     let f = models::followup::FollowupAnalysis { actuals: &actuals }.run(s, &model, &plan)?;

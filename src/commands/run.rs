@@ -207,6 +207,13 @@ fn progress_bar(chunks: u64, quiet: bool) -> indicatif::ProgressBar {
 
 /// Combine the shard state files under `inputs` into the unsharded run's outputs in `out`.
 pub fn merge(inputs: &[PathBuf], out: &Path, quiet: bool) -> Result<(), Failure> {
+    // Shared locks on the input directories: a shard being published there is waited for,
+    // never read half-way.
+    let _locks: Vec<_> = inputs
+        .iter()
+        .filter(|p| p.is_dir())
+        .filter_map(|d| reports::output::read_lock(d))
+        .collect();
     let mut states = Vec::new();
     for path in models::run::state::state_files(inputs)? {
         let state = ShardState::read(&path)?;

@@ -18,7 +18,15 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{RunInfo, RunResult};
-use crate::scenario::Scenario;
+use crate::scenario::{MAX_AMOUNT_MSEK, MAX_KOMMUNER, MAX_OUTPUT_MSEK, MAX_YEARS, Scenario, YEAR_RANGE};
+
+/// Largest state file read, bytes (the default scenario's are about 2 MB; 300 kommuner over
+/// 100 years stay below this).
+pub const MAX_STATE_BYTES: u64 = 1 << 30;
+/// Most shards a run may be split into (merge lists the missing ones).
+pub const MAX_SHARDS: u64 = 1_000_000;
+/// Most runs a state file may record: the statistics' exact range (the CLI's `--runs` limit).
+pub const MAX_RUNS: u64 = 10_000_000_000;
 
 /// The `format` tag of a state file; a reader refuses any other.
 pub const FORMAT: &str = "riskkalkyl-shard-state/2";
@@ -64,6 +72,15 @@ pub enum StateError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("{path}: not a riskkalkyl shard state file: {problem}\n  fix: pass only files written by `run --shard`")]
     Parse { path: PathBuf, problem: String },
+    /// A field that no run could have written: the file was edited or damaged.
+    #[error(
+        "{path}: {field}: {problem}: not a state file `run --shard` wrote (edited or damaged?)\n  fix: rerun this shard (`run --shard I/N` with the same scenario, --seed and --runs)"
+    )]
+    Invalid {
+        path: PathBuf,
+        field: String,
+        problem: String,
+    },
     #[error(
         "{path}: {field} is {found}, but {first} has {expected}: these shards are not slices of one run\n  fix: rerun the shards with the same scenario, --seed, --runs, --estimate-msek and N"
     )]
@@ -158,15 +175,22 @@ impl ShardState {
         }
     }
 
+    /// Read and check a state file: it is untrusted input, so it is read with a bound
+    /// ([`crate::input_file`], [`MAX_STATE_BYTES`]) and checked field by field
+    /// ([`ShardState::check`]) before anything uses it.
     pub fn read(path: &Path) -> Result<ShardState, StateError> {
-        let text = std::fs::read_to_string(path).map_err(|source| StateError::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
         let parse = |problem: String| StateError::Parse {
             path: path.to_path_buf(),
             problem,
         };
+        let bytes = crate::input_file::read_capped(path, MAX_STATE_BYTES).map_err(|e| match e {
+            crate::input_file::ReadError::Io(source) => StateError::Read {
+                path: path.to_path_buf(),
+                source,
+            },
+            e => parse(e.to_string()),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| parse("not UTF-8 text".into()))?;
         // The format first, so a file of another version is named as such. Read straight from
         // the text, not through serde_json::Value: a Value holds no integer beyond 64 bits, and
         // the moments' sums of squares pass 2⁶⁴ in runs of a few hundred thousand.
@@ -180,7 +204,192 @@ impl ShardState {
             Some(other) => return Err(parse(format!("format \"{other}\", this program reads \"{FORMAT}\""))),
             None => return Err(parse("no \"format\" field".into())),
         }
-        serde_json::from_str(&text).map_err(|e| parse(e.to_string()))
+        let state: ShardState = serde_json::from_str(&text).map_err(|e| parse(e.to_string()))?;
+        state.check().map_err(|(field, problem)| StateError::Invalid {
+            path: path.to_path_buf(),
+            field,
+            problem,
+        })?;
+        Ok(state)
+    }
+
+    /// Internal consistency: what every state `run --shard` writes satisfies, and what
+    /// merging and the outputs rely on (lengths, counts, the slice of chunks). The error is
+    /// (field, problem).
+    pub fn check(&self) -> Result<(), (String, String)> {
+        let bad = |field: &str, problem: String| Err((field.to_string(), problem));
+        let r = &self.result;
+        if !(1..=MAX_RUNS).contains(&self.runs) {
+            return bad("runs", format!("{} runs, not 1 to {MAX_RUNS}", self.runs));
+        }
+        let plan = sim::RunPlan::new(self.runs, self.seed, 1).map_err(|e| ("runs".to_string(), e.to_string()))?;
+        if !(1..=MAX_SHARDS).contains(&self.shards) || self.shard >= self.shards {
+            return bad(
+                "shard",
+                format!("shard {} of {} (N from 1 to {MAX_SHARDS})", self.shard, self.shards),
+            );
+        }
+        let chunks = shard_chunks(plan.chunks(), self.shard, self.shards);
+        if (self.chunk_start, self.chunk_end) != (chunks.start, chunks.end) {
+            return bad(
+                "chunk_start",
+                format!(
+                    "chunks {}..{}, but shard {} of {} runs chunks {}..{}",
+                    self.chunk_start, self.chunk_end, self.shard, self.shards, chunks.start, chunks.end
+                ),
+            );
+        }
+        let runs_of = |c: u64| (c * sim::CHUNK_RUNS).min(self.runs);
+        let runs = runs_of(chunks.end) - runs_of(chunks.start);
+        if r.runs != runs {
+            return bad(
+                "result.runs",
+                format!("{} runs, but chunks {chunks:?} hold {runs}", r.runs),
+            );
+        }
+        if r.out_of_range_runs != 0 {
+            return bad(
+                "result.out_of_range_runs",
+                format!("{} (a run writes no state then)", r.out_of_range_runs),
+            );
+        }
+        if self.scenario_sha256.len() != 64 || !self.scenario_sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return bad("scenario_sha256", "not a SHA-256 in hex".into());
+        }
+        for (field, year) in [
+            ("horizon_year", self.horizon_year),
+            ("npv_base_year", self.npv_base_year),
+        ] {
+            if !YEAR_RANGE.contains(&year) {
+                return bad(field, format!("{year} outside {YEAR_RANGE:?}"));
+            }
+        }
+        if !(self.discount_rate_pct.is_finite() && self.discount_rate_pct.abs() <= 100.0) {
+            return bad("discount_rate_pct", format!("{}", self.discount_rate_pct));
+        }
+        let estimate = r.reference_estimate_msek;
+        if !(estimate.is_finite() && estimate > 0.0 && estimate <= MAX_AMOUNT_MSEK) {
+            return bad("result.reference_estimate_msek", format!("{estimate}"));
+        }
+        let k = r.kommuner.len();
+        if !(1..=MAX_KOMMUNER).contains(&k) {
+            return bad("result.kommuner", format!("{k} kommuner"));
+        }
+        let n = r.years.len();
+        let consecutive = r.years.windows(2).all(|w| w[0].checked_add(1) == Some(w[1]));
+        if n == 0 || n > MAX_YEARS as usize + 1 || !consecutive || r.years.last() != Some(&self.horizon_year) {
+            return bad(
+                "result.years",
+                format!(
+                    "{n} years, consecutive: {consecutive}, up to the horizon {}",
+                    self.horizon_year
+                ),
+            );
+        }
+        let k1 = k + 1;
+        let cum_ok = r.cum_yearly.is_empty() || r.cum_yearly.len() == k1 * n;
+        for (field, len, want) in [
+            ("result.npv", r.npv.len(), k1),
+            ("result.net_loss", r.net_loss.len(), k1),
+            ("result.payback", r.payback.len(), k1),
+            ("result.net_yearly", r.net_yearly.len(), k1 * n),
+            ("result.joint_yearly", r.joint_yearly.len(), k1 * n),
+            (
+                "result.cum_yearly",
+                if cum_ok { k1 * n } else { r.cum_yearly.len() },
+                k1 * n,
+            ),
+            ("result.chunk_means.npv", r.chunk_means.npv.len(), k1),
+            ("result.chunk_means.net_loss", r.chunk_means.net_loss.len(), k1),
+        ] {
+            if len != want {
+                return bad(
+                    field,
+                    format!("{len} entries, want {want} ({k} kommuner and the total, {n} years)"),
+                );
+            }
+        }
+        for (i, p) in r.payback.iter().enumerate() {
+            let sum: u128 = p.iter().map(|&c| u128::from(c)).sum();
+            if p.len() != n + 1 || sum != u128::from(runs) {
+                return bad(
+                    &format!("result.payback[{i}]"),
+                    format!(
+                        "{} slots adding up to {sum}, want {} adding up to {runs}",
+                        p.len(),
+                        n + 1
+                    ),
+                );
+            }
+        }
+        let stats = r.npv.iter().enumerate().map(|(i, s)| (format!("result.npv[{i}]"), s));
+        let yearly = [
+            ("net_yearly", &r.net_yearly),
+            ("joint_yearly", &r.joint_yearly),
+            ("cum_yearly", &r.cum_yearly),
+        ]
+        .into_iter()
+        .flat_map(|(f, v)| v.iter().enumerate().map(move |(i, s)| (format!("result.{f}[{i}]"), s)));
+        let single = [
+            ("result.establishment", &r.establishment),
+            ("result.establishment_inside", &r.establishment_inside),
+            ("result.establishment_outside", &r.establishment_outside),
+            ("result.duration_months", &r.duration_months),
+            ("result.saving_share_full", &r.saving_share_full),
+        ]
+        .into_iter()
+        .map(|(f, s)| (f.to_string(), s));
+        for (field, st) in stats.chain(yearly).chain(single) {
+            st.check(MAX_OUTPUT_MSEK).map_err(|e| (field.clone(), e))?;
+            if st.moments.count() != runs {
+                return Err((
+                    field,
+                    format!("{} values, but the shard ran {runs}", st.moments.count()),
+                ));
+            }
+        }
+        let props = r
+            .net_loss
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (format!("result.net_loss[{i}]"), p));
+        let counts = [
+            ("cost", &r.cost),
+            ("cost_inside", &r.cost_inside),
+            ("cost_outside", &r.cost_outside),
+        ]
+        .into_iter()
+        .flat_map(|(f, c)| {
+            [
+                (format!("result.{f}.above_estimate"), &c.above_estimate),
+                (format!("result.{f}.above_range"), &c.above_range),
+                (format!("result.{f}.below_range"), &c.below_range),
+            ]
+        });
+        let outside = std::iter::once(("result.outside_above_inside".to_string(), &r.outside_above_inside));
+        for (field, p) in props.chain(counts).chain(outside) {
+            if p.n != runs || p.hits > p.n {
+                return Err((field, format!("{} hits of {}, but the shard ran {runs}", p.hits, p.n)));
+            }
+        }
+        let c = &r.chunk_means;
+        let full = (chunks.end - chunks.start).min(runs / sim::CHUNK_RUNS);
+        let means = c
+            .npv
+            .iter()
+            .chain(&c.net_loss)
+            .chain([&c.establishment, &c.above_estimate]);
+        for m in means {
+            m.check(MAX_OUTPUT_MSEK)
+                .map_err(|e| ("result.chunk_means".to_string(), e))?;
+            if m.count() > full {
+                return bad(
+                    "result.chunk_means",
+                    format!("{} chunk means, the shard has {full} full chunks", m.count()),
+                );
+            }
+        }
+        Ok(())
     }
 }
 
@@ -233,7 +442,7 @@ pub fn merge(mut states: Vec<(PathBuf, ShardState)>) -> Result<(RunInfo, RunResu
                 )
             })
         };
-        let checks: [(&'static str, String, String); 8] = [
+        let checks: [(&'static str, String, String); 15] = [
             ("the riskkalkyl build", build(first), build(s)),
             (
                 "the scenario fingerprint",
@@ -255,8 +464,35 @@ pub fn merge(mut states: Vec<(PathBuf, ShardState)>) -> Result<(RunInfo, RunResu
             ),
             (
                 "the kommuner",
-                first.result.kommuner.join(", "),
-                s.result.kommuner.join(", "),
+                format!("{:?}", first.result.kommuner),
+                format!("{:?}", s.result.kommuner),
+            ),
+            (
+                "whether the cumulative rows are kept",
+                first.result.cum_yearly.is_empty().to_string(),
+                s.result.cum_yearly.is_empty().to_string(),
+            ),
+            (
+                "the sampling",
+                format!("{:?}", first.result.sampling),
+                format!("{:?}", s.result.sampling),
+            ),
+            ("the scenario name", first.scenario.clone(), s.scenario.clone()),
+            ("the total label", first.total_label.clone(), s.total_label.clone()),
+            (
+                "the NPV base year",
+                first.npv_base_year.to_string(),
+                s.npv_base_year.to_string(),
+            ),
+            (
+                "the discount rate",
+                first.discount_rate_pct.to_string(),
+                s.discount_rate_pct.to_string(),
+            ),
+            (
+                "the years",
+                format!("{:?}", first.result.years),
+                format!("{:?}", s.result.years),
             ),
         ];
         for (field, expected, found) in checks {
@@ -337,7 +573,8 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join(ShardState::file_name(0, 1));
         std::fs::write(&path, state.to_json()).unwrap();
-        let back = ShardState::read(&path);
+        // Parsed without the consistency check: the pushed values are not a run's.
+        let back = serde_json::from_str::<ShardState>(&std::fs::read_to_string(&path).unwrap());
         std::fs::remove_dir_all(&dir).unwrap();
         let back = back.unwrap();
         assert_eq!(back.result.npv[0], state.result.npv[0]);

@@ -5,10 +5,55 @@ use std::collections::BTreeMap;
 use sim::dist::Input;
 
 use super::error::Problems;
+use super::error::{FieldPath, Seg};
 use super::inputs::{InputId, InputKind as K};
-use super::{MAX_ESTABLISHMENT_MONTHS, MAX_OUTPUT_MSEK, Scenario};
+use super::{MAX_AMOUNT_MSEK, MAX_ESTABLISHMENT_MONTHS, MAX_OUTPUT_MSEK, Scenario};
 
 impl Scenario {
+    /// Every number of the scenario, selected or not (the `[decision]` section, the risk case
+    /// not chosen, every alternative): finite, and a money figure (a field whose name says
+    /// MSEK) within ±[`MAX_AMOUNT_MSEK`]. Walks the serialised form, so a field added to the
+    /// schema is covered without a line here; the path names the field for the file's
+    /// line:column.
+    pub(crate) fn check_numbers(&self, out: &mut Problems) {
+        fn walk(v: &toml::Value, path: &str, money: bool, out: &mut Problems) {
+            match v {
+                toml::Value::Float(x) => {
+                    if !x.is_finite() {
+                        out.bad(path, format!("{x} is not a finite number"), "write a finite number");
+                    } else if money && x.abs() > MAX_AMOUNT_MSEK {
+                        out.bad(
+                            path,
+                            format!("{x:e} MSEK is beyond ±{MAX_AMOUNT_MSEK:e} MSEK"),
+                            "check the unit (MSEK, million kronor) and the value",
+                        );
+                    }
+                }
+                toml::Value::Integer(i) if money && (*i as f64).abs() > MAX_AMOUNT_MSEK => out.bad(
+                    path,
+                    format!("{i} MSEK is beyond ±{MAX_AMOUNT_MSEK:e} MSEK"),
+                    "check the unit (MSEK, million kronor) and the value",
+                ),
+                toml::Value::Array(a) => {
+                    for (i, x) in a.iter().enumerate() {
+                        walk(x, &format!("{path}[{i}]"), money, out);
+                    }
+                }
+                toml::Value::Table(t) => {
+                    for (k, x) in t {
+                        let key = FieldPath(vec![Seg::Key(k.clone())]).to_string();
+                        let p = if path.is_empty() { key } else { format!("{path}.{key}") };
+                        walk(x, &p, money || k.contains("_msek"), out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        if let Ok(v) = toml::Value::try_from(self) {
+            walk(&v, "", false, out);
+        }
+    }
+
     /// Problems of scale, for a scenario whose every field is valid on its own: an upper bound
     /// on every money figure a run can produce (interval arithmetic over the inputs' ranges)
     /// must stay within [`MAX_OUTPUT_MSEK`], so no infinity, NaN or overflow reaches the

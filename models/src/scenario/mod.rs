@@ -64,6 +64,10 @@ pub const MAX_VOLUME: f64 = 1e8;
 /// squares in 128-bit fixed point (sim::stats), exact for values up to this over 10^10 runs;
 /// and a thousand times Sweden's GDP is a typo, not a scenario.
 pub const MAX_OUTPUT_MSEK: f64 = 1e9;
+/// Largest magnitude of any single money figure a file states (a cost, a valuation, a budget,
+/// an actual spend), MSEK: a sixth of Sweden's GDP; beyond it a figure is a typo or a unit
+/// mistake (tkr for MSEK), and sums of such figures stay far within [`MAX_OUTPUT_MSEK`].
+pub const MAX_AMOUNT_MSEK: f64 = 1e6;
 /// Longest establishment the drawn durations may give, months.
 pub const MAX_ESTABLISHMENT_MONTHS: f64 = 1200.0;
 
@@ -174,6 +178,13 @@ impl Scenario {
 
     /// Read a file and validate it. I/O problems are reported like content problems.
     pub fn from_file(path: &std::path::Path) -> Result<Scenario, ScenarioError> {
+        Scenario::read(path).map(|(s, _)| s)
+    }
+
+    /// Read a file once and validate it: the scenario and the text it was read from (the
+    /// report cites the text; a pipe such as `<(cat file)` cannot be read twice). The read is
+    /// bounded in size, kind and time ([`crate::input_file`]).
+    pub fn read(path: &std::path::Path) -> Result<(Scenario, String), ScenarioError> {
         let name = path.display().to_string();
         let whole = |(line, column): (usize, usize), problem: String, hint: &str| ScenarioError::File {
             file: name.clone(),
@@ -183,27 +194,15 @@ impl Scenario {
             problem,
             hint: hint.into(),
         };
-        let unreadable = |e: std::io::Error| {
-            whole(
-                (1, 1),
-                format!("cannot read the file: {e}"),
-                "check the path and that the file is readable",
-            )
-        };
-        // Read at most one byte past the limit: a device or a huge file is not slurped whole.
-        let mut bytes = Vec::new();
-        std::io::Read::read_to_end(
-            &mut std::io::Read::take(std::fs::File::open(path).map_err(unreadable)?, MAX_FILE_BYTES + 1),
-            &mut bytes,
-        )
-        .map_err(unreadable)?;
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(whole(
-                (1, 1),
-                format!("the file is larger than {MAX_FILE_BYTES} bytes, more than a scenario needs"),
-                "check that this is the scenario file (the default is about 14 kB)",
-            ));
-        }
+        let bytes = crate::input_file::read_capped(path, MAX_FILE_BYTES).map_err(|e| {
+            let hint = match e {
+                crate::input_file::ReadError::TooLarge { .. } => {
+                    "check that this is the scenario file (the default is about 14 kB)"
+                }
+                _ => e.hint(),
+            };
+            whole((1, 1), e.to_string(), hint)
+        })?;
         let src = String::from_utf8(bytes).map_err(|e| {
             whole(
                 error::line_col(&String::from_utf8_lossy(e.as_bytes()), e.utf8_error().valid_up_to()),
@@ -211,7 +210,8 @@ impl Scenario {
                 "save the scenario as UTF-8 text (a TOML file, not a binary or a spreadsheet)",
             )
         })?;
-        Scenario::from_toml(&src, &name)
+        let s = Scenario::from_toml(&src, &name)?;
+        Ok((s, src))
     }
 
     /// Kommun names in file order.
@@ -265,6 +265,12 @@ impl Scenario {
             ("establishment.one_off", self.establishment.one_off.len(), MAX_ENTRIES),
             ("savings", self.savings.len(), MAX_ENTRIES),
             ("staffing.roles", self.staffing.roles.len(), MAX_ENTRIES),
+            ("alternatives", self.alternatives.len(), MAX_ENTRIES),
+            (
+                "risk_register.risks",
+                self.risk_register.as_ref().map_or(0, |r| r.risks.len()),
+                MAX_ENTRIES,
+            ),
         ] {
             if len > max {
                 out.bad(
@@ -275,6 +281,11 @@ impl Scenario {
             }
         }
         if !out.is_empty() || !self.years.check_range(&mut out) {
+            return out.0;
+        }
+        // Every number, selected or not, the same for every command.
+        self.check_numbers(&mut out);
+        if !out.is_empty() {
             return out.0;
         }
         for (path, name, max_chars) in self.display_names() {

@@ -246,8 +246,8 @@ pub fn read_scenario_file(path: &Path) -> Result<(Scenario, String), ScenarioErr
     if is_workbook(path) {
         from_xlsx_file(path)
     } else {
-        let s = Scenario::from_file(path)?;
-        Ok((s, std::fs::read_to_string(path).unwrap_or_default()))
+        // Read once: the text the report cites is the text that was run.
+        Scenario::read(path)
     }
 }
 
@@ -266,18 +266,18 @@ pub fn from_xlsx_file(path: &Path) -> Result<(Scenario, String), ScenarioError> 
             "check the path and that the file is readable",
         )
     };
-    let mut bytes = Vec::new();
-    std::io::Read::read_to_end(
-        &mut std::io::Read::take(std::fs::File::open(path).map_err(unreadable)?, MAX_WORKBOOK_BYTES + 1),
-        &mut bytes,
-    )
-    .map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_WORKBOOK_BYTES {
-        return Err(whole(
-            format!("the file is larger than {MAX_WORKBOOK_BYTES} bytes, more than a scenario needs"),
-            "check that this is the scenario workbook (`riskkalkyl scenario export --xlsx F.xlsx` writes one)",
-        ));
-    }
+    // Bounded in size, kind and time like every input (crate::input_file).
+    let bytes = match crate::input_file::read_capped(path, MAX_WORKBOOK_BYTES) {
+        Ok(b) => b,
+        Err(crate::input_file::ReadError::Io(e)) => return Err(unreadable(e)),
+        Err(crate::input_file::ReadError::TooLarge { .. }) => {
+            return Err(whole(
+                format!("the file is larger than {MAX_WORKBOOK_BYTES} bytes, more than a scenario needs"),
+                "check that this is the scenario workbook (`riskkalkyl scenario export --xlsx F.xlsx` writes one)",
+            ));
+        }
+        Err(e) => return Err(whole(e.to_string(), e.hint())),
+    };
     from_xlsx(&bytes, &name)
 }
 
