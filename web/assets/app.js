@@ -88,7 +88,7 @@ function showError(err) {
   clearErrors();
   let path = err.path;
   const choiceField = { "choices.key": "c:key", "choices.alternative": "c:alternative", "choices.data_centre": "c:dc",
-    "finance.discount_rate_pct": "c:rate", "finance.budget_msek": "c:budget" };
+    "finance.discount_rate_pct": "c:rate", "establishment.reference_estimate_msek": "c:budget" };
   let target = choiceField[path] ? $(choiceField[path]) : null;
   while (!target && path) {
     target = document.getElementById("p:" + path) || document.getElementById("row:" + path);

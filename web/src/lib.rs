@@ -358,7 +358,7 @@ fn form_of(s: &Scenario, lang: Lang, runs: (u64, u64)) -> Result<Form, Refusal> 
         alternatives: s.alternatives.iter().map(|a| a.name.clone()).collect(),
         data_centre: s.risk_register.as_ref().map(|r| r.data_centre.clone()),
         discount_rate_pct: s.finance.discount_rate_pct,
-        budget_msek: s.finance.budget_msek,
+        budget_msek: s.establishment.reference_estimate_msek,
         reference_msek: model.reference_estimate_msek(),
     })
 }
