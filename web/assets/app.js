@@ -88,7 +88,7 @@ function showError(err) {
   clearErrors();
   let path = err.path;
   const choiceField = { "choices.key": "c:key", "choices.alternative": "c:alternative", "choices.data_centre": "c:dc",
-    "finance.discount_rate_pct": "c:rate", "finance.budget_msek": "c:budget" };
+    "finance.discount_rate_pct": "c:rate", "establishment.reference_estimate_msek": "c:budget" };
   let target = choiceField[path] ? $(choiceField[path]) : null;
   while (!target && path) {
     target = document.getElementById("p:" + path) || document.getElementById("row:" + path);
@@ -311,7 +311,7 @@ function draw(a, refined) {
   // One-off cost: S-curve, the reference figure and the P80/P85 frame.
   const e = s.establishment_cost, eb = b.establishment_cost;
   const edata = sCurveData([a.curves.establishment, a.base_curves.establishment], a.levels);
-  const marks = { ref: s.budget_msek, p80: e.p80, p85: a.curves.establishment_p85 };
+  const marks = { ref: s.reference_estimate_msek, p80: e.p80, p85: a.curves.establishment_p85 };
   S.marks = marks;
   if (!S.charts.est) {
     S.charts.est = makeChart("est-chart", [
@@ -338,8 +338,8 @@ function draw(a, refined) {
       estRow(`${T.estMean} ± ${fmt1(e.mean_se)}`, "est-mean", e.mean, eb.mean, fmt1),
       estRow(`P80 (${T.msek})`, "est-p80", e.p80, eb.p80, fmt1),
       estRow(`P85 (${T.msek})`, "est-p85", a.curves.establishment_p85, a.base_curves.establishment_p85, fmt1),
-      estRow(`${T.ref} (${T.msek})`, "est-ref", s.budget_msek, b.budget_msek, fmt1),
-      estRow(`${T.overrun} ± ${fmt1(100 * s.prob_cost_overrun_se)}`, "est-overrun", s.prob_cost_overrun, b.prob_cost_overrun, fmtPct)));
+      estRow(`${T.ref} (${T.msek})`, "est-ref", s.reference_estimate_msek, b.reference_estimate_msek, fmt1),
+      estRow(`${T.overrun} ± ${fmt1(100 * s.prob_cost_above_estimate_se)}`, "est-overrun", s.prob_cost_above_estimate, b.prob_cost_above_estimate, fmtPct)));
   // Drivers.
   const dt = $("drivers-table");
   const maxc = Math.max(...a.drivers.map((d) => Math.abs(d.corr)), 1e-9);

@@ -41,7 +41,8 @@ pub struct Choices {
     /// Kalkylränta, percent.
     #[serde(default)]
     pub discount_rate_pct: Option<f64>,
-    /// The reference figure the one-off cost is measured against, MSEK.
+    /// The reference figure the one-off cost is measured against, MSEK
+    /// (`establishment.reference_estimate_msek`).
     #[serde(default)]
     pub budget_msek: Option<f64>,
 }
@@ -166,7 +167,6 @@ pub fn apply(base: &Base, edits: &[Edit], choices: &Choices) -> Result<Edited, R
     if let Some(b) = choices.budget_msek
         && Some(b.to_bits()) != s.establishment.reference_estimate_msek.map(f64::to_bits)
     {
-        // Issue 19: no budget; the förstudie's estimate (also the outside view's base).
         set_number(&mut doc, "establishment.reference_estimate_msek", b)?;
         changes.push(format!(
             "establishment.reference_estimate_msek: {} -> {b}",
@@ -328,6 +328,11 @@ fn write_alternative(text: &str, from: &Scenario, to: &Scenario) -> Result<Strin
         }
     }
     set_number(&mut doc, "savings_capture_pct", to.savings_capture_pct)?;
+    if let Some(x) = to.establishment.reference_estimate_msek
+        && Some(x.to_bits()) != from.establishment.reference_estimate_msek.map(f64::to_bits)
+    {
+        set_number(&mut doc, "establishment.reference_estimate_msek", x)?;
+    }
     set_number(
         &mut doc,
         "establishment.planned_months",
