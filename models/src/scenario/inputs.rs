@@ -106,6 +106,12 @@ pub enum InputGroup {
     Savings,
     /// The ramp from the end of migration to full effect.
     SavingsRamp,
+    /// Phase lengths and project labour together: `riskkalkyl explain`'s grouping; no input's
+    /// own group.
+    ScheduleAndLabour,
+    /// Every named one-off item (migration and other): `riskkalkyl explain`'s grouping; no
+    /// input's own group.
+    OneOffs,
     Staffing,
     Growth,
     RiskRegister,
@@ -121,6 +127,10 @@ impl InputGroup {
         match self {
             // The ramp with the savings: how much and how fast (fidelity review §3.4, G6).
             InputGroup::Saving(_) | InputGroup::SavingsRamp => InputGroup::Savings,
+            // Nine groups as the fidelity review's §8.2 (512 subsets): the timeline with the
+            // labour it stretches (G2), the named one-off items together (G4).
+            InputGroup::Schedule | InputGroup::ProjectLabour => InputGroup::ScheduleAndLabour,
+            InputGroup::Migration | InputGroup::OtherOneOffs => InputGroup::OneOffs,
             g => g,
         }
     }
@@ -139,6 +149,8 @@ impl InputGroup {
             InputGroup::Growth => "growth".into(),
             InputGroup::RiskRegister => "risk_register".into(),
             InputGroup::Savings => "savings".into(),
+            InputGroup::ScheduleAndLabour => "schedule_and_labour".into(),
+            InputGroup::OneOffs => "one_offs".into(),
             InputGroup::SavingsRamp => "savings_ramp".into(),
             InputGroup::StayingAlone => "staying_alone".into(),
         }
@@ -578,6 +590,8 @@ impl InputGroup {
             ),
             InputGroup::Growth => ("Kostnadsutveckling", "Cost growth"),
             InputGroup::Savings => ("Besparingar (alla poster)", "Savings (every post)"),
+            InputGroup::ScheduleAndLabour => ("Tidplan och projektarbete", "Schedule and project labour"),
+            InputGroup::OneOffs => ("Namngivna engångsposter", "Named one-off items"),
             InputGroup::RiskRegister => (
                 "Riskregistret (Ateas nio riskområden)",
                 "Risk register (Atea's nine risk areas)",
