@@ -208,7 +208,7 @@ pub enum ScenarioCmd {
     },
     /// Write the scenario in use as an Excel workbook to edit; read it back with --scenario F.xlsx.
     #[command(after_help = "Examples:\n  riskkalkyl scenario export --xlsx scenario.xlsx\n  \
-                            riskkalkyl --scenario scenario.xlsx run --runs 100000")]
+                            riskkalkyl --scenario benches/scenarios/ggvv_x3_12_kommuner.toml scenario export --xlsx x3.xlsx")]
     Export {
         /// The workbook to write (.xlsx).
         #[arg(long, value_name = "FILE")]

@@ -143,8 +143,8 @@ fn a_group_without_uncertainty_contributes_exactly_nothing() {
     assert!(cost.stats.iter().all(|st| st.contributions[savings] == 0.0));
 }
 
-/// Only groups whose effects on the NPV add up stay uncertain: one-offs and project labour
-/// (with the duration fixed) and the savings rates (with growth and staffing fixed), no
+/// Only groups whose effects on the NPV add up stay uncertain: the named one-off items
+/// and the savings rates (with growth and staffing fixed), no
 /// correlation. For the mean, Shapley values are then the single-group effects
 /// v({i}) − v(∅), each measured on a scenario where only that group is uncertain.
 #[test]
@@ -156,8 +156,8 @@ fn in_an_additive_case_shapley_values_are_the_single_group_effects() {
     base.establishment.headline_view = models::HeadlineView::Inside;
     let fixed = [
         "reference_class",
-        "migration",
-        "schedule",
+        // The duration stretches the labour, so the timeline and the labour stay fixed together.
+        "schedule_and_labour",
         "parallel_running",
         "staffing",
         "growth",
@@ -165,7 +165,7 @@ fn in_an_additive_case_shapley_values_are_the_single_group_effects() {
         // The cost factors scale today's cost, so they interact with the savings.
         "staying_alone",
     ];
-    let additive = ["project_labour", "other_one_offs", "savings"];
+    let additive = ["one_offs", "savings"];
     let toy = fix_groups(&base, &fixed);
     let e = explain_of(&toy, 200);
     for id in additive {

@@ -53,6 +53,9 @@ fn outcome(o: &ExplainOutput, l: Lang) -> String {
 /// The sentence template of a group: its own, or the generic one for a group without one.
 fn template(group_id: &str, l: Lang) -> &'static str {
     match group_id {
+        "reference_class" => l.tr("explain.sentence_reference_class"),
+        "schedule_and_labour" => l.tr("explain.sentence_schedule_and_labour"),
+        "one_offs" => l.tr("explain.sentence_one_offs"),
         "migration" => l.tr("explain.sentence_migration"),
         "schedule" => l.tr("explain.sentence_schedule"),
         "parallel_running" => l.tr("explain.sentence_parallel_running"),
@@ -62,6 +65,7 @@ fn template(group_id: &str, l: Lang) -> &'static str {
         "staffing" => l.tr("explain.sentence_staffing"),
         "growth" => l.tr("explain.sentence_growth"),
         "risk_register" => l.tr("explain.sentence_risk_register"),
+        "staying_alone" => l.tr("explain.sentence_staying_alone"),
         _ => l.tr("explain.sentence_generic"),
     }
 }
