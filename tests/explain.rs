@@ -45,7 +45,7 @@ fn json_contributions_add_up_and_round_trip_the_table() {
         .unwrap();
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(
-        text.starts_with("Varför resultatet skiljer sig från förstudien — 150 dragningar, seed 7"),
+        text.starts_with("Varför resultatet skiljer sig från förstudien — 150 dragningar, slumpfrö 7"),
         "{text}"
     );
     let cost_point = outputs[0]["point"].as_f64().unwrap();
