@@ -15,14 +15,17 @@ fn explain_of(s: &Scenario, runs: u64) -> Explain {
         .unwrap()
 }
 
-/// `s` with every input of the explain groups `ids` fixed at its point value.
+/// `s` with every input fixed at its point value whose explain group or registry group is
+/// one of `ids`.
 fn fix_groups(s: &Scenario, ids: &[&str]) -> Scenario {
-    let model = Model::new(s).unwrap();
-    let names = model.input_names();
-    let paths: Vec<String> = explain::groups(s, &model)
+    let paths: Vec<String> = s
+        .input_ids()
         .into_iter()
-        .filter(|(g, _)| ids.contains(&g.id().as_str()))
-        .flat_map(|(_, inputs)| inputs.into_iter().map(|i| names[i].clone()))
+        .filter(|id| {
+            let g = id.group(s);
+            ids.contains(&g.id().as_str()) || ids.contains(&g.explain().id().as_str())
+        })
+        .map(|id| id.path())
         .collect();
     assert!(!paths.is_empty(), "no inputs in {ids:?}");
     let mut out = s.clone();
