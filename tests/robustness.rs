@@ -255,7 +255,16 @@ fn scenario_content_never_reaches_the_file_system() {
         .assert()
         .success();
     let names: Vec<String> = snapshot(tmp.path()).into_iter().map(|(n, _)| n).collect();
-    assert_eq!(names, ["out/", "out/summary.json", "out/yearly.csv", "s.toml"]);
+    assert_eq!(
+        names,
+        [
+            "out/",
+            "out/manifest.json",
+            "out/summary.json",
+            "out/yearly.csv",
+            "s.toml"
+        ]
+    );
 }
 
 /// No NaN or infinity in any output of a valid run: JSON numbers and CSV cells are finite.
@@ -278,8 +287,13 @@ fn outputs_hold_only_finite_numbers() {
     fn walk(v: &serde_json::Value, path: &str) {
         match v {
             serde_json::Value::Number(n) => assert!(n.as_f64().unwrap().is_finite(), "{path}"),
-            // Payback percentiles beyond the horizon are the only nulls.
-            serde_json::Value::Null => assert!(path.contains("payback_year"), "null at {path}"),
+            // Payback percentiles beyond the horizon, a proportion's standard error when no run
+            // (or every run) was a hit (its `_ci95` bound says it instead), and the manifest's
+            // git commit of a build without one are the only nulls.
+            serde_json::Value::Null => assert!(
+                path.contains("payback_year") || path.ends_with("_se") || path.ends_with("git_commit"),
+                "null at {path}"
+            ),
             serde_json::Value::Array(a) => a.iter().enumerate().for_each(|(i, x)| walk(x, &format!("{path}[{i}]"))),
             serde_json::Value::Object(o) => o.iter().for_each(|(k, x)| walk(x, &format!("{path}.{k}"))),
             _ => {}

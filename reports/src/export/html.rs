@@ -639,7 +639,7 @@ pub(crate) fn page_with(d: &ReportData, charts: &[Chart], a: &Analyses) -> Strin
     open(
         &mut o,
         "etablering",
-        l.tr("html.establishment_cost_and_budget"),
+        l.tr("html.establishment_cost_against_the_forstudie"),
         &l.trf(
             "page.establishment_intro",
             &[("point", &msek(d.establishment_point_msek, l))],

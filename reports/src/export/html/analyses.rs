@@ -340,7 +340,7 @@ pub(crate) fn risks(d: &ReportData, a: &Analyses, level: u8) -> String {
         l.tr("analyses.area").to_string(),
         l.tr("analyses.probability").to_string(),
         format!("{} ({u})", l.tr("analyses.expected_cost")),
-        l.tr("analyses.share_of_the_p80_contingency").to_string(),
+        l.tr("analyses.share_of_the_p80_reserve").to_string(),
         l.tr("analyses.mitigation").to_string(),
         format!("{} ({u})", l.tr("analyses.its_cost")),
         format!("{} ({u})", l.tr("analyses.effect_on_ggvv_npv")),
