@@ -655,11 +655,6 @@ pub(crate) fn page_with(d: &ReportData, charts: &[Chart], a: &Analyses) -> Strin
     );
     o.push_str("</section>\n");
 
-    // Why the result differs from the förstudie (the explain analysis), when it ran.
-    if let Some(x) = &a.explain {
-        o.push_str(&x.html);
-    }
-
     // What drives the risk: one method, the one-way tornado, for GGVV and the kommun most at
     // risk.
     open(
@@ -730,6 +725,15 @@ pub(crate) fn page_with(d: &ReportData, charts: &[Chart], a: &Analyses) -> Strin
         &format!("nuvarde_{}", d.total().slug),
         &npv_caption(d, total),
     );
+    // Why the result differs from the förstudie (the explain analysis), when it ran: in the
+    // appendix, so the main part keeps to eight pages; its section comes with its own heading.
+    if let Some(x) = &a.explain {
+        let body = x.html.trim_end().trim_end_matches("</section>");
+        if let Some((head, inner)) = body.split_once("</h2>") {
+            let title = head.rsplit_once('>').map_or("", |(_, t)| t);
+            parts.push(("forklaring", unesc(title), inner.to_string()));
+        }
+    }
     parts.push(("per-ar", l.tr("page.appendix_yearly").to_string(), yearly));
     let keys = analyses::keys(d, a, 0);
     if !keys.is_empty() {
@@ -890,4 +894,13 @@ impl Exporter<BoardReport<'_>> for RapportHtml {
     fn serialize(&self, r: &BoardReport) -> Result<Vec<u8>, ExportError> {
         Ok(page_with(r.data, r.charts, r.analyses).into_bytes())
     }
+}
+
+/// The text of an escaped heading (`&amp;` and the like back to characters).
+fn unesc(t: &str) -> String {
+    t.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
