@@ -58,17 +58,13 @@ impl Drawing for SCurve<'_> {
         let (x0, x1) = ((bottom - pad).max(0.0), top + pad);
         let unit = l.msek_unit();
         let mut chart = axes(&area, s, 70.0, x0..x1, 0.0..100.0)?;
-        chart
-            .configure_mesh()
-            .x_labels(10)
-            .y_labels(11)
-            .x_label_formatter(&|v| number(*v, 0, l))
-            .y_label_formatter(&|v| format!("{}{}%", number(*v, 0, l), if l == Lang::Sv { " " } else { "" }))
-            .x_desc(format!("{} ({unit})", l.tr("common.one_off_establishment_cost")))
-            .y_desc(l.tr("chart.probability"))
-            .themed(s)
-            .draw()
-            .map_err(e)?;
+        cdf_mesh(
+            &mut chart,
+            s,
+            format!("{} ({unit})", l.tr("common.one_off_establishment_cost")),
+            l.tr("chart.probability"),
+            l,
+        )?;
         let pts: Vec<(f64, f64)> = q
             .iter()
             .enumerate()
@@ -189,17 +185,13 @@ impl Drawing for KommunCurves<'_> {
         let (x0, x1) = (lo - pad, hi + pad);
         let unit = l.msek_unit();
         let mut chart = axes(&area, s, 70.0, x0..x1, 0.0..100.0)?;
-        chart
-            .configure_mesh()
-            .x_labels(10)
-            .y_labels(11)
-            .x_label_formatter(&|v| number(*v, 0, l))
-            .y_label_formatter(&|v| format!("{}{}%", number(*v, 0, l), if l == Lang::Sv { " " } else { "" }))
-            .x_desc(format!("{} ({unit})", l.tr("common.net_present_value_of_net_benefit")))
-            .y_desc(l.tr("chart.probability_at_most"))
-            .themed(s)
-            .draw()
-            .map_err(e)?;
+        cdf_mesh(
+            &mut chart,
+            s,
+            format!("{} ({unit})", l.tr("common.net_present_value_of_net_benefit")),
+            l.tr("chart.probability_at_most"),
+            l,
+        )?;
         // The loss side, lightly shaded in the loss colour.
         if x0 < 0.0 {
             chart
@@ -252,4 +244,30 @@ pub(super) fn kommuner(d: &ReportData) -> Result<Chart, ChartError> {
         title: title.clone(),
     };
     render("nuvarde_kommuner", &title, &c)
+}
+
+/// The mesh of an S-curve: money on x in whole units of `x_desc`, the cumulative probability
+/// on y in steps of 10 %.
+fn cdf_mesh<DB: DrawingBackend>(
+    chart: &mut ChartContext<
+        '_,
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    s: f64,
+    x_desc: String,
+    y_desc: &str,
+    l: Lang,
+) -> Result<(), String> {
+    chart
+        .configure_mesh()
+        .x_labels(10)
+        .y_labels(11)
+        .x_label_formatter(&|v| number(*v, 0, l))
+        .y_label_formatter(&|v| format!("{}{}%", number(*v, 0, l), if l == Lang::Sv { " " } else { "" }))
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .themed(s)
+        .draw()
+        .map_err(e)
 }
