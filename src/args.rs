@@ -161,6 +161,13 @@ pub enum Command {
     /// rerun chunk does not reproduce (the lowest applies), 2 when DIR has no manifest.
     #[command(after_help = "Examples:\n  riskkalkyl verify out\n  riskkalkyl verify rapport --rerun")]
     Verify(VerifyArgs),
+    /// Fit distributions to a column of data (normal, lognormal, gamma, Weibull; with --range
+    /// also truncated normal, beta, PERT), ranked by AIC and BIC with KS and Anderson–Darling,
+    /// and print the best as a scenario snippet and a workbook row.
+    #[command(
+        after_help = "Examples:\n  riskkalkyl fit overruns.csv\n  riskkalkyl fit licences.csv --column pris_kr --range 0,2000 --json"
+    )]
+    Fit(FitArgs),
     /// The what-if page: a local web server (127.0.0.1) where every assumption can be moved
     /// and every kommun's distribution is redrawn against the scenario opened.
     #[command(
@@ -456,6 +463,22 @@ pub struct MergeArgs {
     /// Print nothing but errors.
     #[arg(long)]
     pub quiet: bool,
+}
+
+#[derive(Args)]
+pub struct FitArgs {
+    /// CSV file with a header row (`,` or `;` separated).
+    #[arg(value_name = "DATA.csv")]
+    pub data: PathBuf,
+    /// The column to fit, by header name or number (needed when the file has several).
+    #[arg(long)]
+    pub column: Option<String>,
+    /// The stated range LO,HI of the quantity (fits truncated normal, beta and PERT on it).
+    #[arg(long, value_name = "LO,HI", allow_hyphen_values = true)]
+    pub range: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args)]

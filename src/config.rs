@@ -119,6 +119,12 @@ pub enum Task {
         rerun: bool,
         quiet: bool,
     },
+    Fit {
+        data: PathBuf,
+        column: Option<String>,
+        range: Option<String>,
+        json: bool,
+    },
     ScenarioShow,
     ScenarioCheck {
         file: PathBuf,
@@ -253,6 +259,15 @@ impl Config {
                 }
             }
             Command::Tables { json } => Task::Tables { json },
+            Command::Fit(a) => {
+                refuse_scenario("fit", "it reads only the data file")?;
+                Task::Fit {
+                    data: a.data,
+                    column: a.column,
+                    range: a.range,
+                    json: a.json,
+                }
+            }
             Command::Verify(a) => {
                 refuse_scenario("verify", "the manifest holds the scenario of the run it checks")?;
                 Task::Verify {

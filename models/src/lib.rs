@@ -19,6 +19,7 @@ pub mod analysis;
 pub mod compare;
 pub mod decision;
 pub mod explain;
+pub mod fit;
 pub mod followup;
 pub mod input_file;
 pub mod model;

@@ -5,6 +5,7 @@ mod analyses;
 mod bench;
 mod compare;
 mod explain;
+mod fit;
 mod followup;
 mod report;
 mod run;
@@ -79,6 +80,12 @@ fn dispatch(config: Config) -> Result<(), Failure> {
         }
         Task::Tables { json } => scenario::tables(&load(&scenario)?.0, json),
         Task::Verify { dir, rerun, quiet } => verify::verify(&dir, rerun, quiet),
+        Task::Fit {
+            data,
+            column,
+            range,
+            json,
+        } => fit::fit(&data, column.as_deref(), range.as_deref(), json),
         Task::ScenarioShow => print(&load(&scenario)?.1),
         Task::ScenarioCheck { file } => scenario::check(&file),
         Task::ScenarioExport { xlsx } => {
