@@ -293,20 +293,21 @@ pub fn fit(data: &Data, range: Option<(f64, f64)>) -> Result<FitReport, FitError
             "a constant is written { dist = \"fixed\", value = ... }; nothing to fit",
         ));
     }
-    if let Some((lo, hi)) = range {
-        if !(lo < hi) || !(lo <= min && max <= hi) {
-            return Err(bad(
-                format!(
-                    "--range {},{} does not hold the data ({} to {})",
-                    num(lo),
-                    num(hi),
-                    num(min),
-                    num(max)
-                ),
-                "state a range LO,HI with LO < HI that contains every observation",
-            ));
-        }
+    if let Some((lo, hi)) = range
+        && !(lo < hi && lo <= min && max <= hi)
+    {
+        return Err(bad(
+            format!(
+                "--range {},{} does not hold the data ({} to {})",
+                num(lo),
+                num(hi),
+                num(min),
+                num(max)
+            ),
+            "state a range LO,HI with LO < HI that contains every observation",
+        ));
     }
+
     let m = x.iter().sum::<f64>() / n as f64;
     let sd = (x.iter().map(|v| (v - m).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
     let mut fitted: Vec<Fitted> = Vec::new();
