@@ -524,6 +524,32 @@ mod tests {
     }
 
     #[test]
+    fn every_snippet_parses_and_validates_as_a_scenario_distribution() {
+        #[derive(serde::Deserialize)]
+        struct One {
+            field: sim::DistSpec,
+        }
+        // Skewed positive data on a range: every family, and PERT's snippets, are fitted.
+        let v: Vec<f64> = (1..=40).map(|i| 2.0 + (f64::from(i) / 41.0).powi(2) * 20.0).collect();
+        let r = fit(&data(v), Some((0.0, 30.0))).unwrap();
+        assert_eq!(r.fits.len(), 8, "{:?}", r.skipped);
+        let mut texts: Vec<String> = r.fits.iter().filter_map(|f| f.toml.clone()).collect();
+        texts.push(r.empirical_toml.clone());
+        texts.push(
+            r.toml
+                .lines()
+                .last()
+                .unwrap()
+                .trim_start_matches("field = ")
+                .to_string(),
+        );
+        for t in texts {
+            let one: One = toml::from_str(&format!("field = {t}")).unwrap_or_else(|e| panic!("{t}: {e}"));
+            sim::dist::Input::new(&one.field).unwrap_or_else(|e| panic!("{t}: {e}"));
+        }
+    }
+
+    #[test]
     fn snippet_numbers() {
         assert_eq!(num(6.0), "6.0");
         assert_eq!(num(0.000123456789), "0.000123457");
