@@ -255,8 +255,68 @@ struct SketchIn {
     max: f64,
 }
 
+thread_local! {
+    /// Whether [`QuantileSketch`]es serialise in their digest form (see [`with_digest_form`]).
+    static DIGEST_FORM: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f` with every [`QuantileSketch`] serialised in its digest form: count, zeros, minimum,
+/// maximum and two checksums of its buckets (Σ key·count and Σ key²·count over the non-zero
+/// buckets, wrapping u64), instead of the state-file form's full pages of 1 024 counts. A
+/// run's chunk digests (the run manifest) hash this form: a chunk of 4 096 runs fills
+/// about as many buckets per statistic, so any full listing of them is megabytes per chunk.
+/// The digest form cannot be read back, and need not be; together with the exact moments
+/// beside it, a chunk that does not reproduce still changes the digest.
+pub fn with_digest_form<T>(f: impl FnOnce() -> T) -> T {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            DIGEST_FORM.with(|d| d.set(self.0));
+        }
+    }
+    let _reset = Reset(DIGEST_FORM.with(|d| d.replace(true)));
+    f()
+}
+
+/// The digest form of a [`QuantileSketch`] (see [`with_digest_form`]).
+#[derive(Serialize)]
+struct SketchDigest {
+    n: u64,
+    zeros: u64,
+    key_sum: u64,
+    key_square_sum: u64,
+    #[serde(with = "empty_as_none::min")]
+    min: f64,
+    #[serde(with = "empty_as_none::max")]
+    max: f64,
+}
+
 impl Serialize for QuantileSketch {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        if DIGEST_FORM.with(|d| d.get()) {
+            let (mut key_sum, mut key_square_sum) = (0u64, 0u64);
+            let pages = self
+                .pages
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| p.as_ref().map(|p| (i, p)));
+            for (i, page) in pages {
+                for (b, count) in page.counts().enumerate().filter(|&(_, c)| c > 0) {
+                    let key = ((i << SUB_BITS) + b) as u64;
+                    key_sum = key_sum.wrapping_add(key.wrapping_mul(count));
+                    key_square_sum = key_square_sum.wrapping_add(key.wrapping_mul(key).wrapping_mul(count));
+                }
+            }
+            let digest = SketchDigest {
+                n: self.n,
+                zeros: self.zeros,
+                key_sum,
+                key_square_sum,
+                min: self.min,
+                max: self.max,
+            };
+            return digest.serialize(s);
+        }
         let (pos, neg) = self.sides();
         SketchOut {
             n: self.n,
@@ -1236,6 +1296,31 @@ mod tests {
             "{narrow} in u32 counts, bound {}",
             s.narrow
         );
+    }
+
+    #[test]
+    fn the_digest_form_is_the_same_for_the_same_values_and_changes_with_one_value() {
+        let digest = |s: &QuantileSketch| with_digest_form(|| serde_json::to_string(s).unwrap());
+        let mut rng = chunk_rng(9, 0);
+        let xs: Vec<f64> = (0..5_000).map(|_| rng.random::<f64>() * 60.0 - 5.0).collect();
+        let (mut one, mut merged, mut a, mut b) =
+            (QuantileSketch::new(), QuantileSketch::new(), QuantileSketch::new(), QuantileSketch::new());
+        xs.iter().for_each(|&x| one.push(x));
+        a.push_slice(&xs[..1_700]);
+        b.push_slice(&xs[1_700..]);
+        merged.merge(&a);
+        merged.merge(&b);
+        // Split differently between the u32 and u64 counts, the same values: the same digest.
+        assert_eq!(digest(&one), digest(&merged));
+        // One value moved to another bucket (min and max unchanged): another digest.
+        let mut moved = xs.clone();
+        moved[10] = if moved[10] < 20.0 { moved[10] + 10.0 } else { moved[10] - 10.0 };
+        let mut other = QuantileSketch::new();
+        moved.iter().for_each(|&x| other.push(x));
+        assert_eq!((other.min, other.max, other.n), (one.min, one.max, one.n));
+        assert_ne!(digest(&one), digest(&other));
+        // Outside the digest form the state-file form is unchanged.
+        assert!(serde_json::to_string(&one).unwrap().contains("\"pos\""));
     }
 
     #[test]
