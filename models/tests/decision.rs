@@ -407,32 +407,30 @@ fn the_entrant_pays_its_own_integration_and_double_costs() {
 }
 
 /// Seed 000 1 (Hylte): a member leaving during the establishment happens with its probability,
-/// and its share of the one-off cost still to come falls on the others: with the leaver
-/// drawn among all, every kommun that stays is on average worse off.
+/// and the stayers carry the one-off cost still to come and lose scale: the more scale lost,
+/// the worse off every stayer is. (Their mean change can be positive: under the population key
+/// a member whose cost share exceeds its population share is subsidised by the others.)
 #[test]
 fn a_member_leaving_during_establishment_costs_the_rest() {
     let (mut s, model) = setup();
-    s.decision
-        .as_mut()
-        .unwrap()
-        .membership
-        .as_mut()
-        .unwrap()
-        .establishment_exit_prob_pct = 100.0;
-    let r = MembershipAnalysis.run(&s, &model, &plan(2000, 8)).unwrap();
-    assert_eq!(r.establishment_exit_share, 1.0);
-    for c in &r.establishment_exit_change {
-        assert!(c.mean < 0.0, "{}", c.mean);
+    let run_with = |s: &mut Scenario, p: f64, scale_loss: f64| {
+        let ms = s.decision.as_mut().unwrap().membership.as_mut().unwrap();
+        ms.establishment_exit_prob_pct = p;
+        ms.scale_loss_pct_of_share = scale_loss;
+        MembershipAnalysis.run(s, &model, &plan(2000, 8)).unwrap()
+    };
+    let none = run_with(&mut s, 100.0, 0.0);
+    let full = run_with(&mut s, 100.0, 100.0);
+    assert_eq!(none.establishment_exit_share, 1.0);
+    for (a, b) in full
+        .establishment_exit_change
+        .iter()
+        .zip(&none.establishment_exit_change)
+    {
+        assert!(a.mean < b.mean, "{} !< {}", a.mean, b.mean);
     }
-    s.decision
-        .as_mut()
-        .unwrap()
-        .membership
-        .as_mut()
-        .unwrap()
-        .establishment_exit_prob_pct = 0.0;
-    let r = MembershipAnalysis.run(&s, &model, &plan(2000, 8)).unwrap();
-    assert_eq!(r.establishment_exit_share, 0.0);
+    let never = run_with(&mut s, 0.0, 50.0);
+    assert_eq!(never.establishment_exit_share, 0.0);
 }
 
 /// Organisation form (seed 002, seed 000 3): procurement law decides it; an AB owned by its
