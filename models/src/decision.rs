@@ -846,7 +846,8 @@ impl Analysis for MembershipAnalysis {
                 first_fee.get_or_insert(entrant_pays);
                 let double = double_left.clamp(0.0, 1.0);
                 double_left -= double;
-                npv_e += (entrant_alone - entrant_pays - double * entrant_alone) / disc(year);
+                let double_cost = double * entrant_alone * ms.entrant_double_cost_pct_of_own_cost / 100.0;
+                npv_e += (entrant_alone - entrant_pays - double_cost) / disc(year);
                 if year == ms.entry_year {
                     let integration =
                         o.establishment_inside_msek * share_e * ms.entrant_integration_pct_of_establishment / 100.0;

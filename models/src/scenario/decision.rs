@@ -61,10 +61,12 @@ pub struct Membership {
     /// times its population share, paid by the entrant alone in its entry year.
     #[serde(default)]
     pub entrant_integration_pct_of_establishment: f64,
-    /// Months from entry during which the entrant pays both its own (stand-alone) cost and its
-    /// member fee: its double costs while it migrates.
+    /// Months from entry during which the entrant pays double costs while it migrates, and
+    /// their size: this percent of its own (stand-alone) cost runs on beside its member fee.
     #[serde(default)]
     pub entrant_double_cost_months: f64,
+    #[serde(default)]
+    pub entrant_double_cost_pct_of_own_cost: f64,
     /// Probability, percent, that one member leaves during the establishment (any kommun, any
     /// month of it, drawn uniformly); its consequence for the rest is reported.
     #[serde(default)]
@@ -290,6 +292,10 @@ impl Membership {
                 ms.entrant_integration_pct_of_establishment,
             ),
             ("entrant_double_cost_months", ms.entrant_double_cost_months),
+            (
+                "entrant_double_cost_pct_of_own_cost",
+                ms.entrant_double_cost_pct_of_own_cost,
+            ),
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 out.bad(
