@@ -1,6 +1,13 @@
 #!/usr/bin/env python3
 """A straightforward vectorised NumPy implementation of riskkalkyl's default model.
 
+STATUS (issue 19): this file models the default as it was BEFORE issue 19: the migration
+overrun on parallel running and the migration one-offs, the risk register stacked on top, no
+outside/inside view, no counterfactual security, no local IT competence, savings ramp fixed.
+It is kept as a speed reference only; `--compare` against today's default (outside view
+headline, models/scenarios/ggvv.toml) is expected to fail and is no check of the model. No
+test or CI job runs it. Bringing it to the new model is open work.
+
 Two jobs: a speed reference (riskkalkyl should be at least 5x faster for the same outputs)
 and an independent re-implementation that must give the same distributions within Monte Carlo
 error. It reads the scenario TOML itself and follows Model::new and Model::evaluate in

@@ -11,7 +11,7 @@ use sim::stats::{Proportion, Stat};
 
 use crate::analysis::{Analysis, AnalysisError, AnalysisPlan, NamedDraws};
 use crate::model::{Model, Outcome};
-use crate::scenario::{DecisionSettings, Scenario};
+use crate::scenario::{DecisionSettings, InputId, InputKind, Scenario};
 
 /// How an option splits the joint cost: a key during establishment, then a key per year after
 /// migration ends (the last one repeats).
@@ -513,8 +513,9 @@ const DC_PATH: &str = "decision.data_centre";
 
 /// `riskkalkyl datacentre`: existing versus new data centre and the owner's compensation, on
 /// common random numbers: the scenario's own draws, and the data centre's amounts each from
-/// the stream of its field path (`decision.data_centre.existing_capex_msek`, ...; whether the
-/// hidden costs appear from `decision.data_centre.hidden_cost_prob_pct`).
+/// the stream of its field path (`decision.data_centre.existing_capex_msek`, ...). The hidden
+/// cost is the risk register's risk named by `hidden_cost_risk` (existing case, mitigation
+/// applied as in `run`), drawn from the registry's own streams of that risk.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DataCentreAnalysis;
 
@@ -542,17 +543,44 @@ impl Analysis for DataCentreAnalysis {
                 problem: format!("\"{}\" is not a kommun of this scenario", dc.owner),
                 hint: "name the kommun that owns the existing data centre".into(),
             })?;
-        let unit = sim::DistSpec::Uniform {
-            min: 0.0,
-            max: 1.0,
-            point: None,
+        // The hidden cost is the register's risk of that area, existing case: the registry's
+        // own inputs (field paths `risk_register.risks[i].occurs` and
+        // `risk_register.risks[i].existing.cost_msek`), so this draw is the one `run` and
+        // `risks` use, run by run.
+        let hidden_path = format!("{DC_PATH}.hidden_cost_risk");
+        let reg = s.risk_register.as_ref().ok_or_else(|| AnalysisError::Input {
+            path: hidden_path.clone(),
+            problem: "the scenario has no [risk_register]; the data centre's hidden cost is its risk".into(),
+            hint: "add the risk register (seed 004) or leave out [decision.data_centre]".into(),
+        })?;
+        let ri = reg
+            .risks
+            .iter()
+            .position(|r| r.area == dc.hidden_cost_risk)
+            .ok_or_else(|| AnalysisError::Input {
+                path: hidden_path.clone(),
+                problem: format!("\"{}\" is not an area of [[risk_register.risks]]", dc.hidden_cost_risk),
+                hint: "name the register risk that carries the existing data centre's hidden costs".into(),
+            })?;
+        let risk = &reg.risks[ri];
+        let (pf, imf) = if risk.mitigation.applied {
+            (
+                risk.mitigation.probability_factor_pct / 100.0,
+                risk.mitigation.impact_factor_pct / 100.0,
+            )
+        } else {
+            (1.0, 1.0)
         };
+        let hidden_p = risk.existing.probability_pct / 100.0 * pf;
         let field = |name: &str| format!("{DC_PATH}.{name}");
         let mut draws = NamedDraws::new(
             [
                 (field("existing_capex_msek"), &dc.existing_capex_msek),
-                (field("hidden_cost_prob_pct"), &unit),
-                (field("hidden_cost_msek"), &dc.hidden_cost_msek),
+                (InputId::at(InputKind::RiskOccurs, ri).path(), &risk.occurs),
+                (
+                    InputId::risk(InputKind::RiskCost, ri, "existing").path(),
+                    &risk.existing.cost_msek,
+                ),
                 (field("new_capex_msek"), &dc.new_capex_msek),
                 (
                     field("new_opex_saving_msek_per_year"),
@@ -578,8 +606,8 @@ impl Analysis for DataCentreAnalysis {
         let mut v = vec![vec![0.0; k]; DcOption::ALL.len()];
         plan.for_each_run(model, |run, _, o| {
             let adapt = draws.get(ADAPT, run);
-            let hit = draws.get(HIT, run) < dc.hidden_cost_prob_pct / 100.0;
-            let hidden_cost = draws.get(HIDDEN, run);
+            let hit = draws.get(HIT, run) < hidden_p;
+            let hidden_cost = draws.get(HIDDEN, run) * imf;
             let capex = draws.get(NEW_CAPEX, run);
             let opex = draws.get(NEW_OPEX, run);
             hidden_hits.push(hit);
@@ -644,6 +672,16 @@ pub struct MembershipReport {
     pub entry_fee_msek: sim::Summary,
     pub entrant_npv: sim::Summary,
     pub entrant_member_fee_first_full_year_msek: sim::Summary,
+    /// P(the entrant's NPV of joining < 0), its own integration, pre-study and double costs
+    /// included (seed 003).
+    pub entrant_loss_share: f64,
+    /// A member leaving during the establishment (seed 000 1, Hylte): its probability (input),
+    /// the share of draws it happened in, and per kommun, over the draws where another kommun
+    /// left, the NPV change and P(worse off than all staying).
+    pub establishment_exit_prob_pct: f64,
+    pub establishment_exit_share: f64,
+    pub establishment_exit_change: Vec<sim::Summary>,
+    pub establishment_exit_worse_share: Vec<f64>,
 }
 
 /// `riskkalkyl membership`: exit of a member and entry of a new one, on the scenario's own
@@ -677,11 +715,32 @@ impl Analysis for MembershipAnalysis {
         let pop: Vec<f64> = s.kommuner.iter().map(|km| km.inhabitants).collect();
         let pop_total: f64 = pop.iter().sum();
         let exit_year = ms.exit_notice_year + ms.notice_years as i32;
+        let mut entrant_loses = Proportion::default();
         let mut exit_change = vec![Stat::default(); k];
         let mut entry_change = vec![Stat::default(); k];
         let (mut exit_fee, mut entry_fee, mut entrant_npv, mut member_fee) =
             (Stat::default(), Stat::default(), Stat::default(), Stat::default());
-        plan.for_each_run(model, |_, _, o| {
+        // The Hylte precedent (seed 000 1): a member leaving during the establishment. Whether
+        // it happens, who and when: own streams named by their field paths.
+        let unit = sim::DistSpec::Uniform {
+            min: 0.0,
+            max: 1.0,
+            point: None,
+        };
+        let est_base = "decision.membership.establishment_exit";
+        let mut est_draws = NamedDraws::new(
+            [
+                (format!("{est_base}.occurs"), &unit),
+                (format!("{est_base}.kommun"), &unit),
+                (format!("{est_base}.month"), &unit),
+            ],
+            plan,
+        )?;
+        let est_p = ms.establishment_exit_prob_pct / 100.0;
+        let mut est_change = vec![Stat::default(); k];
+        let mut est_worse = vec![Proportion::default(); k];
+        let mut est_hits = Proportion::default();
+        plan.for_each_run(model, |run, _, o| {
             let extras = o.establishment_by_year();
             let key_at = |year: i32| -> &Vec<f64> {
                 if year <= o.migration_end_year {
@@ -695,40 +754,66 @@ impl Analysis for MembershipAnalysis {
                 let used = (year - o.migration_end_year - 1).max(0) as f64;
                 o.establishment_msek * (1.0 - used / ms.depreciation_years.max(1) as f64).max(0.0)
             };
-            // Exit.
-            let fee = path.establishment[leaver] * (undepreciated(exit_year) + ms.long_contracts_msek);
-            exit_fee.push(fee);
-            let stay_share: f64 = 1.0 - key_at(exit_year)[leaver];
-            let mut delta = vec![0.0; k];
-            for (t, &year) in years.iter().enumerate() {
-                if year < exit_year {
-                    continue;
+            // A member `leaver` gone from `exit_year` on, paying `fee` that year: each kommun's
+            // NPV change. The leaver is back on its own current cost, which already carries the
+            // cost of standing alone (`[counterfactual]`): no second figure. The stayers carry
+            // what is left of the one-off cost and the running cost among themselves, with a
+            // saving cut by the lost scale; the fee goes to them by their key.
+            let exit_delta = |leaver: usize, exit_year: i32, fee: f64| -> Vec<f64> {
+                let stay_share: f64 = 1.0 - key_at(exit_year)[leaver];
+                let mut delta = vec![0.0; k];
+                for (t, &year) in years.iter().enumerate() {
+                    if year < exit_year {
+                        continue;
+                    }
+                    let cur_total: f64 = (0..k).map(|i| o.current[i * n + t]).sum();
+                    let joint_total: f64 = (0..k).map(|i| o.joint[i * n + t]).sum();
+                    let savings = cur_total + extras[t] - joint_total;
+                    let key = key_at(year);
+                    let leaver_share = key[leaver];
+                    let leaver_new = o.current[leaver * n + t];
+                    delta[leaver] += (o.joint[leaver * n + t] - leaver_new) / disc(year);
+                    let stay_cur: f64 = (0..k).filter(|&i| i != leaver).map(|i| o.current[i * n + t]).sum();
+                    let stay_saving =
+                        savings * (1.0 - leaver_share) * (1.0 - ms.scale_loss_pct_of_share / 100.0 * leaver_share);
+                    // The one-off cost still to come falls on the stayers whole.
+                    let stay_joint = stay_cur - stay_saving + extras[t];
+                    for i in (0..k).filter(|&i| i != leaver) {
+                        let new_i = stay_joint * key[i] / (1.0 - leaver_share);
+                        delta[i] += (o.joint[i * n + t] - new_i) / disc(year);
+                    }
                 }
-                let cur_total: f64 = (0..k).map(|i| o.current[i * n + t]).sum();
-                let joint_total: f64 = (0..k).map(|i| o.joint[i * n + t]).sum();
-                let savings = cur_total + extras[t] - joint_total;
-                let key = key_at(year);
-                let leaver_share = key[leaver];
-                // The leaver is back on its own cost plus the cost of standing alone.
-                let leaver_new = o.current[leaver * n + t] + ms.stand_alone_extra_msek_per_year;
-                delta[leaver] += (o.joint[leaver * n + t] - leaver_new) / disc(year);
-                // Stayers: their current cost less a saving cut by the lost scale, plus extras.
-                let stay_cur: f64 = (0..k).filter(|&i| i != leaver).map(|i| o.current[i * n + t]).sum();
-                let stay_saving =
-                    savings * (1.0 - leaver_share) * (1.0 - ms.scale_loss_pct_of_share / 100.0 * leaver_share);
-                let stay_joint = stay_cur - stay_saving + extras[t] * (1.0 - leaver_share);
+                let y_fee = exit_year.max(model.start_year());
+                delta[leaver] -= fee / disc(y_fee);
                 for i in (0..k).filter(|&i| i != leaver) {
-                    let new_i = stay_joint * key[i] / (1.0 - leaver_share);
-                    delta[i] += (o.joint[i * n + t] - new_i) / disc(year);
+                    delta[i] += fee * key_at(exit_year)[i] / stay_share.max(1e-12) / disc(y_fee);
                 }
-            }
-            let y_fee = exit_year.max(model.start_year());
-            delta[leaver] -= fee / disc(y_fee);
-            for i in (0..k).filter(|&i| i != leaver) {
-                delta[i] += fee * path.establishment[i] / stay_share.max(1e-12) / disc(y_fee);
-            }
+                delta
+            };
+            // Exit (seed 000 5.3): the leaver bears its share, by the key in force the year it
+            // leaves, of the investment not yet written off and of the long contracts.
+            let fee = key_at(exit_year)[leaver] * (undepreciated(exit_year) + ms.long_contracts_msek);
+            exit_fee.push(fee);
+            let delta = exit_delta(leaver, exit_year, fee);
             for (st, dv) in exit_change.iter_mut().zip(&delta) {
                 st.push(*dv);
+            }
+            // Exit during the establishment (seed 000 1, Hylte): the leaver has paid its share
+            // of the one-off cost to date (in its joint cost of the years before) and pays its
+            // share of the long contracts; what is left of the one-off cost and the running
+            // cost falls on the others.
+            let hit = est_draws.get(0, run) < est_p;
+            est_hits.push(hit);
+            if hit {
+                let who = ((est_draws.get(1, run) * k as f64) as usize).min(k - 1);
+                let month = est_draws.get(2, run) * o.duration_months.max(1.0);
+                let year = model.start_year() + (month / 12.0) as i32;
+                let fee = path.establishment[who] * ms.long_contracts_msek;
+                let delta = exit_delta(who, year, fee);
+                for i in (0..k).filter(|&i| i != who) {
+                    est_change[i].push(delta[i]);
+                    est_worse[i].push(delta[i] < 0.0);
+                }
             }
             // Entry: from entry_year on, population key over the enlarged group.
             let share_e = ms.entrant_inhabitants / (pop_total + ms.entrant_inhabitants);
@@ -737,8 +822,14 @@ impl Analysis for MembershipAnalysis {
             let mut delta = vec![0.0; k];
             let mut npv_e = 0.0;
             let mut first_fee = None;
+            // Seed 003 (Tranås): the entrant bears its own integration as a project, a pre-study
+            // first, and double costs while old contracts run on (not the incumbents).
+            let mut double_left = ms.entrant_double_cost_months / 12.0;
             for (t, &year) in years.iter().enumerate() {
                 if year < ms.entry_year {
+                    if year + 1 == ms.entry_year {
+                        npv_e -= ms.entrant_prestudy_msek / disc(year);
+                    }
                     continue;
                 }
                 let cur_total: f64 = (0..k).map(|i| o.current[i * n + t]).sum();
@@ -753,7 +844,15 @@ impl Analysis for MembershipAnalysis {
                 let enlarged = joint_total + entrant_alone * (1.0 - saving_share);
                 let entrant_pays = share_e * enlarged;
                 first_fee.get_or_insert(entrant_pays);
-                npv_e += (entrant_alone - entrant_pays) / disc(year);
+                let double = double_left.clamp(0.0, 1.0);
+                double_left -= double;
+                let double_cost = double * entrant_alone * ms.entrant_double_cost_pct_of_own_cost / 100.0;
+                npv_e += (entrant_alone - entrant_pays - double_cost) / disc(year);
+                if year == ms.entry_year {
+                    let integration =
+                        o.establishment_inside_msek * share_e * ms.entrant_integration_pct_of_establishment / 100.0;
+                    npv_e -= integration / disc(year);
+                }
                 for (i, dv) in delta.iter_mut().enumerate() {
                     let new_i = (1.0 - share_e) * pop[i] / pop_total * enlarged;
                     *dv += (o.joint[i * n + t] - new_i) / disc(year);
@@ -771,6 +870,7 @@ impl Analysis for MembershipAnalysis {
                 st.push(*dv);
             }
             entrant_npv.push(npv_e);
+            entrant_loses.push(npv_e < 0.0);
             member_fee.push(first_fee.unwrap_or(0.0));
             true
         });
@@ -787,6 +887,11 @@ impl Analysis for MembershipAnalysis {
             entry_fee_msek: entry_fee.summary(),
             entrant_npv: entrant_npv.summary(),
             entrant_member_fee_first_full_year_msek: member_fee.summary(),
+            entrant_loss_share: entrant_loses.p(),
+            establishment_exit_prob_pct: ms.establishment_exit_prob_pct,
+            establishment_exit_share: est_hits.p(),
+            establishment_exit_change: est_change.iter().map(Stat::summary).collect(),
+            establishment_exit_worse_share: est_worse.iter().map(Proportion::p).collect(),
         })
     }
 }

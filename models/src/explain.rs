@@ -60,8 +60,13 @@ impl Statistic {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OutputKind {
-    /// The one-off establishment cost, nominal MSEK.
+    /// The one-off establishment cost by the headline view (default: the outside view,
+    /// reference class), nominal MSEK.
     EstablishmentCost,
+    /// The same one-off cost by the inside view (bottom-up: project labour, parallel running,
+    /// the one-off items, the risk register), nominal MSEK: shown beside the headline, never
+    /// added to it.
+    EstablishmentCostInside,
     /// A kommun's (or the total's) NPV of net benefit, MSEK.
     Npv,
 }
@@ -71,7 +76,9 @@ impl OutputKind {
     /// P80 (the cautious side of a cost), a benefit also by its P20.
     pub fn statistics(self) -> &'static [Statistic] {
         match self {
-            OutputKind::EstablishmentCost => &[Statistic::Mean, Statistic::P50, Statistic::P80],
+            OutputKind::EstablishmentCost | OutputKind::EstablishmentCostInside => {
+                &[Statistic::Mean, Statistic::P50, Statistic::P80]
+            }
             OutputKind::Npv => &[Statistic::Mean, Statistic::P20, Statistic::P50, Statistic::P80],
         }
     }
@@ -226,7 +233,10 @@ pub struct ExplainAnalysis;
 
 /// What is read from one run's outcome: (kind, field, row).
 fn output_rows(model: &Model) -> Vec<(OutputKind, Field, usize)> {
-    let mut v = vec![(OutputKind::EstablishmentCost, Field::Establishment, 0)];
+    let mut v = vec![
+        (OutputKind::EstablishmentCost, Field::Establishment, 0),
+        (OutputKind::EstablishmentCostInside, Field::EstablishmentInside, 0),
+    ];
     v.extend((0..model.kommuner().len()).map(|k| (OutputKind::Npv, Field::Npv, k)));
     v.push((OutputKind::Npv, Field::NpvSum, 0));
     v
@@ -307,6 +317,7 @@ impl Analysis for ExplainAnalysis {
             let (id, kommun) = match field {
                 Field::Npv => (format!("npv_{}", model.kommuner()[row]), model.kommuner()[row].clone()),
                 Field::NpvSum => ("npv_total".to_string(), s.meta.total_label.clone()),
+                Field::EstablishmentInside => ("establishment_cost_inside".to_string(), String::new()),
                 _ => ("establishment_cost".to_string(), String::new()),
             };
             let point = values[0][at];

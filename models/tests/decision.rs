@@ -206,11 +206,20 @@ fn data_centre_compensation_only_moves_money_to_the_owner() {
 
 #[test]
 fn the_existing_data_centre_at_no_cost_is_the_runs_own_outcome() {
-    let (mut s, model) = setup();
+    let (mut s, _) = setup();
     let dc = s.decision.as_mut().unwrap().data_centre.as_mut().unwrap();
     dc.existing_capex_msek = DistSpec::Fixed { value: 0.0 };
-    dc.hidden_cost_prob_pct = 0.0;
     dc.valuation_msek = 0.0;
+    // The hidden cost is the register's risk: switched off there, for `run` as well.
+    let area = dc.hidden_cost_risk.clone();
+    let reg = s.risk_register.as_mut().unwrap();
+    reg.risks
+        .iter_mut()
+        .find(|r| r.area == area)
+        .unwrap()
+        .existing
+        .probability_pct = 0.0;
+    let model = Model::new(&s).unwrap();
     let (runs, seed) = (9000, 12);
     let r = DataCentreAnalysis.run(&s, &model, &plan(runs, seed)).unwrap();
     let run = simulated(&model, runs, seed);
@@ -243,21 +252,82 @@ fn data_centre_draws_come_from_streams_named_by_their_field() {
         assert_eq!(r.options[new].npv[k].mean, base.options[new].npv[k].mean);
     }
     assert_ne!(r.options[0].npv[0].mean, base.options[0].npv[0].mean);
-    // The hits follow their probability (40 %): within four standard errors.
-    let p = s
+    // The hits follow the register risk's probability (with its mitigation, as in `run`):
+    // within four standard errors.
+    let p = hidden_risk_probability(&s);
+    let se = (p * (1.0 - p) / runs as f64).sqrt();
+    assert!(
+        (base.hidden_cost_share - p).abs() < 4.0 * se,
+        "{}",
+        base.hidden_cost_share
+    );
+}
+
+/// The probability of the register risk that is the data centre's hidden cost, mitigation
+/// applied as the model applies it.
+fn hidden_risk_probability(s: &Scenario) -> f64 {
+    let area = &s
         .decision
         .as_ref()
         .unwrap()
         .data_centre
         .as_ref()
         .unwrap()
-        .hidden_cost_prob_pct
-        / 100.0;
-    let se = (p * (1.0 - p) / runs as f64).sqrt();
+        .hidden_cost_risk;
+    let r = s
+        .risk_register
+        .as_ref()
+        .unwrap()
+        .risks
+        .iter()
+        .find(|r| &r.area == area)
+        .unwrap();
+    let f = if r.mitigation.applied {
+        r.mitigation.probability_factor_pct / 100.0
+    } else {
+        1.0
+    };
+    r.existing.probability_pct / 100.0 * f
+}
+
+/// One hidden-cost figure (issue 19 §1.7): `datacentre` reads the register risk's own draw, so
+/// where that risk is certain (p = 100 %), every run of `datacentre` has the hidden cost; where
+/// it cannot occur, none; and the name must be a register area.
+#[test]
+fn the_data_centre_hidden_cost_is_the_register_risk() {
+    let (s, model) = setup();
+    let area = s
+        .decision
+        .as_ref()
+        .unwrap()
+        .data_centre
+        .as_ref()
+        .unwrap()
+        .hidden_cost_risk
+        .clone();
+    assert!(s.risk_register.as_ref().unwrap().risks.iter().any(|r| r.area == area));
+    for (p, want) in [(100.0, 1.0), (0.0, 0.0)] {
+        let mut t = s.clone();
+        let reg = t.risk_register.as_mut().unwrap();
+        let r = reg.risks.iter_mut().find(|r| r.area == area).unwrap();
+        r.existing.probability_pct = p;
+        r.mitigation.probability_factor_pct = 100.0;
+        let m = Model::new(&t).unwrap();
+        let rep = DataCentreAnalysis.run(&t, &m, &plan(2000, 3)).unwrap();
+        assert_eq!(rep.hidden_cost_share, want, "p = {p}");
+    }
+    let mut bad = s.clone();
+    bad.decision
+        .as_mut()
+        .unwrap()
+        .data_centre
+        .as_mut()
+        .unwrap()
+        .hidden_cost_risk = "Ingen sådan".into();
+    let e = DataCentreAnalysis.run(&bad, &model, &plan(100, 1)).unwrap_err();
     assert!(
-        (base.hidden_cost_share - p).abs() < 4.0 * se,
-        "{}",
-        base.hidden_cost_share
+        matches!(&e, AnalysisError::Input { path, .. } if path == "decision.data_centre.hidden_cost_risk"),
+        "{e}"
     );
 }
 
@@ -307,6 +377,8 @@ fn an_entrant_of_no_size_only_re_splits_the_incumbents_cost() {
     let (mut s, model) = setup();
     let ms = s.decision.as_mut().unwrap().membership.as_mut().unwrap();
     ms.entrant_inhabitants = 0.0;
+    // Its own pre-study (seed 003) is a fixed amount: left out, an entrant of no size costs nothing.
+    ms.entrant_prestudy_msek = 0.0;
     let r = MembershipAnalysis.run(&s, &model, &plan(3000, 6)).unwrap();
     // From the entry year the incumbents pay by population; with nobody joining that moves
     // money between them and adds none: the changes add up to zero, the entrant gains nothing.
@@ -314,6 +386,51 @@ fn an_entrant_of_no_size_only_re_splits_the_incumbents_cost() {
     assert!(sum.abs() < 1e-9, "{sum}");
     assert!(r.entry_change.iter().any(|c| c.mean.abs() > 0.01));
     assert_eq!((r.entry_fee_msek.mean, r.entrant_npv.mean), (0.0, 0.0));
+}
+
+/// Seed 003: the entrant bears its own pre-study, integration and double costs; the incumbents'
+/// changes do not move with them.
+#[test]
+fn the_entrant_pays_its_own_integration_and_double_costs() {
+    let (s, model) = setup();
+    let base = MembershipAnalysis.run(&s, &model, &plan(3000, 6)).unwrap();
+    let mut free = s.clone();
+    let ms = free.decision.as_mut().unwrap().membership.as_mut().unwrap();
+    ms.entrant_prestudy_msek = 0.0;
+    ms.entrant_integration_pct_of_establishment = 0.0;
+    ms.entrant_double_cost_months = 0.0;
+    let r = MembershipAnalysis.run(&free, &model, &plan(3000, 6)).unwrap();
+    assert!(base.entrant_npv.mean < r.entrant_npv.mean - 0.5);
+    for (a, b) in base.entry_change.iter().zip(&r.entry_change) {
+        assert_eq!(a.mean, b.mean);
+    }
+}
+
+/// Seed 000 1 (Hylte): a member leaving during the establishment happens with its probability,
+/// and the stayers carry the one-off cost still to come and lose scale: the more scale lost,
+/// the worse off every stayer is. (Their mean change can be positive: under the population key
+/// a member whose cost share exceeds its population share is subsidised by the others.)
+#[test]
+fn a_member_leaving_during_establishment_costs_the_rest() {
+    let (mut s, model) = setup();
+    let run_with = |s: &mut Scenario, p: f64, scale_loss: f64| {
+        let ms = s.decision.as_mut().unwrap().membership.as_mut().unwrap();
+        ms.establishment_exit_prob_pct = p;
+        ms.scale_loss_pct_of_share = scale_loss;
+        MembershipAnalysis.run(s, &model, &plan(2000, 8)).unwrap()
+    };
+    let none = run_with(&mut s, 100.0, 0.0);
+    let full = run_with(&mut s, 100.0, 100.0);
+    assert_eq!(none.establishment_exit_share, 1.0);
+    for (a, b) in full
+        .establishment_exit_change
+        .iter()
+        .zip(&none.establishment_exit_change)
+    {
+        assert!(a.mean < b.mean, "{} !< {}", a.mean, b.mean);
+    }
+    let never = run_with(&mut s, 0.0, 50.0);
+    assert_eq!(never.establishment_exit_share, 0.0);
 }
 
 /// Organisation form (seed 002, seed 000 3): procurement law decides it; an AB owned by its

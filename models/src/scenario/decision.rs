@@ -44,9 +44,9 @@ pub struct Membership {
     pub depreciation_years: u32,
     /// Long contracts the leaver must carry its share of, MSEK in total.
     pub long_contracts_msek: f64,
-    /// After leaving: the leaver's extra cost per year of standing alone (MSEK) and the
-    /// stayers' loss of scale: the saving falls by this percent of the leaver's share.
-    pub stand_alone_extra_msek_per_year: f64,
+    /// After leaving: the stayers' loss of scale: the saving falls by this percent of the
+    /// leaver's share. (The leaver's cost of standing alone is the counterfactual's own,
+    /// `[counterfactual]`, already in its current cost: not a second figure here.)
     pub scale_loss_pct_of_share: f64,
     /// A new member joining in `entry_year` with this many inhabitants; it pays an entry fee
     /// equal to its population share of the value built up, spread over `entry_fee_years`.
@@ -54,6 +54,23 @@ pub struct Membership {
     pub entry_year: i32,
     pub entrant_inhabitants: f64,
     pub entry_fee_years: u32,
+    /// The entrant's own pre-study of moving its IT in, MSEK, paid the year before entry.
+    #[serde(default)]
+    pub entrant_prestudy_msek: f64,
+    /// The entrant's own integration project: percent of the run's inside-view one-off cost
+    /// times its population share, paid by the entrant alone in its entry year.
+    #[serde(default)]
+    pub entrant_integration_pct_of_establishment: f64,
+    /// Months from entry during which the entrant pays double costs while it migrates, and
+    /// their size: this percent of its own (stand-alone) cost runs on beside its member fee.
+    #[serde(default)]
+    pub entrant_double_cost_months: f64,
+    #[serde(default)]
+    pub entrant_double_cost_pct_of_own_cost: f64,
+    /// Probability, percent, that one member leaves during the establishment (any kommun, any
+    /// month of it, drawn uniformly); its consequence for the rest is reported.
+    #[serde(default)]
+    pub establishment_exit_prob_pct: f64,
 }
 
 /// Existing (a member's) versus new data centre, with the compensation to the owner.
@@ -64,10 +81,11 @@ pub struct DataCentre {
     pub owner: String,
     /// One-off cost of adapting the existing data centre, MSEK.
     pub existing_capex_msek: sim::DistSpec,
-    /// Probability that hidden costs appear in the existing data centre (security level, fibre,
-    /// network, storage), percent; and their size, MSEK.
-    pub hidden_cost_prob_pct: f64,
-    pub hidden_cost_msek: sim::DistSpec,
+    /// The risk-register area whose "existing" case is the existing data centre's hidden cost
+    /// (security level, fibre, network, storage): one figure, the same draw in `run`, `risks`
+    /// and `datacentre`.
+    #[serde(default = "default_hidden_cost_risk")]
+    pub hidden_cost_risk: String,
     /// One-off cost of a new data centre, MSEK, and its lower running cost per year once
     /// migration is done, MSEK.
     pub new_capex_msek: sim::DistSpec,
@@ -184,7 +202,6 @@ impl DataCentre {
         }
         for (f, spec) in [
             ("existing_capex_msek", &dc.existing_capex_msek),
-            ("hidden_cost_msek", &dc.hidden_cost_msek),
             ("new_capex_msek", &dc.new_capex_msek),
             ("new_opex_saving_msek_per_year", &dc.new_opex_saving_msek_per_year),
         ] {
@@ -202,13 +219,6 @@ impl DataCentre {
                 }
                 Ok(_) => {}
             }
-        }
-        if !(0.0..=100.0).contains(&dc.hidden_cost_prob_pct) {
-            out.bad(
-                format!("{base}.hidden_cost_prob_pct"),
-                format!("probability {} % lies outside 0..100", dc.hidden_cost_prob_pct),
-                "give a probability in percent",
-            );
         }
         if !(0.0..=100.0).contains(&dc.stranded_recovery_pct) {
             out.bad(
@@ -275,8 +285,17 @@ impl Membership {
         }
         for (f, v) in [
             ("long_contracts_msek", ms.long_contracts_msek),
-            ("stand_alone_extra_msek_per_year", ms.stand_alone_extra_msek_per_year),
             ("entrant_inhabitants", ms.entrant_inhabitants),
+            ("entrant_prestudy_msek", ms.entrant_prestudy_msek),
+            (
+                "entrant_integration_pct_of_establishment",
+                ms.entrant_integration_pct_of_establishment,
+            ),
+            ("entrant_double_cost_months", ms.entrant_double_cost_months),
+            (
+                "entrant_double_cost_pct_of_own_cost",
+                ms.entrant_double_cost_pct_of_own_cost,
+            ),
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 out.bad(
@@ -286,6 +305,13 @@ impl Membership {
                 );
             }
         }
+        if !(0.0..=100.0).contains(&ms.establishment_exit_prob_pct) {
+            out.bad(
+                format!("{base}.establishment_exit_prob_pct"),
+                format!("{} % lies outside 0..100", ms.establishment_exit_prob_pct),
+                "give a probability in percent",
+            );
+        }
         if !(0.0..=100.0).contains(&ms.scale_loss_pct_of_share) {
             out.bad(
                 format!("{base}.scale_loss_pct_of_share"),
@@ -294,4 +320,8 @@ impl Membership {
             );
         }
     }
+}
+
+fn default_hidden_cost_risk() -> String {
+    "Ekonomi och investeringar".into()
 }

@@ -158,6 +158,35 @@ pub fn membership_text(r: &MembershipReport) -> String {
     }
     let _ = writeln!(
         o,
+        "  P(the entrant loses by joining, its own integration, pre-study and double costs included): {}",
+        pct(r.entrant_loss_share)
+    );
+    let _ = writeln!(
+        o,
+        "\nRisk: a member leaves during the establishment (as Hylte did, seed 000 1): probability {} % (ASSUMPTION), \
+         happened in {} of draws. NPV change of those who stay when another kommun leaves, and P(worse off):",
+        r.establishment_exit_prob_pct,
+        pct(r.establishment_exit_share)
+    );
+    let _ = writeln!(
+        o,
+        "  {:<10}{:>8}{:>8}{:>8}{:>12}",
+        "kommun", "P10", "P50", "P90", "P(worse)"
+    );
+    for (i, k) in r.kommuner.iter().enumerate() {
+        let c = &r.establishment_exit_change[i];
+        let _ = writeln!(
+            o,
+            "  {:<10}{:>8}{:>8}{:>8}{:>12}",
+            k,
+            m(c.p10),
+            m(c.p50),
+            m(c.p90),
+            pct(r.establishment_exit_worse_share[i])
+        );
+    }
+    let _ = writeln!(
+        o,
         "\n(Exit and entry terms are assumptions in [decision.membership]; see the scenario for their reasons.)"
     );
     o

@@ -18,7 +18,16 @@ const NEGLIGIBLE_MSEK: f64 = 0.05;
 pub fn output_title(o: &ExplainOutput, l: Lang) -> String {
     match o.kind {
         OutputKind::EstablishmentCost => l.tr("explain.cost").to_string(),
+        OutputKind::EstablishmentCostInside => format!("{}, {}", l.tr("explain.cost"), inside_view(l)),
         OutputKind::Npv => l.tr("explain.npv_of").replace("{kommun}", &o.kommun),
+    }
+}
+
+/// The inside view's name: the bottom-up estimate beside the headline's view.
+fn inside_view(l: Lang) -> &'static str {
+    match l {
+        Lang::Sv => "inifrånperspektiv (nedifrån och upp)",
+        Lang::En => "inside view (bottom-up)",
     }
 }
 
@@ -46,6 +55,7 @@ fn measure(stat: Statistic, l: Lang) -> &'static str {
 fn outcome(o: &ExplainOutput, l: Lang) -> String {
     match o.kind {
         OutputKind::EstablishmentCost => l.tr("explain.outcome_cost").to_string(),
+        OutputKind::EstablishmentCostInside => format!("{} ({})", l.tr("explain.outcome_cost"), inside_view(l)),
         OutputKind::Npv => l.tr("explain.outcome_npv").replace("{kommun}", &o.kommun),
     }
 }
