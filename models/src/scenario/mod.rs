@@ -437,6 +437,20 @@ mod tests {
         Scenario::from_toml(&DEFAULT_SCENARIO.replacen(from, to, 1), "t.toml").unwrap_err()
     }
 
+    /// An alternative whose applied scenario no command could run is refused at load, located
+    /// on the alternative's field (it used to load and fail later in `alternatives`).
+    #[test]
+    fn alternative_with_zero_effort_is_refused_at_load_with_its_line() {
+        let e = broken("establishment_effort_pct = 25.0", "establishment_effort_pct = 0.0");
+        let (file, line, _) = e.location().expect("located");
+        assert_eq!(file, "t.toml");
+        assert!(line > 1, "{e}");
+        assert!(
+            e.to_string().contains("alternatives[0].establishment_effort_pct"),
+            "{e}"
+        );
+    }
+
     #[test]
     fn errors_point_at_the_field() {
         let e = broken("name = \"Gnosjö\"", "name = \"Gislaved\"");
