@@ -249,7 +249,60 @@ impl Scenario {
         }
         let mut out = Problems::default();
         self.check_bounds(&mut out);
-        out.0
+        if !out.is_empty() {
+            return out.0;
+        }
+        self.variant_problems()
+    }
+
+    /// Every scenario a command derives from this one is valid too, so no command refuses
+    /// later what `scenario check` accepted: each alternative applied
+    /// ([`crate::alternatives::apply`], as `alternatives` and `report` do), and the risk
+    /// register's case not selected (a decision may switch it). A variant's problem is put on
+    /// the field of this file that causes it.
+    fn variant_problems(&self) -> Vec<Problem> {
+        if let Some(reg) = &self.risk_register {
+            let mut v = self.clone();
+            if let Some(r) = &mut v.risk_register {
+                r.data_centre = if reg.case_name() == "new" { "existing" } else { "new" }.into();
+            }
+            v.alternatives.clear();
+            let mut out = Problems::default();
+            v.check_bounds(&mut out);
+            if !out.is_empty() {
+                return out.0;
+            }
+        }
+        for (i, a) in self.alternatives.iter().enumerate() {
+            // The break-even probe of `alternatives` runs the same variant at zero capture.
+            for capture in [a.savings_capture_pct, 0.0] {
+                let probe = alternative::Alternative {
+                    savings_capture_pct: capture,
+                    ..a.clone()
+                };
+                let v = crate::alternatives::apply(self, &probe);
+                if let Some(p) = v.all_problems().into_iter().next() {
+                    let field = if p.path.contains("months") {
+                        "planned_months"
+                    } else if p.path.starts_with("allocation") || p.path.starts_with("risk_register") {
+                        "joint_organisation"
+                    } else if p.path.starts_with("savings") {
+                        "savings_capture_pct"
+                    } else {
+                        "establishment_effort_pct"
+                    };
+                    return vec![Problem {
+                        path: format!("alternatives[{i}].{field}"),
+                        problem: format!(
+                            "under alternative \"{}\" the scenario is not usable: {}: {}",
+                            a.name, p.path, p.problem
+                        ),
+                        hint: format!("{}; or change the alternative's {field}", p.hint),
+                    }];
+                }
+            }
+        }
+        Vec::new()
     }
 
     /// All validation problems of the sections, in file order as far as practical.
@@ -382,6 +435,20 @@ mod tests {
     fn broken(from: &str, to: &str) -> ScenarioError {
         assert!(DEFAULT_SCENARIO.contains(from), "{from}");
         Scenario::from_toml(&DEFAULT_SCENARIO.replacen(from, to, 1), "t.toml").unwrap_err()
+    }
+
+    /// An alternative whose applied scenario no command could run is refused at load, located
+    /// on the alternative's field (it used to load and fail later in `alternatives`).
+    #[test]
+    fn alternative_with_zero_effort_is_refused_at_load_with_its_line() {
+        let e = broken("establishment_effort_pct = 25.0", "establishment_effort_pct = 0.0");
+        let (file, line, _) = e.location().expect("located");
+        assert_eq!(file, "t.toml");
+        assert!(line > 1, "{e}");
+        assert!(
+            e.to_string().contains("alternatives[0].establishment_effort_pct"),
+            "{e}"
+        );
     }
 
     #[test]
