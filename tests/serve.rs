@@ -160,6 +160,97 @@ fn a_saved_scenario_under_run_gives_exactly_the_pages_figures() {
     assert!(total["mean_se_msek"].as_f64().unwrap() > 0.0);
 }
 
+/// Per run, the NPV of each kommun and the total (the last five columns of `--samples`).
+fn sampled_npv(
+    scenario: Option<&std::path::Path>,
+    runs: u64,
+    seed: u64,
+    dir: &std::path::Path,
+    name: &str,
+) -> Vec<Vec<f64>> {
+    let csv = dir.join(format!("{name}.csv"));
+    let mut cmd = Command::cargo_bin("riskkalkyl").unwrap();
+    if let Some(f) = scenario {
+        cmd.arg("--scenario").arg(f);
+    }
+    cmd.args([
+        "run",
+        "--runs",
+        &runs.to_string(),
+        "--seed",
+        &seed.to_string(),
+        "--quiet",
+        "--out",
+    ])
+    .arg(dir.join(name))
+    .arg("--samples")
+    .arg(&csv)
+    .args(["--samples-max", &runs.to_string()])
+    .assert()
+    .success();
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let first = header
+        .iter()
+        .position(|h| h.trim_matches('"').starts_with("npv_msek_"))
+        .unwrap();
+    lines
+        .map(|l| l.split(',').skip(first).map(|x| x.parse().unwrap()).collect())
+        .collect()
+}
+
+#[test]
+fn the_change_of_p_net_loss_carries_its_paired_standard_error() {
+    let s = server();
+    // Every run is in the paired pass (3 chunks): the page's SE is over the very runs of --samples.
+    let (runs, seed) = (3 * 4096, 11);
+    let state = json!({
+        "runs": runs,
+        "seed": seed,
+        "edits": [{ "path": "establishment.one_off[0].amount_msek.max", "value": 30.0 }],
+        "choices": { "key": "users" },
+    });
+    let page = s.post_json("/api/simulate", &state);
+    assert_eq!(page.status, 200, "{}", page.text());
+    let page = page.json();
+    let text = s.post_json("/api/save", &state).text();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("saved.toml");
+    std::fs::write(&file, &text).unwrap();
+    let a = sampled_npv(Some(&file), runs, seed, dir.path(), "edited");
+    let b = sampled_npv(None, runs, seed, dir.path(), "base");
+    assert_eq!((a.len(), b.len()), (runs as usize, runs as usize));
+    let changes = page["changes"].as_array().unwrap();
+    assert_eq!(changes.len(), a[0].len());
+    let n = runs as f64;
+    for (k, c) in changes.iter().enumerate() {
+        // The independent computation: d_i = 1[loss edited] - 1[loss opened], SE = sqrt(var(d)/n).
+        let d: Vec<f64> = a
+            .iter()
+            .zip(&b)
+            .map(|(x, y)| f64::from(u8::from(x[k] < 0.0)) - f64::from(u8::from(y[k] < 0.0)))
+            .collect();
+        let mean = d.iter().sum::<f64>() / n;
+        let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+        let want = (var / n).sqrt();
+        let got = c["loss_se"].as_f64().unwrap();
+        assert!(
+            (got - want).abs() <= 1e-12 + 1e-9 * want,
+            "kommun {k}: page {got}, from the samples {want}"
+        );
+        // The change itself is the difference of the two P(net loss) on the same runs.
+        let pa = a.iter().filter(|x| x[k] < 0.0).count() as f64 / n;
+        let pb = b.iter().filter(|x| x[k] < 0.0).count() as f64 / n;
+        assert!((mean - (pa - pb)).abs() < 1e-12);
+        if k == changes.len() - 1 {
+            // Paired, not the unpaired sum of the two binomial variances.
+            let unpaired = (pa * (1.0 - pa) / n + pb * (1.0 - pb) / n).sqrt();
+            assert!(want > 0.0 && want < unpaired, "paired {want}, unpaired {unpaired}");
+        }
+    }
+}
+
 #[test]
 fn a_state_with_nothing_changed_equals_the_opened_scenario_and_yearly_fans_come_on_demand() {
     let s = server();

@@ -302,7 +302,7 @@ function draw(a, refined) {
       el("th", { scope: "row", text: names[i] }),
       el("td", { class: "ploss", "data-value": String(r.prob_net_loss), "data-se": String(r.prob_net_loss_se), text: `${fmtPct(r.prob_net_loss)} ± ${fmt1(100 * r.prob_net_loss_se)}` }),
       el("td", { text: fmtPct(brows[i].prob_net_loss) }),
-      el("td", { class: dp > 0 ? "down" : dp < 0 ? "up" : "", text: `${signed(100 * dp, fmt1)} ${T.pp}` }),
+      el("td", { class: dp > 0 ? "down" : dp < 0 ? "up" : "", "data-value": String(dp), "data-se": String(c.loss_se), text: `${signed(100 * dp, fmt1)} ± ${fmt1(100 * c.loss_se)} ${T.pp}` }),
       el("td", { class: "npvmean", "data-value": String(r.net_benefit_npv.mean), text: fmt1(r.net_benefit_npv.mean) }),
       el("td", { class: c.mean_msek < 0 ? "down" : c.mean_msek > 0 ? "up" : "", text: `${signed(c.mean_msek, fmt1)} ± ${fmt1(c.mean_se_msek)}` }),
       el("td", { text: fmtPct(c.p_better) })));

@@ -133,6 +133,8 @@ pub struct Change {
     pub mean_se_msek: f64,
     /// P(the edited scenario's NPV is higher than the opened one's in a run).
     pub p_better: f64,
+    /// Paired standard error of the change of P(net loss) (see [`loss_change_se`]).
+    pub loss_se: f64,
 }
 
 /// Paired differences on the first [`PAIRED_RUNS`] runs: the standard error of each change.
@@ -143,16 +145,65 @@ pub fn changes(
     seed: u64,
     means: &[(f64, f64)],
 ) -> Result<Vec<Change>, Refusal> {
+    let loss = loss_change_se(edited, base, runs, seed)?;
     let plan = RunPlan::new(runs.min(PAIRED_RUNS), seed, 0).map_err(|e| Refusal::internal(&e.to_string()))?;
     let c =
         models::compare(edited, base, &plan, RunOptions::default()).map_err(|e| Refusal::internal(&e.to_string()))?;
     Ok(c.pairs
         .iter()
         .zip(means)
-        .map(|(p, (a, b))| Change {
+        .zip(loss)
+        .map(|((p, (a, b)), loss_se)| Change {
             mean_msek: a - b,
             mean_se_msek: p.diff.moments.sd() / (runs as f64).sqrt(),
             p_better: p.a_better.p(),
+            loss_se,
+        })
+        .collect())
+}
+
+/// The paired (common random numbers) standard error of the change of P(net loss) of each
+/// kommun, then the total: with d_i = 1[NPV_i edited < 0] − 1[NPV_i opened < 0] on the same
+/// draws, SE = sqrt(var(d) / n), var(d) taken over the first [`PAIRED_RUNS`] runs and `n` the
+/// runs of the request (as the mean change's standard error).
+pub fn loss_change_se(edited: &Model, base: &Model, runs: u64, seed: u64) -> Result<Vec<f64>, Refusal> {
+    let plan = RunPlan::new(runs.min(PAIRED_RUNS), seed, 0).map_err(|e| Refusal::internal(&e.to_string()))?;
+    // Per run, a bit per kommun and one for the total: whether its NPV is negative.
+    let losses = |m: &Model| {
+        let mut v: Vec<u64> = Vec::with_capacity(plan.runs as usize);
+        models::run::for_each_run(m, &plan, 0..plan.chunks(), |_, _, o| {
+            let mut bits = 0u64;
+            for (k, &x) in o.npv.iter().enumerate() {
+                bits |= u64::from(x < 0.0) << k;
+            }
+            bits |= u64::from(o.npv.iter().sum::<f64>() < 0.0) << o.npv.len();
+            v.push(bits);
+            true
+        });
+        v
+    };
+    let (a, b) = std::thread::scope(|sc| {
+        let h = sc.spawn(|| losses(base));
+        let a = losses(edited);
+        (a, h.join())
+    });
+    let b = b.map_err(|_| Refusal::internal("the paired pass panicked"))?;
+    let k = edited.kommuner().len();
+    if k >= 63 {
+        return Err(Refusal::internal("more than 62 kommuner"));
+    }
+    let n = a.len() as f64;
+    Ok((0..=k)
+        .map(|j| {
+            let (mut s, mut ss) = (0.0, 0.0);
+            for (x, y) in a.iter().zip(&b) {
+                let d = f64::from(u8::from(x >> j & 1 == 1)) - f64::from(u8::from(y >> j & 1 == 1));
+                s += d;
+                ss += d * d;
+            }
+            // Sample variance of d (n − 1 in the denominator).
+            let var = if n > 1.0 { (ss - s * s / n) / (n - 1.0) } else { 0.0 };
+            (var.max(0.0) / runs as f64).sqrt()
         })
         .collect())
 }
