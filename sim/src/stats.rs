@@ -1303,8 +1303,12 @@ mod tests {
         let digest = |s: &QuantileSketch| with_digest_form(|| serde_json::to_string(s).unwrap());
         let mut rng = chunk_rng(9, 0);
         let xs: Vec<f64> = (0..5_000).map(|_| rng.random::<f64>() * 60.0 - 5.0).collect();
-        let (mut one, mut merged, mut a, mut b) =
-            (QuantileSketch::new(), QuantileSketch::new(), QuantileSketch::new(), QuantileSketch::new());
+        let (mut one, mut merged, mut a, mut b) = (
+            QuantileSketch::new(),
+            QuantileSketch::new(),
+            QuantileSketch::new(),
+            QuantileSketch::new(),
+        );
         xs.iter().for_each(|&x| one.push(x));
         a.push_slice(&xs[..1_700]);
         b.push_slice(&xs[1_700..]);
@@ -1314,7 +1318,11 @@ mod tests {
         assert_eq!(digest(&one), digest(&merged));
         // One value moved to another bucket (min and max unchanged): another digest.
         let mut moved = xs.clone();
-        moved[10] = if moved[10] < 20.0 { moved[10] + 10.0 } else { moved[10] - 10.0 };
+        moved[10] = if moved[10] < 20.0 {
+            moved[10] + 10.0
+        } else {
+            moved[10] - 10.0
+        };
         let mut other = QuantileSketch::new();
         moved.iter().for_each(|&x| other.push(x));
         assert_eq!((other.min, other.max, other.n), (one.min, one.max, one.n));

@@ -387,6 +387,32 @@ fn decision_page(d: &ReportData, a: &Analyses) -> String {
             ]
         )
     );
+    // The förstudie's own range and the P85 frame (Trafikverket's level for large investments).
+    if let (Some([lo, hi]), Some(above), Some(below)) =
+        (s.reference_range_msek, s.prob_cost_above_range, s.prob_cost_below_range)
+    {
+        let _ = write!(
+            o,
+            "<p class=\"cost\">{}</p>",
+            l.trf(
+                "page.one_off_range",
+                &[
+                    ("lo", &tagged("reference_range_msek.0", lo, &number(lo, 0, l))),
+                    ("hi", &tagged("reference_range_msek.1", hi, &msek(hi, l))),
+                    ("above", &tagged("prob_cost_above_range", above, &pct(above, l))),
+                    ("below", &tagged("prob_cost_below_range", below, &pct(below, l))),
+                    (
+                        "p85",
+                        &tagged(
+                            "cost_frame_p85_msek",
+                            s.cost_frame_p85_msek,
+                            &msek(s.cost_frame_p85_msek, l)
+                        )
+                    ),
+                ]
+            )
+        );
+    }
     let _ = write!(o, "<h3>{}</h3><ol class=\"findings\">", l.tr("page.findings"));
     for (text, id) in findings(d, a) {
         let _ = write!(o, "<li>{text} <a href=\"#{id}\">{}</a></li>", l.tr("page.read_more"));
