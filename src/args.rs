@@ -306,8 +306,9 @@ pub struct RunArgs {
         conflicts_with = "estimate_msek"
     )]
     pub budget_msek: Option<f64>,
-    /// Also write per-run inputs and outputs to this CSV file (the first --samples-max runs).
-    #[arg(long, value_name = "FILE.csv")]
+    /// Also write per-run inputs and outputs to this file, CSV (.csv) or Parquet (.parquet)
+    /// (the first --samples-max runs).
+    #[arg(long, value_name = "FILE.csv|FILE.parquet")]
     pub samples: Option<PathBuf>,
     /// Cap on the rows of --samples.
     #[arg(long, default_value_t = 100_000, value_name = "N")]

@@ -94,7 +94,7 @@ fn cli_misuse_gets_a_clear_error_and_the_documented_exit_code() {
         (vec!["scenario", "check", &dir], 2, "a directory, not a regular file"),
         (vec!["--scenario", "/dev/zero", "tables"], 2, "not a regular file"),
         (vec!["run", "--runs", "10", "--out", &file], 1, "fix:"),
-        (vec!["run", "--runs", "10", "--samples", &dir], 1, "fix:"),
+        (vec!["run", "--runs", "10", "--samples", &dir], 2, "is a directory"),
     ];
     let work = tmp.path().join("work");
     std::fs::create_dir(&work).unwrap();

@@ -9,6 +9,7 @@ mod fit;
 mod followup;
 mod report;
 mod run;
+mod samples;
 mod scenario;
 mod serve;
 mod verify;

@@ -25,6 +25,7 @@ pub fn run(t: RunTask, scenario: &Scenario, source: &ScenarioSource) -> Result<(
         None => 0..plan.chunks(),
     };
     note_repair(&model, quiet);
+    let samples_format = t.samples.as_deref().map(super::samples::Format::of).transpose()?;
     // Check the output directory before spending time on the run.
     let mut files = OutputSet::new(&t.out)?;
     let bar = progress_bar(chunks.end - chunks.start, quiet);
@@ -117,28 +118,19 @@ pub fn run(t: RunTask, scenario: &Scenario, source: &ScenarioSource) -> Result<(
         return Ok(());
     }
     let summary = add_outputs(&mut files, &info, &result, &manifest)?;
-    if let Some(path) = &t.samples {
+    if let (Some(path), Some(samples_format)) = (&t.samples, samples_format) {
         let cap = t.samples_max.min(result.runs);
-        let chunks = cap.div_ceil(sim::CHUNK_RUNS);
-        // Streamed into the staged file row by row: memory does not grow with --samples-max.
-        files.add_with_at(path, |w| {
-            w.write_all(
-                reports::export::csv::samples_header(model.input_names(), model.kommuner(), &info.total_label)
-                    .as_bytes(),
-            )?;
-            let mut row = String::new();
-            let mut result = Ok(());
-            models::run::for_each_run_with(&model, &plan, 0..chunks, opts, |run, x, o| {
-                if run >= cap {
-                    return false;
-                }
-                row.clear();
-                reports::export::csv::samples_row(&mut row, run, x, o);
-                result = w.write_all(row.as_bytes());
-                result.is_ok()
-            });
-            result
-        })?;
+        super::samples::stage(
+            &mut files,
+            path,
+            samples_format,
+            &model,
+            scenario,
+            &plan,
+            opts,
+            cap,
+            &info.total_label,
+        )?;
         if !quiet && cap < result.runs {
             eprintln!(
                 "note: --samples holds the first {cap} of {} runs (raise --samples-max for more)",
