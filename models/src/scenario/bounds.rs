@@ -71,8 +71,10 @@ impl Scenario {
                 })
             })
             .collect();
-        let hi = |name: &str| inputs[name].2;
-        let lo = |name: &str| inputs[name].1;
+        // An input whose distribution is invalid is missing here: its own problem is reported
+        // by the input check, and NaN keeps every bound that uses it from firing a second time.
+        let hi = |name: &str| inputs.get(name).map_or(f64::NAN, |i| i.2);
+        let lo = |name: &str| inputs.get(name).map_or(f64::NAN, |i| i.1);
         let single = |kind| InputId::single(kind).path();
         let at = |kind, i| InputId::at(kind, i).path();
         let y = &self.years;
@@ -91,7 +93,10 @@ impl Scenario {
 
         // Duration of the establishment.
         let phase_paths: Vec<String> = (0..e.phases.len()).map(|i| at(K::PhaseDuration, i)).collect();
-        let point_sum: f64 = phase_paths.iter().map(|p| inputs[p].0.point).sum();
+        let point_sum: f64 = phase_paths
+            .iter()
+            .map(|p| inputs.get(p).map_or(f64::NAN, |i| i.0.point))
+            .sum();
         let longest = phase_paths
             .iter()
             .map(|p| (p.clone(), hi(p)))

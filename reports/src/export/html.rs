@@ -357,14 +357,47 @@ fn decision_page(d: &ReportData, a: &Analyses) -> String {
         esc(&l.trf("page.assumptions", &[("key", &d.full_effect_key)]))
     );
     o.push_str(&decision_table(d));
-    // The one-off cost for GGVV.
+    // The one-off cost for GGVV, against the förstudie's figure and, if it has one, its range.
+    struct Range {
+        lo: String,
+        hi: String,
+        above: String,
+        below: String,
+    }
+    let range = match (s.reference_range_msek, s.prob_cost_above_range, s.prob_cost_below_range) {
+        (Some([lo, hi]), Some(above), Some(below)) => Some(Range {
+            lo: tagged("reference_range_msek.0", lo, &number(lo, 0, l)),
+            hi: tagged("reference_range_msek.1", hi, &msek(hi, l)),
+            above: tagged("prob_cost_above_range", above, &pct(above, l)),
+            below: tagged("prob_cost_below_range", below, &pct(below, l)),
+        }),
+        _ => None,
+    };
+    let range = range.as_ref();
     let _ = write!(
         o,
         "<p class=\"cost\">{}</p>",
         l.trf(
-            "page.one_off_cost",
+            // With the förstudie's range: the range, both tails and the P85 frame in the same
+            // paragraph (page one has room for one).
+            match range {
+                Some(_) => "page.one_off_cost_range",
+                None => "page.one_off_cost",
+            },
             &[
                 ("p50", &tagged("establishment_cost.p50", e.p50, &msek(e.p50, l))),
+                ("lo", &range.map_or(String::new(), |r| r.lo.clone())),
+                ("hi", &range.map_or(String::new(), |r| r.hi.clone())),
+                ("above", &range.map_or(String::new(), |r| r.above.clone())),
+                ("below", &range.map_or(String::new(), |r| r.below.clone())),
+                (
+                    "p85",
+                    &tagged(
+                        "cost_frame_p85_msek",
+                        s.cost_frame_p85_msek,
+                        &msek(s.cost_frame_p85_msek, l)
+                    )
+                ),
                 (
                     "point",
                     &tagged(
@@ -387,32 +420,6 @@ fn decision_page(d: &ReportData, a: &Analyses) -> String {
             ]
         )
     );
-    // The förstudie's own range and the P85 frame (Trafikverket's level for large investments).
-    if let (Some([lo, hi]), Some(above), Some(below)) =
-        (s.reference_range_msek, s.prob_cost_above_range, s.prob_cost_below_range)
-    {
-        let _ = write!(
-            o,
-            "<p class=\"cost\">{}</p>",
-            l.trf(
-                "page.one_off_range",
-                &[
-                    ("lo", &tagged("reference_range_msek.0", lo, &number(lo, 0, l))),
-                    ("hi", &tagged("reference_range_msek.1", hi, &msek(hi, l))),
-                    ("above", &tagged("prob_cost_above_range", above, &pct(above, l))),
-                    ("below", &tagged("prob_cost_below_range", below, &pct(below, l))),
-                    (
-                        "p85",
-                        &tagged(
-                            "cost_frame_p85_msek",
-                            s.cost_frame_p85_msek,
-                            &msek(s.cost_frame_p85_msek, l)
-                        )
-                    ),
-                ]
-            )
-        );
-    }
     let _ = write!(o, "<h3>{}</h3><ol class=\"findings\">", l.tr("page.findings"));
     for (text, id) in findings(d, a) {
         let _ = write!(o, "<li>{text} <a href=\"#{id}\">{}</a></li>", l.tr("page.read_more"));
