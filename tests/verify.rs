@@ -199,4 +199,19 @@ fn a_report_lists_every_file_it_wrote() {
     );
     let (code, text) = verify(&dir, false);
     assert_eq!(code, 0, "{text}");
+
+    // The cover cites the run's fingerprint, the manifest's; verify checks that it does.
+    let fp = m["fingerprint"].as_str().unwrap().to_string();
+    let html = std::fs::read_to_string(dir.join("rapport.html")).unwrap();
+    assert!(
+        html.contains(&format!("id=\"run-fingerprint\">{fp}<")),
+        "cover without {fp}"
+    );
+    std::fs::write(dir.join("rapport.html"), html.replace(&fp, "0000-0000-0000")).unwrap();
+    let (code, text) = verify(&dir, false);
+    assert_ne!(code, 0, "{text}");
+    assert!(
+        text.contains(&format!("does not cite the run fingerprint {fp}")),
+        "{text}"
+    );
 }

@@ -178,6 +178,23 @@ fn check_files(f: &mut Findings, dir: &Path, m: &Manifest) {
                         format!("{}: SHA-256 is {sha}, the manifest lists {}", file.name, file.sha256)
                     },
                 );
+                // The board report's cover cites the run's fingerprint (as the minutes do).
+                if file.name.ends_with(".html") {
+                    let cover = format!("id=\"run-fingerprint\">{}<", m.fingerprint);
+                    let cited = String::from_utf8_lossy(&bytes).contains(&cover);
+                    f.check(
+                        cited,
+                        FILES,
+                        if cited {
+                            format!("{}: its cover cites the run fingerprint {}", file.name, m.fingerprint)
+                        } else {
+                            format!(
+                                "{}: its cover does not cite the run fingerprint {}",
+                                file.name, m.fingerprint
+                            )
+                        },
+                    );
+                }
                 if file.name == "summary.json" {
                     #[derive(serde::Deserialize)]
                     struct Embedded {

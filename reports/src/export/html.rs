@@ -29,6 +29,9 @@ struct Page<'a> {
     runs: String,
     /// The scenario's SHA-256, short form.
     fingerprint: String,
+    /// The run's fingerprint (the run manifest's, `xxxx-xxxx-xxxx`), which `riskkalkyl verify`
+    /// checks against the manifest beside the report; empty for a run without a manifest.
+    run_fingerprint: String,
     /// The sections, already HTML.
     sections: &'a str,
 }
@@ -835,6 +838,7 @@ pub(crate) fn page_with(d: &ReportData, charts: &[Chart], a: &Analyses) -> Strin
         subtitle: l.trf("page.subtitle", &[("y0", &y0.to_string()), ("y1", &y1.to_string())]),
         runs: number(s.runs as f64, 0, l),
         fingerprint: d.fingerprint.chars().take(12).collect(),
+        run_fingerprint: (s.manifest.as_ref()).map_or(String::new(), |m| m.fingerprint()),
         sections: &o,
     }
     .render()
