@@ -377,52 +377,47 @@ fn decision_page(d: &ReportData, a: &Analyses) -> String {
         _ => None,
     };
     let range = range.as_ref();
-    let _ = write!(
-        o,
-        "<p class=\"cost\">{}</p>",
-        l.trf(
-            // With the förstudie's range: the range, both tails and the P85 frame in the same
-            // paragraph (page one has room for one).
-            match range {
-                Some(_) => "page.one_off_cost_range",
-                None => "page.one_off_cost",
-            },
-            &[
-                ("p50", &tagged("establishment_cost.p50", e.p50, &msek(e.p50, l))),
-                ("lo", &range.map_or(String::new(), |r| r.lo.clone())),
-                ("hi", &range.map_or(String::new(), |r| r.hi.clone())),
-                ("above", &range.map_or(String::new(), |r| r.above.clone())),
-                ("below", &range.map_or(String::new(), |r| r.below.clone())),
-                (
-                    "p85",
-                    &tagged(
-                        "cost_frame_p85_msek",
-                        s.cost_frame_p85_msek,
-                        &msek(s.cost_frame_p85_msek, l)
-                    )
-                ),
-                (
-                    "point",
-                    &tagged(
-                        "reference_estimate_msek",
-                        s.reference_estimate_msek,
-                        &msek(s.reference_estimate_msek, l)
-                    )
-                ),
-                (
-                    "overrun",
-                    &tagged(
-                        "prob_cost_above_estimate",
-                        s.prob_cost_above_estimate,
-                        &pct(s.prob_cost_above_estimate, l)
-                    )
-                ),
-                ("words", verbal(s.prob_cost_above_estimate, l)),
-                ("p80", &tagged("establishment_cost.p80", e.p80, &msek(e.p80, l))),
-                ("p95", &tagged("establishment_cost.p95", e.p95, &msek(e.p95, l))),
-            ]
-        )
-    );
+    let args: &[(&str, &str)] = &[
+        ("p50", &tagged("establishment_cost.p50", e.p50, &msek(e.p50, l))),
+        ("lo", &range.map_or(String::new(), |r| r.lo.clone())),
+        ("hi", &range.map_or(String::new(), |r| r.hi.clone())),
+        ("above", &range.map_or(String::new(), |r| r.above.clone())),
+        ("below", &range.map_or(String::new(), |r| r.below.clone())),
+        (
+            "p85",
+            &tagged(
+                "cost_frame_p85_msek",
+                s.cost_frame_p85_msek,
+                &msek(s.cost_frame_p85_msek, l),
+            ),
+        ),
+        (
+            "point",
+            &tagged(
+                "reference_estimate_msek",
+                s.reference_estimate_msek,
+                &msek(s.reference_estimate_msek, l),
+            ),
+        ),
+        (
+            "overrun",
+            &tagged(
+                "prob_cost_above_estimate",
+                s.prob_cost_above_estimate,
+                &pct(s.prob_cost_above_estimate, l),
+            ),
+        ),
+        ("words", verbal(s.prob_cost_above_estimate, l)),
+        ("p80", &tagged("establishment_cost.p80", e.p80, &msek(e.p80, l))),
+        ("p95", &tagged("establishment_cost.p95", e.p95, &msek(e.p95, l))),
+    ];
+    // With the förstudie's range: the range, both tails and the P85 frame in the same
+    // paragraph (page one has room for one).
+    let cost = match range {
+        Some(_) => l.trf("page.one_off_cost_range", args),
+        None => l.trf("page.one_off_cost", args),
+    };
+    let _ = write!(o, "<p class=\"cost\">{cost}</p>");
     let _ = write!(o, "<h3>{}</h3><ol class=\"findings\">", l.tr("page.findings"));
     for (text, id) in findings(d, a) {
         let _ = write!(o, "<li>{text} <a href=\"#{id}\">{}</a></li>", l.tr("page.read_more"));
