@@ -6,8 +6,8 @@
 //! Families: normal, lognormal, gamma, Weibull (positive support), and on a stated range
 //! `--range LO,HI`: truncated normal, beta, PERT by maximum likelihood and by moments. The
 //! empirical distribution is listed last: it has no likelihood to rank (its snippet is the data).
-//! Gamma and Weibull have no scenario kind: when one of them ranks first, the snippet is the
-//! best family that does, and the note says so.
+//! Every fitted family but the normal has a scenario kind; a normal that ranks first is written
+//! truncated (every field refuses the unbounded normal).
 
 pub mod families;
 
@@ -259,6 +259,8 @@ fn spec(f: &FamilyFit) -> Option<(&'static str, Vec<(&'static str, f64)>)> {
                 ("max", p("max")),
             ],
         )),
+        "gamma" => Some(("gamma", vec![("shape", p("shape")), ("scale", p("scale"))])),
+        "weibull" => Some(("weibull", vec![("shape", p("shape")), ("scale", p("scale"))])),
         "pert_ml" | "pert_moments" => Some(("pert", vec![("min", p("min")), ("mode", p("mode")), ("max", p("max"))])),
         _ => None,
     }
@@ -388,13 +390,8 @@ pub fn fit(data: &Data, range: Option<(f64, f64)>) -> Result<FitReport, FitError
     let usable = fits.iter().find(|f| f.family != "normal" && f.toml.is_some());
     if fits[0].toml.is_none() || fits[0].family == "normal" {
         notes.push(format!(
-            "{} ranks first{}; the snippet is the best family a scenario can use",
+            "{} ranks first: every scenario field refuses `normal` (unbounded); the snippet is the best family a scenario can use",
             fits[0].family,
-            if fits[0].family == "normal" {
-                ": every scenario field refuses `normal` (unbounded)"
-            } else {
-                ", which has no scenario kind"
-            }
         ));
     }
     let (best, dist, params) = match usable {
@@ -543,10 +540,46 @@ mod tests {
                 .trim_start_matches("field = ")
                 .to_string(),
         );
+        let mut kinds = Vec::new();
         for t in texts {
             let one: One = toml::from_str(&format!("field = {t}")).unwrap_or_else(|e| panic!("{t}: {e}"));
             sim::dist::Input::new(&one.field).unwrap_or_else(|e| panic!("{t}: {e}"));
+            kinds.push(
+                serde_json::to_value(&one.field).unwrap()["dist"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            );
         }
+        // Each family's snippet is its own kind: gamma and Weibull are no longer replaced.
+        for k in ["gamma", "weibull", "lognormal", "beta", "pert", "truncated_normal"] {
+            assert!(kinds.iter().any(|x| x == k), "no {k} snippet: {kinds:?}");
+        }
+    }
+
+    #[test]
+    fn a_gamma_or_weibull_that_ranks_first_is_its_own_snippet() {
+        // Weibull quantiles (shape 1.5, scale 10) at (i − 0.5)/60: Weibull data, and whichever
+        // of the positive families ranks first is the snippet, with the fitted parameters.
+        let v: Vec<f64> = (1..=60)
+            .map(|i| 10.0 * (-(1.0 - (f64::from(i) - 0.5) / 60.0).ln()).powf(1.0 / 1.5))
+            .collect();
+        let r = fit(&data(v), None).unwrap();
+        let first = &r.fits[0];
+        assert!(["gamma", "weibull"].contains(&first.family.as_str()), "{:?}", r.fits);
+        assert_eq!(r.best, first.family);
+        let line = r.toml.lines().last().unwrap();
+        assert_eq!(Some(line.trim_start_matches("field = ")), first.toml.as_deref());
+        assert!(
+            line.contains(&format!("dist = \"{}\", shape = ", first.family)),
+            "{line}"
+        );
+        assert!(!r.notes.iter().any(|n| n.contains("no scenario kind")), "{:?}", r.notes);
+        let spec: sim::DistSpec = toml::from_str::<toml::Value>(line).unwrap()["field"]
+            .clone()
+            .try_into()
+            .unwrap();
+        sim::dist::Input::new(&spec).unwrap();
     }
 
     #[test]

@@ -69,7 +69,7 @@ const H_VALUE: &str = "Värde";
 /// The first column of a table of tables: the entry's name.
 const H_NAME: &str = "(namn)";
 /// Parameters in this order first; any other a kind has follows in order of appearance.
-const PARAM_ORDER: [&str; 15] = [
+const PARAM_ORDER: [&str; 16] = [
     "value",
     "min",
     "mode",
@@ -82,6 +82,7 @@ const PARAM_ORDER: [&str; 15] = [
     "alpha",
     "beta",
     "shape",
+    "scale",
     "prob",
     "bounds",
     "point",
@@ -937,6 +938,36 @@ mod tests {
             cell.starts_with("experts = [{ ") && cell.contains("most_likely = 12.0"),
             "{cell}"
         );
+        assert_eq!(from_xlsx(&bytes, "t.xlsx").unwrap().0, s);
+    }
+
+    #[test]
+    fn gamma_and_weibull_round_trip_through_their_parameter_columns() {
+        let mut s = Scenario::default_ggvv();
+        s.establishment.project_labour_msek = DistSpec::Gamma {
+            shape: 11.390272,
+            scale: 1.0625,
+            point: None,
+        };
+        s.establishment.one_off[1].amount_msek = DistSpec::Weibull {
+            shape: 3.088386,
+            scale: 0.75,
+            point: Some(0.7),
+        };
+        s.validate().unwrap();
+        let bytes = to_xlsx(&s, None).unwrap();
+        let g = grid(&bytes, INPUT_SHEET);
+        // The kind list offers both, and shape and scale are parameter columns (no TOML cell).
+        assert!(DistSpec::KINDS.contains(&"gamma") && DistSpec::KINDS.contains(&"weibull"));
+        let r = input_row(&g, "establishment.project_labour_msek");
+        assert_eq!(text(&g, r, col(&g, H_KIND)), "gamma");
+        assert!(
+            !g.contains_key(&(r, col(&g, H_TOML))),
+            "{:?}",
+            g.get(&(r, col(&g, H_TOML)))
+        );
+        let (shape, scale) = (col(&g, "shape"), col(&g, "scale"));
+        assert!(g.contains_key(&(r, shape)) && g.contains_key(&(r, scale)));
         assert_eq!(from_xlsx(&bytes, "t.xlsx").unwrap().0, s);
     }
 

@@ -10,6 +10,7 @@ use super::discrete::{self, Discrete};
 use super::mixture::{self, RefClassOverrun};
 use super::normal::{self, TruncNormal, std_normal_quantile};
 use super::pooled::{self, Pooled};
+use super::positive;
 use super::triangular;
 use super::{DistError, DistSpec, finite, within};
 
@@ -43,6 +44,17 @@ pub enum Dist {
     },
     RefClassOverrun(RefClassOverrun),
     Pooled(Pooled),
+    Gamma {
+        shape: f64,
+        scale: f64,
+        d: rand_distr::Gamma<f64>,
+        /// The unit-scale gamma, for the inverse CDF.
+        unit: statrs::distribution::Gamma,
+    },
+    Weibull {
+        shape: f64,
+        scale: f64,
+    },
 }
 
 /// A validated distribution with its point value and support.
@@ -143,6 +155,8 @@ impl Input {
                 *tail_cap,
                 point,
             ),
+            DistSpec::Gamma { shape, scale, point } => positive::gamma(*shape, *scale, point),
+            DistSpec::Weibull { shape, scale, point } => positive::weibull(*shape, *scale, point),
         }
     }
 
@@ -160,8 +174,9 @@ impl Input {
             // The mixture by composition: exact, and far cheaper than inverting its CDF.
             Dist::RefClassOverrun(d) => d.composed(rng.sample(Open01)),
             Dist::Pooled(d) => d.sample(rng),
+            Dist::Gamma { d, .. } => d.sample(rng),
             // No faster exact sampler than the inverse CDF.
-            Dist::TruncatedNormal(_) | Dist::Discrete(_) => self.quantile(rng.sample(Open01)),
+            Dist::TruncatedNormal(_) | Dist::Discrete(_) | Dist::Weibull { .. } => self.quantile(rng.sample(Open01)),
         }
     }
 
@@ -182,6 +197,8 @@ impl Input {
             Dist::RiskEvent { prob, impact } => mixture::risk_event_quantile(*prob, impact, u),
             Dist::RefClassOverrun(d) => d.quantile(u),
             Dist::Pooled(d) => d.quantile(u),
+            Dist::Gamma { scale, unit, .. } => positive::gamma_quantile(*scale, unit, u),
+            Dist::Weibull { shape, scale } => positive::weibull_quantile(*shape, *scale, u),
         }
     }
 
@@ -204,7 +221,9 @@ impl Input {
             | Dist::Discrete(_)
             | Dist::RiskEvent { .. }
             | Dist::RefClassOverrun(_)
-            | Dist::Pooled(_) => (-wide, wide),
+            | Dist::Pooled(_)
+            | Dist::Gamma { .. }
+            | Dist::Weibull { .. } => (-wide, wide),
         };
         (
             if self.lo.is_finite() { self.lo } else { lo },
@@ -226,7 +245,9 @@ impl Input {
             | Dist::Discrete(_)
             | Dist::RiskEvent { .. }
             | Dist::RefClassOverrun(_)
-            | Dist::Pooled(_) => out.iter_mut().for_each(|x| *x = self.sample(rng)),
+            | Dist::Pooled(_)
+            | Dist::Gamma { .. }
+            | Dist::Weibull { .. } => out.iter_mut().for_each(|x| *x = self.sample(rng)),
         }
     }
 }

@@ -20,7 +20,8 @@
 //! - `discrete.rs`: discrete values and empirical observations;
 //! - `mixture.rs`: the risk event and the reference-class overrun, and the numeric inversion
 //!   of a mixture's CDF;
-//! - `pooled.rs`: a workshop's triple estimates pooled linearly.
+//! - `pooled.rs`: a workshop's triple estimates pooled linearly;
+//! - `positive.rs`: gamma and Weibull.
 //!
 //! A new kind is a variant of [`DistSpec`] and of [`Dist`]; every match over them is
 //! exhaustive, so the compiler lists each place that must handle it (construction, sampling,
@@ -32,6 +33,7 @@ mod input;
 mod mixture;
 mod normal;
 mod pooled;
+mod positive;
 mod spec;
 #[cfg(test)]
 mod testing;

@@ -174,12 +174,28 @@ pub enum DistSpec {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         point: Option<f64>,
     },
+    /// Gamma with shape k and scale θ (density ∝ x^(k−1)·e^(−x/θ) on x > 0; mean kθ, sd
+    /// √k·θ); point value the mean.
+    Gamma {
+        shape: f64,
+        scale: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        point: Option<f64>,
+    },
+    /// Weibull with shape k and scale λ (CDF 1 − e^(−(x/λ)^k) on x ≥ 0; mean λ·Γ(1 + 1/k));
+    /// point value the mean.
+    Weibull {
+        shape: f64,
+        scale: f64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        point: Option<f64>,
+    },
 }
 
 impl DistSpec {
     /// Every kind's name as a scenario file writes it (`dist = "pert"`), in declaration order:
     /// the choices a workbook's list validation offers.
-    pub const KINDS: [&'static str; 14] = [
+    pub const KINDS: [&'static str; 16] = [
         "fixed",
         "uniform",
         "triangular",
@@ -194,6 +210,8 @@ impl DistSpec {
         "triple",
         "pooled",
         "ref_class_overrun",
+        "gamma",
+        "weibull",
     ];
 }
 
@@ -359,6 +377,17 @@ impl DistSpec {
                 tail_cap: s(*tail_cap),
                 point: o(point),
             },
+            // Both are scale families: f·X has scale f·θ and the same shape.
+            DistSpec::Gamma { shape, scale, point } => DistSpec::Gamma {
+                shape: *shape,
+                scale: s(*scale),
+                point: o(point),
+            },
+            DistSpec::Weibull { shape, scale, point } => DistSpec::Weibull {
+                shape: *shape,
+                scale: s(*scale),
+                point: o(point),
+            },
         }
     }
 }
@@ -499,6 +528,22 @@ mod tests {
                 tail_cap: 500.0,
                 point: None,
             },
+            DistSpec::Gamma {
+                shape: 2.5,
+                scale: 3.0,
+                point: None,
+            },
+            // A shape below 1: rand_distr's other gamma sampler.
+            DistSpec::Gamma {
+                shape: 0.6,
+                scale: 4.0,
+                point: Some(2.0),
+            },
+            DistSpec::Weibull {
+                shape: 1.7,
+                scale: 8.0,
+                point: None,
+            },
         ]
     }
 
@@ -572,8 +617,10 @@ mod tests {
             DistSpec::Triple { .. } => 11,
             DistSpec::Pooled { .. } => 12,
             DistSpec::RefClassOverrun { .. } => 13,
+            DistSpec::Gamma { .. } => 14,
+            DistSpec::Weibull { .. } => 15,
         };
-        let mut seen = [false; 14];
+        let mut seen = [false; 16];
         cases().iter().for_each(|s| seen[kind(s)] = true);
         assert!(seen.iter().all(|&s| s), "kinds without a scaling case: {seen:?}");
         // KINDS lists each kind's tag at its declaration index.
