@@ -202,6 +202,17 @@ fn a_report_lists_every_file_it_wrote() {
 
     // The cover cites the run's fingerprint, the manifest's; verify checks that it does.
     let fp = m["fingerprint"].as_str().unwrap().to_string();
+    // The workbook's about sheet carries the same identity.
+    {
+        use calamine::{Reader, Xlsx, open_workbook};
+        let mut wb: Xlsx<_> = open_workbook(dir.join("riskkalkyl.xlsx")).unwrap();
+        let about = wb.worksheet_range("Om körningen").unwrap();
+        let cell = |r: u32| about.get_value((r, 1)).map(|v| v.to_string()).unwrap_or_default();
+        assert_eq!(cell(1), fp, "the about sheet's fingerprint");
+        assert_eq!(cell(6), m["run"]["seed"].to_string());
+        assert_eq!(cell(7), m["run"]["runs"].to_string());
+        assert_eq!(cell(5), m["run"]["scenario_sha256"].as_str().unwrap());
+    }
     let html = std::fs::read_to_string(dir.join("rapport.html")).unwrap();
     assert!(
         html.contains(&format!("id=\"run-fingerprint\">{fp}<")),

@@ -289,6 +289,34 @@ pub(crate) fn workbook(d: &ReportData) -> Result<Vec<u8>, XlsxExportError> {
         }
         ws.write_string_with_format(r, 7, &inp.source, &f.text)?;
     }
+    // About the run: the run manifest's identity, so a figure in the workbook traces to what
+    // produced it (the same fingerprint as the report's cover; `riskkalkyl verify` checks it).
+    if let Some(m) = &s.manifest {
+        let ws = wb.add_worksheet();
+        ws.set_name(l.tr("xlsx.about_the_run"))?;
+        headers(
+            ws,
+            &f,
+            &[l.tr("xlsx.about_item"), l.tr("xlsx.about_value")],
+            &[34.0, 70.0],
+        )?;
+        let rows: [(&str, String); 10] = [
+            (l.tr("page.run_fingerprint"), m.fingerprint()),
+            ("riskkalkyl", m.riskkalkyl_version.clone()),
+            ("git commit", m.git_commit.clone().unwrap_or_default()),
+            (l.tr("page.scenario"), m.scenario.clone()),
+            ("SHA-256", m.scenario_sha256.clone()),
+            (l.tr("common.seed"), m.seed.to_string()),
+            (l.tr("xlsx.about_runs"), m.runs.to_string()),
+            (l.tr("xlsx.about_sampling"), m.sampling.clone()),
+            (l.tr("xlsx.about_chunk_runs"), m.chunk_runs.to_string()),
+            (l.tr("xlsx.about_date"), d.date.clone()),
+        ];
+        for (i, (item, value)) in rows.iter().enumerate() {
+            ws.write_string(1 + i as u32, 0, *item)?;
+            ws.write_string(1 + i as u32, 1, value)?;
+        }
+    }
     Ok(wb.save_to_buffer()?)
 }
 
