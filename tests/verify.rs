@@ -212,6 +212,12 @@ fn a_report_lists_every_file_it_wrote() {
         assert_eq!(cell(6), m["run"]["seed"].to_string());
         assert_eq!(cell(7), m["run"]["runs"].to_string());
         assert_eq!(cell(5), m["run"]["scenario_sha256"].as_str().unwrap());
+        assert!(cell(11).starts_with("1 (chunks 0–"), "{}", cell(11));
+        assert!(
+            cell(12).starts_with(m["platform"]["os"].as_str().unwrap()),
+            "{}",
+            cell(12)
+        );
     }
     let html = std::fs::read_to_string(dir.join("rapport.html")).unwrap();
     assert!(

@@ -115,6 +115,9 @@ pub struct ReportData {
     pub lang: Lang,
     pub info: RunInfo,
     pub summary: Summary,
+    /// Where the run ran and how it was split, from the run manifest (the xlsx's about sheet);
+    /// `None` where no manifest was made.
+    pub provenance: Option<(models::run::manifest::ShardLayout, models::run::manifest::Platform)>,
     pub years: Vec<i32>,
     pub start_year: i32,
     /// The planned establishment years (start to planned end), as the charts shade them.
@@ -757,6 +760,7 @@ impl ReportData {
             lang,
             info: info.clone(),
             summary,
+            provenance: None,
             years: r.years.clone(),
             start_year: scenario.years.start_year,
             establishment_years: (

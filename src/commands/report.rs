@@ -56,6 +56,7 @@ pub fn report(
     let mut data = reports::report::ReportData::new(lang, &info, scenario, &source.text, &model, &result);
     // The cover shows the fingerprint (`data.summary.manifest`), manifest.json lists the files.
     data.summary.manifest = Some(manifest.run.clone());
+    data.provenance = Some((manifest.layout.clone(), manifest.platform.clone()));
     let mut analyses = decision_analyses(scenario, &model, analysis_runs, d.seed, estimate)?;
     analyses.explain = explain_section(scenario, &model, analysis_runs, d.seed, lang)?;
     let mut charts = reports::chart::all(&data, &analyses).map_err(|e| Failure::Runtime(e.to_string()))?;

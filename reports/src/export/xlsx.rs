@@ -316,6 +316,28 @@ pub(crate) fn workbook(d: &ReportData) -> Result<Vec<u8>, XlsxExportError> {
             ws.write_string(1 + i as u32, 0, *item)?;
             ws.write_string(1 + i as u32, 1, value)?;
         }
+        if let Some((layout, platform)) = &d.provenance {
+            let shards = match layout.shard {
+                Some(i) => format!(
+                    "{} / {} (chunks {}–{} of {})",
+                    i, layout.shards, layout.chunk_start, layout.chunk_end, layout.total_chunks
+                ),
+                None => format!(
+                    "{} (chunks {}–{} of {})",
+                    layout.shards, layout.chunk_start, layout.chunk_end, layout.total_chunks
+                ),
+            };
+            let place = format!(
+                "{} {} ({})",
+                platform.os,
+                platform.arch,
+                platform.target.clone().unwrap_or_default()
+            );
+            ws.write_string(1 + rows.len() as u32, 0, l.tr("xlsx.about_shards"))?;
+            ws.write_string(1 + rows.len() as u32, 1, &shards)?;
+            ws.write_string(2 + rows.len() as u32, 0, l.tr("xlsx.about_platform"))?;
+            ws.write_string(2 + rows.len() as u32, 1, &place)?;
+        }
     }
     Ok(wb.save_to_buffer()?)
 }
