@@ -312,8 +312,16 @@ pub(crate) fn workbook(d: &ReportData) -> Result<Vec<u8>, XlsxExportError> {
             (l.tr("xlsx.about_chunk_runs"), m.chunk_runs.to_string()),
             (l.tr("xlsx.about_date"), d.date.clone()),
         ];
+        // The catalogue's words are written for the middle of a sentence: capitalised here.
+        let capital = |t: &str| {
+            t.chars()
+                .take(1)
+                .flat_map(char::to_uppercase)
+                .chain(t.chars().skip(1))
+                .collect::<String>()
+        };
         for (i, (item, value)) in rows.iter().enumerate() {
-            ws.write_string(1 + i as u32, 0, *item)?;
+            ws.write_string(1 + i as u32, 0, capital(item))?;
             ws.write_string(1 + i as u32, 1, value)?;
         }
         if let Some((layout, platform)) = &d.provenance {
