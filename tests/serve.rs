@@ -104,22 +104,7 @@ fn a_saved_scenario_under_run_gives_exactly_the_pages_figures() {
     let file = dir.path().join("saved.toml");
     std::fs::write(&file, &text).unwrap();
     let out = dir.path().join("out");
-    Command::cargo_bin("riskkalkyl")
-        .unwrap()
-        .arg("--scenario")
-        .arg(&file)
-        .args([
-            "run",
-            "--runs",
-            &runs.to_string(),
-            "--seed",
-            &seed.to_string(),
-            "--quiet",
-            "--out",
-        ])
-        .arg(&out)
-        .assert()
-        .success();
+    run_command(Some(&file), runs, seed, &out).assert().success();
     let mut run: Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     // The run's manifest (build, scenario hash) is the file's provenance, not a figure the page
     // shows; every figure must agree.
@@ -160,15 +145,9 @@ fn a_saved_scenario_under_run_gives_exactly_the_pages_figures() {
     assert!(total["mean_se_msek"].as_f64().unwrap() > 0.0);
 }
 
-/// Per run, the NPV of each kommun and the total (the last five columns of `--samples`).
-fn sampled_npv(
-    scenario: Option<&std::path::Path>,
-    runs: u64,
-    seed: u64,
-    dir: &std::path::Path,
-    name: &str,
-) -> Vec<Vec<f64>> {
-    let csv = dir.join(format!("{name}.csv"));
+/// `riskkalkyl [--scenario F] run --runs N --seed S --quiet --out OUT`, as the page's figures
+/// are checked against.
+fn run_command(scenario: Option<&std::path::Path>, runs: u64, seed: u64, out: &std::path::Path) -> Command {
     let mut cmd = Command::cargo_bin("riskkalkyl").unwrap();
     if let Some(f) = scenario {
         cmd.arg("--scenario").arg(f);
@@ -182,12 +161,25 @@ fn sampled_npv(
         "--quiet",
         "--out",
     ])
-    .arg(dir.join(name))
-    .arg("--samples")
-    .arg(&csv)
-    .args(["--samples-max", &runs.to_string()])
-    .assert()
-    .success();
+    .arg(out);
+    cmd
+}
+
+/// Per run, the NPV of each kommun and the total (the last five columns of `--samples`).
+fn sampled_npv(
+    scenario: Option<&std::path::Path>,
+    runs: u64,
+    seed: u64,
+    dir: &std::path::Path,
+    name: &str,
+) -> Vec<Vec<f64>> {
+    let csv = dir.join(format!("{name}.csv"));
+    run_command(scenario, runs, seed, &dir.join(name))
+        .arg("--samples")
+        .arg(&csv)
+        .args(["--samples-max", &runs.to_string()])
+        .assert()
+        .success();
     let text = std::fs::read_to_string(&csv).unwrap();
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().unwrap().split(',').collect();
