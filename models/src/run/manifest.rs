@@ -38,7 +38,12 @@ pub const CHECK_CHUNKS: u64 = 4;
 
 /// SHA-256 of `bytes`, lower-case hex.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of a digest.
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The riskkalkyl build that ran: the binary's crate version and the git commit it was built
@@ -217,7 +222,7 @@ pub fn chunk_digest(
     // hash: the state-file form's full pages made this 40 % of a 40 960-run `run`.
     let mut hasher = HashWriter(Sha256::new());
     sim::stats::with_digest_form(|| serde_json::to_writer(&mut hasher, &r)).expect("a result serialises");
-    Ok(hasher.0.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&hasher.0.finalize()))
 }
 
 /// An [`std::io::Write`] that feeds a SHA-256.
