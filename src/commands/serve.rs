@@ -25,7 +25,13 @@ pub fn serve(
         || models::DEFAULT_SCENARIO_NAME.to_string(),
         |p| p.display().to_string(),
     );
-    let base = web::edit::Base { text, name, scenario };
+    let model = std::sync::Arc::new(models::Model::new(&scenario)?);
+    let base = web::edit::Base {
+        text,
+        name,
+        scenario,
+        model,
+    };
     web::serve(web::Options {
         base,
         addr,

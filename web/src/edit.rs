@@ -7,7 +7,9 @@
 
 use std::fmt::Write as _;
 
-use models::Scenario;
+use std::sync::Arc;
+
+use models::{Model, Scenario};
 use serde::Deserialize;
 use toml_edit::{DocumentMut, InlineTable, Item, Value};
 
@@ -54,16 +56,21 @@ pub struct Base {
     /// How the scenario is named in messages (its file, or the upload).
     pub name: String,
     pub scenario: Scenario,
+    /// The scenario compiled once: every request on this base reuses it (and the sampler
+    /// tables its distributions build on first use).
+    pub model: Arc<Model>,
 }
 
 impl Base {
     /// Load `text` through the normal loader.
     pub fn new(text: String, name: &str) -> Result<Base, Refusal> {
         let scenario = Scenario::from_toml(&text, name).map_err(Refusal::scenario)?;
+        let model = Arc::new(Model::new(&scenario).map_err(Refusal::scenario)?);
         Ok(Base {
             text,
             name: name.to_string(),
             scenario,
+            model,
         })
     }
 }

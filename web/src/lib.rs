@@ -537,7 +537,7 @@ async fn simulate(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let e = edit::apply(&base, &r.edits, &r.choices)?;
         let en = a.lang == Lang::En;
         let model = Model::new(&e.scenario).map_err(Refusal::scenario)?;
-        let base_model = Model::new(&base.scenario).map_err(Refusal::scenario)?;
+        let base_model = base.model.clone();
         let plan = RunPlan::new(r.runs, r.seed, 0).map_err(|e| Refusal::internal(&e.to_string()))?;
         let Some(res) = compute::run(&model, &plan, model.reference_estimate_msek(), &cancelled)? else {
             return Ok(None);
