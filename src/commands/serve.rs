@@ -25,13 +25,7 @@ pub fn serve(
         || models::DEFAULT_SCENARIO_NAME.to_string(),
         |p| p.display().to_string(),
     );
-    let model = std::sync::Arc::new(models::Model::new(&scenario)?);
-    let base = web::edit::Base {
-        text,
-        name,
-        scenario,
-        model,
-    };
+    let base = web::edit::Base::loaded(text, name, scenario).map_err(|e| Failure::Input(e.message))?;
     web::serve(web::Options {
         base,
         addr,

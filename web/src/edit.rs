@@ -65,10 +65,15 @@ impl Base {
     /// Load `text` through the normal loader.
     pub fn new(text: String, name: &str) -> Result<Base, Refusal> {
         let scenario = Scenario::from_toml(&text, name).map_err(Refusal::scenario)?;
+        Base::loaded(text, name.to_string(), scenario)
+    }
+
+    /// A scenario already loaded from `text`: compiled here, once.
+    pub fn loaded(text: String, name: String, scenario: Scenario) -> Result<Base, Refusal> {
         let model = Arc::new(Model::new(&scenario).map_err(Refusal::scenario)?);
         Ok(Base {
             text,
-            name: name.to_string(),
+            name,
             scenario,
             model,
         })
