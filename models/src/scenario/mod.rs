@@ -418,6 +418,27 @@ impl Scenario {
         for (i, r) in self.staffing.roles.iter().enumerate() {
             v.push((format!("staffing.roles[{i}].name"), &r.name, 200));
         }
+        if let Some(reg) = &self.risk_register {
+            for (i, r) in reg.risks.iter().enumerate() {
+                let at = format!("risk_register.risks[{i}]");
+                v.push((format!("{at}.area"), &r.area, 200));
+                v.push((format!("{at}.existing.description"), &r.existing.description, 4000));
+                v.push((format!("{at}.new.description"), &r.new.description, 4000));
+                v.push((format!("{at}.mitigation.description"), &r.mitigation.description, 4000));
+            }
+        }
+        for (i, a) in self.alternatives.iter().enumerate() {
+            let at = format!("alternatives[{i}]");
+            v.push((format!("{at}.name"), &a.name, 200));
+            v.push((format!("{at}.seed_wording"), &a.seed_wording, 4000));
+            v.push((format!("{at}.reversibility"), &a.reversibility, 4000));
+            for (j, area) in a.risk_areas.iter().enumerate() {
+                v.push((format!("{at}.risk_areas[{j}]"), area, 200));
+            }
+        }
+        if let Some(m) = self.decision.as_ref().and_then(|d| d.membership.as_ref()) {
+            v.push(("decision.membership.entrant_name".into(), &m.entrant_name, 200));
+        }
         v
     }
 }

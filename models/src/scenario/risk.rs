@@ -115,20 +115,14 @@ impl RiskRegister {
         if self.data_centre == "new" { "new" } else { "existing" }
     }
 
-    /// The case, the register's size and each risk.
+    /// The case and each risk (the register's size is checked with every list's, against
+    /// [`super::MAX_ENTRIES`]).
     pub(crate) fn check(&self, out: &mut Problems) {
         if self.data_centre != "existing" && self.data_centre != "new" {
             out.bad(
                 "risk_register.data_centre",
                 format!("unknown case \"{}\"", self.data_centre),
                 "write \"existing\" or \"new\"",
-            );
-        }
-        if self.risks.len() > 200 {
-            out.bad(
-                "risk_register.risks",
-                format!("{} risks", self.risks.len()),
-                "keep the register to at most 200 risks",
             );
         }
         for (i, r) in self.risks.iter().enumerate() {
