@@ -460,3 +460,92 @@ fn merge_refuses_edited_shard_states() {
         assert!(err.contains(field), "{from}: the refusal does not name {field}: {err}");
     }
 }
+
+/// Issue 22, class 7: text from a scenario (its name, a one-off item, a risk area, an
+/// alternative) reaches every report file as text: escaped in the HTML pages and summary.md,
+/// a plain string cell (never a formula) in the workbook.
+#[test]
+fn scenario_text_is_escaped_in_every_report_file() {
+    let hostile = [
+        ("GGVV gemensam IT-drift", "GGVV <script>alert(1)</script> | *x*"),
+        (
+            "Avveckling av äldre system och tjänster",
+            "=HYPERLINK(\"http://x\") <img src=x onerror=alert(2)>",
+        ),
+        ("IT-säkerhet", "@SUM(1) <script>alert(3)</script>"),
+        ("S – samordning av egen IT-drift", "+1 <b>fet</b> [l](http://x)"),
+    ];
+    let mut text = models::DEFAULT_SCENARIO.to_string();
+    for (from, to) in hostile {
+        assert!(text.contains(&format!("\"{from}\"")), "{from}");
+        text = text.replace(&format!("\"{from}\""), &format!("{to:?}"));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("s.toml");
+    std::fs::write(&path, text).unwrap();
+    let out = tmp.path().join("out");
+    riskkalkyl()
+        .timeout(Duration::from_secs(300))
+        .arg("--scenario")
+        .arg(&path)
+        .args([
+            "report",
+            "--runs",
+            "4000",
+            "--analysis-runs",
+            "2000",
+            "--quiet",
+            "--out",
+        ])
+        .arg(&out)
+        .assert()
+        .success();
+    let read = |name: &str| std::fs::read_to_string(out.join(name)).unwrap();
+    let html: String = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    let md = read("summary.md");
+    for raw in ["<script>alert", "<img src=x", "<b>fet"] {
+        assert!(!html.contains(raw), "raw {raw} in an HTML page");
+        assert!(!md.contains(raw), "raw {raw} in summary.md");
+    }
+    // The texts did reach the pages, escaped: the test would see a name that vanished.
+    for (_, to) in hostile {
+        let escaped = to
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;");
+        assert!(html.contains(&escaped), "{escaped} in no HTML page");
+    }
+    assert!(
+        md.contains(r"GGVV &lt;script&gt;alert(1)&lt;/script&gt; \| \*x\*"),
+        "{md}"
+    );
+
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let mut wb: Xlsx<_> = open_workbook(out.join("riskkalkyl.xlsx")).unwrap();
+    let mut strings = Vec::new();
+    for sheet in wb.sheet_names() {
+        let formulas = wb.worksheet_formula(&sheet).unwrap();
+        assert!(
+            formulas
+                .used_cells()
+                .all(|(_, _, f)| !f.contains("HYPERLINK") && !f.contains("SUM")),
+            "{sheet}"
+        );
+        let range = wb.worksheet_range(&sheet).unwrap();
+        strings.extend(range.used_cells().filter_map(|(_, _, v)| match v {
+            Data::String(s) => Some(s.clone()),
+            _ => None,
+        }));
+    }
+    let hyperlink = hostile[1].1;
+    assert!(
+        strings.iter().any(|s| s.contains(hyperlink)),
+        "the one-off item as a text cell"
+    );
+}

@@ -179,6 +179,28 @@ pub(crate) fn html_escape(s: &str) -> String {
     o
 }
 
+/// Escape text for Markdown (summary.md): `<`, `>` and `&` as entities, so no raw HTML
+/// from a scenario reaches a Markdown viewer, and a backslash before the characters that open
+/// code, emphasis, links, strike-through or a table cell (CommonMark lets a backslash precede
+/// any ASCII punctuation). Only scenario text and sentences built from it pass through here:
+/// the page's own Markdown is written as such.
+pub(crate) fn md_escape(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '&' => o.push_str("&amp;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
+                o.push('\\');
+                o.push(c);
+            }
+            _ => o.push(c),
+        }
+    }
+    o
+}
+
 /// The templates' escaper (`reports/askama.toml`): the same entities as [`html_escape`], so
 /// text escaped by a template and text escaped in code read alike (askama's own escaper
 /// writes `&#60;` for `&lt;`).
@@ -202,6 +224,57 @@ impl askama::filters::Escaper for HtmlEscaper {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Hostile scenario text, escaped for Markdown, reads back through an independent
+    /// CommonMark/GFM parser as the same plain text: no HTML, emphasis, code, link or extra
+    /// table cell, in running text and in a table cell alike.
+    #[test]
+    fn markdown_escaping_leaves_plain_text() {
+        use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+        let hostile = [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "a | b | c",
+            "*fet* _kursiv_ **x** `kod` ~~struken~~",
+            "[länk](http://example.com) ![bild](x.png)",
+            "back\\slash & &amp; &lt;",
+            "Gislaved – 12 → 3 serverhallar (100 %)",
+        ];
+        for s in hostile {
+            for doc in [
+                format!("- {}\n", md_escape(s)),
+                format!("| a | b |\n|---|---|\n| {} | x |\n", md_escape(s)),
+            ] {
+                let mut text = String::new();
+                let mut cells = 0;
+                for ev in Parser::new_ext(&doc, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+                    match ev {
+                        Event::Text(t) => text.push_str(&t),
+                        Event::Start(Tag::TableCell) => cells += 1,
+                        Event::Start(
+                            Tag::Item | Tag::List(_) | Tag::Paragraph | Tag::Table(_) | Tag::TableHead | Tag::TableRow,
+                        )
+                        | Event::End(
+                            TagEnd::Item
+                            | TagEnd::List(_)
+                            | TagEnd::Paragraph
+                            | TagEnd::Table
+                            | TagEnd::TableHead
+                            | TagEnd::TableRow
+                            | TagEnd::TableCell,
+                        ) => {}
+                        other => panic!("{s:?} gave {other:?} in {doc:?}"),
+                    }
+                }
+                if doc.starts_with('|') {
+                    assert_eq!(cells, 4, "{doc}");
+                    assert_eq!(text, format!("ab{s}x"), "{doc}");
+                } else {
+                    assert_eq!(text, s, "{doc}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn swedish_numbers() {

@@ -8,12 +8,20 @@ use models::{Outcome, RunResult};
 
 use super::{ExportError, Exporter, RunOutput};
 
-/// Quote a CSV field if it needs it (RFC 4180).
-fn field(s: &str) -> String {
+/// A text cell: quoted if it needs it (RFC 4180), and a leading `=`, `+`, `-`, `@`, tab or
+/// carriage return defused with an apostrophe, so a spreadsheet opening the file shows the
+/// text instead of running it as a formula (OWASP, "CSV Injection"). Every text cell of every
+/// CSV file goes through here; numbers are written as numbers.
+pub(crate) fn field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s
     }
 }
 
@@ -102,5 +110,34 @@ impl Exporter<RunOutput<'_>> for YearlyCsv {
 
     fn serialize(&self, run: &RunOutput) -> Result<Vec<u8>, ExportError> {
         Ok(yearly(run.result, &run.summary.total.name).into_bytes())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field;
+
+    /// A text cell a spreadsheet would run as a formula is defused, then quoted as RFC 4180
+    /// asks; plain text and the field paths of the samples header pass unchanged.
+    #[test]
+    fn text_cells_are_quoted_and_never_formulas() {
+        for (text, cell) in [
+            ("Gislaved", "Gislaved"),
+            ("npv_msek_Värnamo", "npv_msek_Värnamo"),
+            (
+                "establishment.one_off[2].cost_msek",
+                "establishment.one_off[2].cost_msek",
+            ),
+            ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""),
+            ("+1", "'+1"),
+            ("-1+2", "'-1+2"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("a,b", "\"a,b\""),
+            ("rad\nbrytning", "\"rad\nbrytning\""),
+            ("inne=1", "inne=1"),
+        ] {
+            assert_eq!(field(text), cell, "{text:?}");
+        }
     }
 }

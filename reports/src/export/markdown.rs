@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::format::{Lang, number_plain as num, pct};
+use crate::format::{Lang, md_escape, number_plain as num, pct};
 use crate::report::ReportData;
 
 use super::{BoardReport, ExportError, Exporter};
@@ -15,7 +15,12 @@ pub fn summary(d: &ReportData) -> String {
     let u = l.msek_unit();
     let (y0, y1) = d.npv_years();
     let mut o = String::new();
-    let _ = writeln!(o, "# {} – {}\n", d.info.scenario, l.tr("common.risk_and_benefit"));
+    let _ = writeln!(
+        o,
+        "# {} – {}\n",
+        md_escape(&d.info.scenario),
+        l.tr("common.risk_and_benefit")
+    );
     let _ = writeln!(
         o,
         "{} {}, {} {}. {} {}–{}, {} {} {} %.\n",
@@ -31,7 +36,7 @@ pub fn summary(d: &ReportData) -> String {
         format_args!("{} {}", l.tr("common.at"), num(d.info.discount_rate_pct, 1, l)),
     );
     for sentence in super::html::key_sentences(d) {
-        let _ = writeln!(o, "- {sentence}");
+        let _ = writeln!(o, "- {}", md_escape(&sentence));
     }
     let _ = writeln!(
         o,
@@ -45,9 +50,9 @@ pub fn summary(d: &ReportData) -> String {
     for i in 0..=n {
         let k = d.kommun_summary(i);
         let name = if i < n {
-            k.name.clone()
+            md_escape(&k.name)
         } else {
-            format!("**{}**", d.total().name)
+            format!("**{}**", md_escape(&d.total().name))
         };
         let npv = &k.net_benefit_npv;
         let payback = match k.payback_year.p50 {
