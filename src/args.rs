@@ -258,6 +258,27 @@ pub struct OutputArgs {
     pub out: Option<PathBuf>,
 }
 
+/// The figure the establishment cost is compared with: the same flag on `run`, `report` and
+/// `followup`.
+#[derive(Args)]
+pub struct EstimateArgs {
+    /// The figure in MSEK the establishment cost is compared with (P(cost > estimate), the
+    /// reserves over it). Default: the förstudie's estimate (the scenario's
+    /// establishment.reference_estimate_msek, else the inside view at point values). It does
+    /// not move the outside view's base. There is no budget: the förstudie sets none.
+    #[arg(long, value_name = "MSEK", allow_negative_numbers = true)]
+    pub estimate_msek: Option<f64>,
+    /// Deprecated name of --estimate-msek (read with a note).
+    #[arg(
+        long,
+        value_name = "MSEK",
+        allow_negative_numbers = true,
+        hide = true,
+        conflicts_with = "estimate_msek"
+    )]
+    pub budget_msek: Option<f64>,
+}
+
 /// How inputs are drawn.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SamplingArg {
@@ -291,21 +312,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", default_value_t = 65_536, requires = "until_se",
           value_parser = clap::value_parser!(u64).range(1..))]
     pub batch_runs: u64,
-    /// The figure in MSEK the establishment cost is compared with (P(cost > estimate), the
-    /// reserves over it). Default: the förstudie's estimate (the scenario's
-    /// establishment.reference_estimate_msek, else the inside view at point values). It does
-    /// not move the outside view's base. There is no budget: the förstudie sets none.
-    #[arg(long, value_name = "MSEK", allow_negative_numbers = true)]
-    pub estimate_msek: Option<f64>,
-    /// Deprecated name of --estimate-msek (read with a note).
-    #[arg(
-        long,
-        value_name = "MSEK",
-        allow_negative_numbers = true,
-        hide = true,
-        conflicts_with = "estimate_msek"
-    )]
-    pub budget_msek: Option<f64>,
+    #[command(flatten)]
+    pub estimate: EstimateArgs,
     /// Also write per-run inputs and outputs to this file, CSV (.csv) or Parquet (.parquet)
     /// (the first --samples-max runs).
     #[arg(long, value_name = "FILE.csv|FILE.parquet")]
@@ -325,19 +333,8 @@ pub struct ReportArgs {
     pub draws: DrawArgs,
     #[command(flatten)]
     pub output: OutputArgs,
-    /// The figure in MSEK the establishment cost is compared with. Default: the förstudie's
-    /// estimate (establishment.reference_estimate_msek, else the inside view at point values).
-    #[arg(long, value_name = "MSEK", allow_negative_numbers = true)]
-    pub estimate_msek: Option<f64>,
-    /// Deprecated name of --estimate-msek (read with a note).
-    #[arg(
-        long,
-        value_name = "MSEK",
-        allow_negative_numbers = true,
-        hide = true,
-        conflicts_with = "estimate_msek"
-    )]
-    pub budget_msek: Option<f64>,
+    #[command(flatten)]
+    pub estimate: EstimateArgs,
     /// Language of the report.
     #[arg(long, value_enum, default_value = "sv")]
     pub lang: ReportLang,
@@ -410,19 +407,8 @@ pub struct FollowupArgs {
     /// Actuals to date (TOML: [[spend]] year, establishment_msek; [[milestones]] phase, completed_month).
     #[arg(long, value_name = "FILE")]
     pub actuals: PathBuf,
-    /// The figure in MSEK the establishment cost is compared with. Default: the förstudie's
-    /// estimate (establishment.reference_estimate_msek, else the inside view at point values).
-    #[arg(long, value_name = "MSEK", allow_negative_numbers = true)]
-    pub estimate_msek: Option<f64>,
-    /// Deprecated name of --estimate-msek (read with a note).
-    #[arg(
-        long,
-        value_name = "MSEK",
-        allow_negative_numbers = true,
-        hide = true,
-        conflicts_with = "estimate_msek"
-    )]
-    pub budget_msek: Option<f64>,
+    #[command(flatten)]
+    pub estimate: EstimateArgs,
 }
 
 #[derive(Args)]

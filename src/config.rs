@@ -167,7 +167,7 @@ impl Config {
                 Task::Report {
                     draws,
                     output,
-                    estimate_msek: estimate(a.estimate_msek, a.budget_msek)?,
+                    estimate_msek: estimate(a.estimate)?,
                     lang: lang(a.lang),
                     analysis_runs: a.analysis_runs,
                 }
@@ -213,7 +213,7 @@ impl Config {
                     draws,
                     output,
                     actuals: a.actuals,
-                    estimate_msek: estimate(a.estimate_msek, a.budget_msek)?,
+                    estimate_msek: estimate(a.estimate)?,
                 }
             }
             Command::Keys(a) => analysis(Analysis::Keys, a)?,
@@ -382,8 +382,8 @@ fn lang(l: args::ReportLang) -> reports::format::Lang {
 
 /// `--estimate-msek` (or its deprecated name `--budget-msek`, read with a note), if given, must
 /// be a positive number of MSEK.
-fn estimate(given: Option<f64>, deprecated: Option<f64>) -> Result<Option<f64>, Failure> {
-    let (flag, given) = match (given, deprecated) {
+fn estimate(a: args::EstimateArgs) -> Result<Option<f64>, Failure> {
+    let (flag, given) = match (a.estimate_msek, a.budget_msek) {
         (None, Some(b)) => {
             eprintln!(
                 "note: --budget-msek is deprecated (the förstudie sets no budget): read as --estimate-msek {b}, the figure the cost is compared with"
@@ -402,7 +402,7 @@ fn estimate(given: Option<f64>, deprecated: Option<f64>) -> Result<Option<f64>, 
 
 fn run_task(a: args::RunArgs) -> Result<RunTask, Failure> {
     let (draws, output) = checked("run", a.draws, a.output, Needs::Writes)?;
-    let estimate_msek = estimate(a.estimate_msek, a.budget_msek)?;
+    let estimate_msek = estimate(a.estimate)?;
     let until_se = match (a.until_se, a.until_se_prob) {
         (None, _) => None,
         (Some(x), p) if x.is_finite() && x > 0.0 && p.is_finite() && p > 0.0 => {
