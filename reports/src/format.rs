@@ -188,9 +188,9 @@ pub(crate) fn md_escape(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '&' => o.push_str("&amp;"),
+            // The HTML escaper's entities; quotes stay as they are (Markdown gives them no
+            // meaning).
+            '<' | '>' | '&' => o.push_str(html_entity(c).unwrap_or_default()),
             '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' => {
                 o.push('\\');
                 o.push(c);
