@@ -79,9 +79,14 @@ fn read_pipe(file: &mut std::fs::File, max_bytes: u64, bytes: &mut Vec<u8>) -> R
     use rustix::event::{PollFd, PollFlags, Timespec, poll};
     let deadline = Instant::now() + PIPE_DEADLINE;
     let mut buf = [0u8; 64 * 1024];
+    // A FIFO opened without blocking reads end-of-file while no writer has connected yet, the
+    // same as when its writer has closed. Poll tells the two apart: it reports a hang-up only
+    // once a writer has come and gone. So an end-of-file before any byte counts only after one.
+    let mut hung_up = false;
     loop {
         match file.read(&mut buf) {
-            Ok(0) => return Ok(()),
+            Ok(0) if !bytes.is_empty() || hung_up => return Ok(()),
+            Ok(0) => {}
             Ok(n) => {
                 bytes.extend_from_slice(&buf[..n]);
                 if bytes.len() as u64 > max_bytes {
@@ -104,7 +109,8 @@ fn read_pipe(file: &mut std::fs::File, max_bytes: u64, bytes: &mut Vec<u8>) -> R
         let fd = file.as_fd();
         let mut fds = [PollFd::new(&fd, PollFlags::IN)];
         match poll(&mut fds, Some(&timeout)) {
-            Ok(_) | Err(rustix::io::Errno::INTR) => {}
+            Ok(_) => hung_up |= fds[0].revents().intersects(PollFlags::HUP | PollFlags::ERR),
+            Err(rustix::io::Errno::INTR) => {}
             Err(e) => return Err(std::io::Error::from(e).into()),
         }
     }
@@ -127,6 +133,38 @@ mod tests {
             Err(ReadError::NotAFile(_))
         ));
         assert!(matches!(read_capped(&dir.join("missing"), 9), Err(ReadError::Io(_))));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A FIFO read before its writer connects waits for the writer instead of taking the
+    /// empty read for the end; a writer that closes without writing gives an empty file.
+    #[test]
+    fn a_fifo_waits_for_its_writer() {
+        let dir = tempfile_dir();
+        let fifo = dir.join("fifo.toml");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let late_writer = |content: &'static [u8]| {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_millis(300));
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&fifo)
+                    .unwrap()
+                    .write_all(content)
+                    .unwrap();
+            })
+        };
+        use std::io::Write;
+        let writer = late_writer(b"name = \"x\"\n");
+        assert_eq!(read_capped(&fifo, 1 << 20).unwrap(), b"name = \"x\"\n");
+        writer.join().unwrap();
+        let writer = late_writer(b"");
+        let started = Instant::now();
+        assert_eq!(read_capped(&fifo, 1 << 20).unwrap(), b"");
+        assert!(started.elapsed() < PIPE_DEADLINE);
+        writer.join().unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
