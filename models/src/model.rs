@@ -256,8 +256,9 @@ fn mix(s: &Scenario, weights: &std::collections::BTreeMap<String, f64>) -> Vec<f
 impl Model {
     /// Compile a validated scenario.
     pub fn new(s: &Scenario) -> Result<Model, ScenarioError> {
-        // A scenario read from a file is checked already; one built in code is checked here.
-        s.validate()?;
+        // A scenario read from a file is checked already; one built in code is checked here
+        // (its alternatives' variants when an analysis derives them, through here).
+        s.validate_runnable()?;
         let specs = s.inputs();
         let mut inputs = Vec::with_capacity(specs.len());
         let mut input_names = Vec::with_capacity(specs.len());

@@ -470,9 +470,12 @@ impl InputId {
     /// The field path, e.g. `establishment.phases[2].duration_months`: the input's name in
     /// `--samples` columns, `[correlation]` and the common-random-number streams.
     pub fn path(&self) -> String {
-        self.kind
-            .def()
-            .path
+        let template = self.kind.def().path;
+        // Most paths have no placeholder, and validation asks for paths often.
+        if !template.contains('{') {
+            return template.to_string();
+        }
+        template
             .replace("{i}", &self.index.to_string())
             .replace("{key}", &self.key)
     }

@@ -115,6 +115,14 @@ fn is_hundred(x: &f64) -> bool {
     *x == 100.0
 }
 
+/// Whether [`Scenario::problems`] checks the free texts: a variant derived by
+/// [`crate::alternatives::apply`] has its base's texts, checked already.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Texts {
+    Check,
+    Checked,
+}
+
 impl Scenario {
     /// The embedded GGVV default.
     pub fn default_ggvv() -> Scenario {
@@ -241,18 +249,38 @@ impl Scenario {
         }
     }
 
-    /// Every problem of the sections, or if there are none, of the bounds.
+    /// Every problem of the sections, or if there are none, of the bounds, or if there are
+    /// none, of the scenarios derived from this one.
     fn all_problems(&self) -> Vec<Problem> {
-        let out = self.problems();
+        let out = self.own_problems(Texts::Check);
+        if !out.is_empty() {
+            return out;
+        }
+        self.variant_problems()
+    }
+
+    /// The problems of this scenario alone (not of the variants its alternatives derive):
+    /// those of the sections, or if there are none, of the bounds.
+    fn own_problems(&self, texts: Texts) -> Vec<Problem> {
+        let out = self.problems(texts);
         if !out.is_empty() {
             return out;
         }
         let mut out = Problems::default();
         self.check_bounds(&mut out);
-        if !out.is_empty() {
-            return out.0;
+        out.0
+    }
+
+    /// Check a scenario so it can be run: [`Scenario::validate`] without the variants of its
+    /// alternatives, which are checked when an analysis derives them (for [`Model::new`],
+    /// which every variant passes through; a scenario read from a file has had them checked).
+    ///
+    /// [`Model::new`]: crate::model::Model::new
+    pub(crate) fn validate_runnable(&self) -> Result<(), ScenarioError> {
+        match self.own_problems(Texts::Check).into_iter().next() {
+            None => Ok(()),
+            Some(p) => Err(p.built()),
         }
-        self.variant_problems()
     }
 
     /// Every scenario a command derives from this one is valid too, so no command refuses
@@ -281,7 +309,8 @@ impl Scenario {
                     ..a.clone()
                 };
                 let v = crate::alternatives::apply(self, &probe);
-                if let Some(p) = v.all_problems().into_iter().next() {
+                // `apply` changes numbers, not texts: those were checked on this scenario.
+                if let Some(p) = v.own_problems(Texts::Checked).into_iter().next() {
                     let field = if p.path.contains("months") {
                         "planned_months"
                     } else if p.path.starts_with("allocation") || p.path.starts_with("risk_register") {
@@ -306,7 +335,7 @@ impl Scenario {
     }
 
     /// All validation problems of the sections, in file order as far as practical.
-    fn problems(&self) -> Vec<Problem> {
+    fn problems(&self, texts: Texts) -> Vec<Problem> {
         let mut out = Problems::default();
         // Sizes first: everything after this, and every run, allocates in proportion to them.
         for (path, len, max) in [
@@ -341,7 +370,12 @@ impl Scenario {
         if !out.is_empty() {
             return out.0;
         }
-        for (path, name, max_chars) in self.display_names() {
+        let names = if texts == Texts::Check {
+            self.display_names()
+        } else {
+            Vec::new()
+        };
+        for (path, name, max_chars) in names {
             if name.chars().count() > max_chars || name.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
                 out.bad(
                     path,
