@@ -94,7 +94,11 @@ where
                 body(&mut acc, c, plan.chunk_runs(c), &mut rng);
                 acc
             })
-            .reduce(&init, &merge)
+            // `reduce_with`, not `reduce(init, ..)`: that merges every piece into a fresh
+            // empty accumulator first, which for a run's quantile sketches cost as much as
+            // the merges themselves.
+            .reduce_with(&merge)
+            .unwrap_or_else(&init)
     }))
 }
 
