@@ -823,34 +823,65 @@ impl QuantileSketch {
 
     /// The value at rank `k` (0-based) in sorted order, to within the stated accuracy.
     fn at_rank(&self, k: u64) -> f64 {
+        self.at_ranks([k])[0]
+    }
+
+    /// [`Self::at_rank`] of each of `ks`, in one pass over the buckets: `ks` must not
+    /// decrease (a summary's eight percentiles cost one scan, not eight).
+    fn at_ranks<const N: usize>(&self, ks: [u64; N]) -> [f64; N] {
+        debug_assert!(ks.is_sorted());
+        let mut out = [self.max; N];
+        let mut next = 0;
         let mut seen = 0u64;
+        // Every rank below `seen` takes `value`; true when none is left.
+        let mut take = |seen: u64, value: f64| {
+            while next < N && seen > ks[next] {
+                out[next] = value;
+                next += 1;
+            }
+            next == N
+        };
         let (pos, neg) = self.sides();
         // Negative values, most negative first: high exponents first, high sub-buckets first.
         for e in (0..neg.len()).rev() {
             if let Some(p) = &neg[e] {
                 for s in (0..SUB).rev() {
                     seen += p.count(s);
-                    if seen > k {
-                        return -Self::bucket_mid(e, s);
+                    if take(seen, -Self::bucket_mid(e, s)) {
+                        return out;
                     }
                 }
             }
         }
         seen += self.zeros;
-        if seen > k {
-            return 0.0;
+        if take(seen, 0.0) {
+            return out;
         }
         for (e, p) in pos.iter().enumerate() {
             if let Some(p) = p {
                 for (s, c) in p.counts().enumerate() {
                     seen += c;
-                    if seen > k {
-                        return Self::bucket_mid(e, s);
+                    if take(seen, Self::bucket_mid(e, s)) {
+                        return out;
                     }
                 }
             }
         }
-        self.max
+        out
+    }
+
+    /// [`Self::quantile`] of each of `qs` (in increasing order), in one pass.
+    pub fn quantiles<const N: usize>(&self, qs: [f64; N]) -> [f64; N] {
+        if self.n == 0 {
+            return [f64::NAN; N];
+        }
+        let ranks = qs.map(|q| self.rank(q));
+        self.at_ranks(ranks).map(|x| x.clamp(self.min, self.max))
+    }
+
+    /// The 0-based rank [`Self::quantile`] reads for `q`.
+    fn rank(&self, q: f64) -> u64 {
+        (q.clamp(0.0, 1.0) * (self.n - 1) as f64).round() as u64
     }
 
     /// The q-quantile (0 ≤ q ≤ 1): the order statistic at rank ⌊q·(n−1)⌉ (nearest rank on
@@ -859,8 +890,7 @@ impl QuantileSketch {
         if self.n == 0 {
             return f64::NAN;
         }
-        let k = (q.clamp(0.0, 1.0) * (self.n - 1) as f64).round() as u64;
-        self.at_rank(k).clamp(self.min, self.max)
+        self.at_rank(self.rank(q)).clamp(self.min, self.max)
     }
 
     /// A 95 % confidence interval for the q-quantile of the distribution the values were
@@ -878,9 +908,10 @@ impl QuantileSketch {
         }
         let (lo, hi) = quantile_rank_interval(self.n, q);
         let widen = |x: f64, dir: f64| x + dir * (x.abs() * Self::RELATIVE_ACCURACY + Self::ZERO_BAND);
+        let [at_lo, at_hi] = self.at_ranks([lo, hi]);
         (
-            widen(self.at_rank(lo), -1.0).clamp(self.min, self.max),
-            widen(self.at_rank(hi), 1.0).clamp(self.min, self.max),
+            widen(at_lo, -1.0).clamp(self.min, self.max),
+            widen(at_hi, 1.0).clamp(self.min, self.max),
         )
     }
 
@@ -1000,20 +1031,21 @@ impl Stat {
     }
 
     pub fn summary(&self) -> Summary {
-        let q = |p| self.sketch.quantile(p);
+        let [p5, p10, p25, p50, p75, p80, p90, p95] =
+            self.sketch.quantiles([0.05, 0.10, 0.25, 0.50, 0.75, 0.80, 0.90, 0.95]);
         Summary {
             mean: self.moments.mean(),
             mean_se: self.moments.std_error(),
             sd: self.moments.sd(),
             min: self.sketch.min(),
-            p5: q(0.05),
-            p10: q(0.10),
-            p25: q(0.25),
-            p50: q(0.50),
-            p75: q(0.75),
-            p80: q(0.80),
-            p90: q(0.90),
-            p95: q(0.95),
+            p5,
+            p10,
+            p25,
+            p50,
+            p75,
+            p80,
+            p90,
+            p95,
             max: self.sketch.max(),
         }
     }
@@ -1329,6 +1361,22 @@ mod tests {
         assert_ne!(digest(&one), digest(&other));
         // Outside the digest form the state-file form is unchanged.
         assert!(serde_json::to_string(&one).unwrap().contains("\"pos\""));
+    }
+
+    #[test]
+    fn quantiles_in_one_pass_equal_quantiles_one_at_a_time() {
+        let mut rng = chunk_rng(11, 0);
+        let mut s = QuantileSketch::default();
+        for i in 0..30_000 {
+            s.push(match i % 5 {
+                0 => 0.0,
+                1 => -rng.random::<f64>() * 300.0,
+                _ => rng.random::<f64>().powi(3) * 1e4,
+            });
+        }
+        let qs = [0.0, 0.01, 0.2, 0.2, 0.21, 0.5, 0.9999, 1.0];
+        assert_eq!(s.quantiles(qs), qs.map(|q| s.quantile(q)));
+        assert!(QuantileSketch::default().quantiles([0.5])[0].is_nan());
     }
 
     #[test]
