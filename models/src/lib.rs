@@ -32,6 +32,6 @@ pub use compare::{CompareResult, CompareSummary, compare};
 pub use model::{Field, Lanes, Model, NO_PAYBACK, Outcome, PointTables};
 pub use run::{
     CostCounts, RunInfo, RunOptions, RunResult, SeTarget, simulate, simulate_until, simulate_with,
-    simulate_with_progress,
+    simulate_with_checks, simulate_with_progress,
 };
 pub use scenario::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, HeadlineView, Scenario, ScenarioError};

@@ -648,7 +648,36 @@ pub fn simulate_with_progress(
     opts: RunOptions,
     chunk_done: &(dyn Fn() + Sync),
 ) -> Result<RunResult, RunPlanError> {
-    simulate_inner(model, plan, chunks, estimate_msek, opts, chunk_done, false)
+    simulate_inner(model, plan, chunks, estimate_msek, opts, chunk_done, false, None)
+}
+
+/// [`simulate_with_progress`], and from the same pass the manifest's digests of the chunks
+/// [`manifest::chunk_sample`] picks: the same digests [`manifest::chunk_checks`] gives by
+/// running those chunks again (each is recorded alone, digested, then merged: the result
+/// does not depend on how the chunks are split).
+pub fn simulate_with_checks(
+    model: &Model,
+    plan: &RunPlan,
+    chunks: Range<u64>,
+    estimate_msek: f64,
+    opts: RunOptions,
+    chunk_done: &(dyn Fn() + Sync),
+) -> Result<(RunResult, Vec<manifest::ChunkCheck>), RunPlanError> {
+    let sample = manifest::chunk_sample(chunks.clone());
+    let checks = std::sync::Mutex::new(Vec::with_capacity(sample.len()));
+    let r = simulate_inner(
+        model,
+        plan,
+        chunks,
+        estimate_msek,
+        opts,
+        chunk_done,
+        false,
+        Some((&sample, &checks)),
+    )?;
+    let mut checks = checks.into_inner().unwrap_or_else(|e| e.into_inner());
+    checks.sort_by_key(|c| c.chunk);
+    Ok((r, checks))
 }
 
 /// As [`simulate`], and also keep [`RunResult::cum_yearly`]. The same draws: every other
@@ -659,9 +688,22 @@ pub fn simulate_with_cumulative(
     chunks: Range<u64>,
     estimate_msek: f64,
 ) -> Result<RunResult, RunPlanError> {
-    simulate_inner(model, plan, chunks, estimate_msek, RunOptions::default(), &|| {}, true)
+    simulate_inner(
+        model,
+        plan,
+        chunks,
+        estimate_msek,
+        RunOptions::default(),
+        &|| {},
+        true,
+        None,
+    )
 }
 
+/// The chunks to digest alone and where their [`manifest::ChunkCheck`]s go.
+type Checked<'a> = (&'a [u64], &'a std::sync::Mutex<Vec<manifest::ChunkCheck>>);
+
+#[allow(clippy::too_many_arguments)]
 fn simulate_inner(
     model: &Model,
     plan: &RunPlan,
@@ -670,13 +712,15 @@ fn simulate_inner(
     opts: RunOptions,
     chunk_done: &(dyn Fn() + Sync),
     cumulative: bool,
+    checked: Option<Checked>,
 ) -> Result<RunResult, RunPlanError> {
     let k = model.kommuner().len() + 1;
-    let init = || {
+    let fresh = || {
         let mut r = RunResult::new(model, estimate_msek, cumulative);
         r.sampling = opts.sampling;
-        (r, None::<Box<Scratch>>)
+        r
     };
+    let init = || (fresh(), None::<Box<Scratch>>);
     let (acc, _) = sim::run_chunks(
         plan,
         chunks,
@@ -686,13 +730,28 @@ fn simulate_inner(
             let len = (range.end - range.start) as usize;
             s.sample(model, opts.sampling, plan.seed, c, len);
             s.sums.clear(k);
-            let mut whole = len == CHUNK_RUNS as usize;
-            for block in blocks(len) {
-                s.evaluate_block(model, block);
-                whole &= acc.record(&s.lanes, &mut s.sums, &mut s.cum, &mut s.scans);
-            }
-            if whole {
-                acc.record_chunk(&s.sums);
+            let record = |acc: &mut RunResult, s: &mut Scratch| {
+                let mut whole = len == CHUNK_RUNS as usize;
+                for block in blocks(len) {
+                    s.evaluate_block(model, block);
+                    whole &= acc.record(&s.lanes, &mut s.sums, &mut s.cum, &mut s.scans);
+                }
+                if whole {
+                    acc.record_chunk(&s.sums);
+                }
+            };
+            match checked {
+                Some((sample, checks)) if sample.binary_search(&c).is_ok() => {
+                    let mut one = fresh();
+                    record(&mut one, s);
+                    let check = manifest::ChunkCheck {
+                        chunk: c,
+                        sha256: manifest::result_digest(&one),
+                    };
+                    checks.lock().unwrap_or_else(|e| e.into_inner()).push(check);
+                    acc.merge(&one);
+                }
+                _ => record(acc, s),
             }
             chunk_done();
         },

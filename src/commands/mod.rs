@@ -130,7 +130,9 @@ pub fn build() -> models::run::manifest::Build {
 }
 
 /// The manifest of a run of `scenario` with `plan` over `chunks` (a shard's slice or all),
-/// chunk digests included.
+/// chunk digests included: `checks` when the run computed them in its pass
+/// ([`models::simulate_with_checks`]), else by running the sampled chunks again.
+#[allow(clippy::too_many_arguments)]
 pub fn manifest(
     scenario: &Scenario,
     source: &ScenarioSource,
@@ -139,11 +141,15 @@ pub fn manifest(
     opts: models::RunOptions,
     estimate_msek: f64,
     layout: models::run::manifest::ShardLayout,
+    checks: Option<Vec<models::run::manifest::ChunkCheck>>,
 ) -> Result<models::run::manifest::Manifest, Failure> {
     use models::run::manifest::{Manifest, Platform, RunIdentity, chunk_checks};
     let sha = models::run::state::scenario_fingerprint(scenario);
     let run = RunIdentity::new(&build(), &scenario.meta.name, &sha, plan, opts.sampling, estimate_msek);
-    let chunk_checks = chunk_checks(model, plan, layout.chunk_start..layout.chunk_end, estimate_msek, opts)?;
+    let chunk_checks = match checks {
+        Some(c) => c,
+        None => chunk_checks(model, plan, layout.chunk_start..layout.chunk_end, estimate_msek, opts)?,
+    };
     Ok(Manifest {
         fingerprint: run.fingerprint(),
         run,

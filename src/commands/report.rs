@@ -52,6 +52,8 @@ pub fn report(
         models::RunOptions::default(),
         estimate,
         layout,
+        // The report's run keeps the cumulative figures, which the digests do not cover.
+        None,
     )?;
     let mut data = reports::report::ReportData::new(lang, &info, scenario, &source.text, &model, &result);
     // The cover shows the fingerprint (`data.summary.manifest`), manifest.json lists the files.

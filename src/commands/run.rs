@@ -30,9 +30,16 @@ pub fn run(t: RunTask, scenario: &Scenario, source: &ScenarioSource) -> Result<(
     let mut files = OutputSet::new(&t.out)?;
     let bar = progress_bar(chunks.end - chunks.start, quiet);
     let started = std::time::Instant::now();
+    // The chunk digests come from the run's own pass; with --until-se the run may stop early,
+    // so they are computed afterwards for the runs recorded.
+    let mut checks = None;
     let result = match t.until_se {
-        None => models::simulate_with_progress(&model, &plan, chunks.clone(), estimate, opts, &|| bar.inc(1))
-            .map_err(|e| Failure::Runtime(e.to_string()))?,
+        None => {
+            let (r, c) = models::simulate_with_checks(&model, &plan, chunks.clone(), estimate, opts, &|| bar.inc(1))
+                .map_err(|e| Failure::Runtime(e.to_string()))?;
+            checks = Some(c);
+            r
+        }
         Some(target) => {
             let batch = t.batch_runs.div_ceil(sim::CHUNK_RUNS);
             let (r, met) = models::simulate_until(&model, &plan, estimate, opts, batch, target)
@@ -95,7 +102,7 @@ pub fn run(t: RunTask, scenario: &Scenario, source: &ScenarioSource) -> Result<(
         },
         total_chunks: recorded.chunks(),
     };
-    let manifest = manifest(scenario, source, &model, &recorded, opts, estimate, layout)?;
+    let manifest = manifest(scenario, source, &model, &recorded, opts, estimate, layout, checks)?;
     if let Some(sh) = t.shard {
         let (runs, name) = (result.runs, ShardState::file_name(sh.index, sh.count));
         let mut state = ShardState::new(&info, scenario, sh.index, sh.count, chunks.clone(), result);

@@ -218,11 +218,16 @@ pub fn chunk_digest(
     opts: RunOptions,
 ) -> Result<String, RunPlanError> {
     let r = simulate_with(model, plan, chunk..chunk + 1, budget_msek, opts)?;
+    Ok(result_digest(&r))
+}
+
+/// The SHA-256 of a chunk's result, as [`ChunkCheck::sha256`] records it.
+pub(crate) fn result_digest(r: &super::RunResult) -> String {
     // The digest form of the quantile sketches (their non-zero buckets) streamed into the
     // hash: the state-file form's full pages made this 40 % of a 40 960-run `run`.
     let mut hasher = HashWriter(Sha256::new());
-    sim::stats::with_digest_form(|| serde_json::to_writer(&mut hasher, &r)).expect("a result serialises");
-    Ok(hex(&hasher.0.finalize()))
+    sim::stats::with_digest_form(|| serde_json::to_writer(&mut hasher, r)).expect("a result serialises");
+    hex(&hasher.0.finalize())
 }
 
 /// An [`std::io::Write`] that feeds a SHA-256.
@@ -260,6 +265,29 @@ pub fn chunk_checks(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The digests a run takes in its own pass are those of the chunks run again alone, and
+    /// taking them leaves the run's result as it is, on one thread and on three.
+    #[test]
+    fn digests_from_the_run_equal_digests_of_chunks_run_again() {
+        let model = Model::new(&crate::Scenario::default_ggvv()).unwrap();
+        let opts = RunOptions::default();
+        for threads in [1, 3] {
+            // 6 chunks, the last one short; a shard's slice starting at chunk 1.
+            let plan = RunPlan::new(5 * CHUNK_RUNS + 100, 9, threads).unwrap();
+            for chunks in [0..6, 1..6] {
+                let (r, checks) =
+                    crate::run::simulate_with_checks(&model, &plan, chunks.clone(), 28.7, opts, &|| {}).unwrap();
+                assert_eq!(checks, chunk_checks(&model, &plan, chunks.clone(), 28.7, opts).unwrap());
+                assert_eq!(checks.len(), 4);
+                let alone = simulate_with(&model, &plan, chunks, 28.7, opts).unwrap();
+                assert_eq!(
+                    serde_json::to_string(&r).unwrap(),
+                    serde_json::to_string(&alone).unwrap()
+                );
+            }
+        }
+    }
 
     #[test]
     fn chunk_sample_spreads_over_the_range_and_stays_inside() {
