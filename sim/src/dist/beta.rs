@@ -78,7 +78,7 @@ impl ScaledBeta {
     /// The table of a table sampler, built on first use.
     #[inline]
     fn table<'a>(&self, cell: &'a OnceLock<BetaTable>) -> &'a BetaTable {
-        cell.get_or_init(|| BetaTable::new(&self.cdf))
+        cell.get_or_init(|| BetaTable::shared(&self.cdf))
     }
 
     #[inline]
@@ -195,6 +195,27 @@ impl std::fmt::Debug for BetaTable {
 }
 
 impl BetaTable {
+    /// The table of `cdf`'s shape, built once per process: inputs of one shape (every
+    /// symmetric PERT is Beta(3, 3)) share it, and a model compiled again (each alternative,
+    /// each what-if request) does not build it again. A table is a function of the shape
+    /// alone, so sharing it changes no draw.
+    fn shared(cdf: &SBeta) -> BetaTable {
+        type Tables = std::sync::Mutex<Vec<((u64, u64), BetaTable)>>;
+        static TABLES: Tables = std::sync::Mutex::new(Vec::new());
+        // At most this many shapes are kept; past it a table is built for its input alone.
+        const KEEP: usize = 256;
+        let key = (cdf.shape_a().to_bits(), cdf.shape_b().to_bits());
+        let mut tables = TABLES.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, t)) = tables.iter().find(|(k, _)| *k == key) {
+            return t.clone();
+        }
+        let t = BetaTable::new(cdf);
+        if tables.len() < KEEP {
+            tables.push((key, t.clone()));
+        }
+        t
+    }
+
     fn new(cdf: &SBeta) -> BetaTable {
         let edges = equal_mass_edges(cdf, BETA_CELLS);
         let (am1, bm1) = (cdf.shape_a() - 1.0, cdf.shape_b() - 1.0);
@@ -366,6 +387,25 @@ mod tests {
             panic!("{spec:?}: no table sampler")
         };
         (b.table(t).clone(), b.cdf)
+    }
+
+    /// Inputs of one shape share one table, and it is the table built for that shape alone.
+    #[test]
+    fn inputs_of_one_shape_share_one_table() {
+        let pert = |min, mode, max| DistSpec::Pert {
+            min,
+            mode,
+            max,
+            shape: None,
+            point: None,
+        };
+        // Both symmetric: Beta(3, 3) on different ranges.
+        let (a, cdf) = table(&pert(1.0, 2.0, 3.0));
+        let (b, _) = table(&pert(-40.0, 10.0, 60.0));
+        assert!(Arc::ptr_eq(&a.cells, &b.cells));
+        assert!(a == BetaTable::new(&cdf));
+        let (c, _) = table(&pert(0.0, 1.0, 4.0));
+        assert!(!Arc::ptr_eq(&a.cells, &c.cells));
     }
 
     fn table_shapes() -> Vec<DistSpec> {
