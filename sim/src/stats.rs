@@ -768,6 +768,13 @@ impl QuantileSketch {
         for (m, t) in self.pages.iter_mut().zip(&other.pages) {
             if let Some(t) = t {
                 let m = m.get_or_insert_with(Page::zeroed);
+                if narrow && t.0.wide.is_none() {
+                    // The common case, u32 counts into u32 counts: a loop the compiler vectorises.
+                    for (a, b) in m.0.narrow.iter_mut().zip(&t.0.narrow) {
+                        *a += *b;
+                    }
+                    continue;
+                }
                 for (s, c) in t.counts().enumerate() {
                     if narrow {
                         m.0.narrow[s] += c as u32;
