@@ -300,11 +300,16 @@ impl Serialize for QuantileSketch {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, p)| p.as_ref().map(|p| (i, p)));
+            let mut add = |key: u64, count: u64| {
+                key_sum = key_sum.wrapping_add(key.wrapping_mul(count));
+                key_square_sum = key_square_sum.wrapping_add(key.wrapping_mul(key).wrapping_mul(count));
+            };
             for (i, page) in pages {
-                for (b, count) in page.counts().enumerate().filter(|&(_, c)| c > 0) {
-                    let key = ((i << SUB_BITS) + b) as u64;
-                    key_sum = key_sum.wrapping_add(key.wrapping_mul(count));
-                    key_square_sum = key_square_sum.wrapping_add(key.wrapping_mul(key).wrapping_mul(count));
+                let first = (i << SUB_BITS) as u64;
+                match &page.0.wide {
+                    // Most pages have only u32 counts: read them straight, no per-bucket choice.
+                    None => page.0.narrow.iter().zip(first..).for_each(|(&c, key)| add(key, u64::from(c))),
+                    Some(_) => page.counts().zip(first..).for_each(|(c, key)| add(key, c)),
                 }
             }
             let digest = SketchDigest {
