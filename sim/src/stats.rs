@@ -308,7 +308,12 @@ impl Serialize for QuantileSketch {
                 let first = (i << SUB_BITS) as u64;
                 match &page.0.wide {
                     // Most pages have only u32 counts: read them straight, no per-bucket choice.
-                    None => page.0.narrow.iter().zip(first..).for_each(|(&c, key)| add(key, u64::from(c))),
+                    None => page
+                        .0
+                        .narrow
+                        .iter()
+                        .zip(first..)
+                        .for_each(|(&c, key)| add(key, u64::from(c))),
                     Some(_) => page.counts().zip(first..).for_each(|(c, key)| add(key, c)),
                 }
             }
