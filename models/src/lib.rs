@@ -31,7 +31,7 @@ pub use analysis::{Analysis, AnalysisError, AnalysisPlan};
 pub use compare::{CompareResult, CompareSummary, compare};
 pub use model::{Field, Lanes, Model, NO_PAYBACK, Outcome, PointTables};
 pub use run::{
-    CostCounts, RunInfo, RunOptions, RunResult, SeTarget, simulate, simulate_until, simulate_with,
-    simulate_with_checks, simulate_with_progress,
+    CostCounts, KeptChunk, RunInfo, RunOptions, RunResult, SeTarget, simulate, simulate_keeping, simulate_until,
+    simulate_with, simulate_with_checks, simulate_with_progress,
 };
 pub use scenario::{DEFAULT_SCENARIO, DEFAULT_SCENARIO_NAME, HeadlineView, Scenario, ScenarioError};

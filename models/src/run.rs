@@ -648,7 +648,16 @@ pub fn simulate_with_progress(
     opts: RunOptions,
     chunk_done: &(dyn Fn() + Sync),
 ) -> Result<RunResult, RunPlanError> {
-    simulate_inner(model, plan, chunks, estimate_msek, opts, chunk_done, false, None)
+    simulate_inner(
+        model,
+        plan,
+        chunks,
+        estimate_msek,
+        opts,
+        chunk_done,
+        false,
+        Extras::default(),
+    )
 }
 
 /// [`simulate_with_progress`], and from the same pass the manifest's digests of the chunks
@@ -673,7 +682,10 @@ pub fn simulate_with_checks(
         opts,
         chunk_done,
         false,
-        Some((&sample, &checks)),
+        Extras {
+            checked: Some((&sample, &checks)),
+            ..Extras::default()
+        },
     )?;
     let mut checks = checks.into_inner().unwrap_or_else(|e| e.into_inner());
     checks.sort_by_key(|c| c.chunk);
@@ -696,12 +708,69 @@ pub fn simulate_with_cumulative(
         RunOptions::default(),
         &|| {},
         true,
-        None,
+        Extras::default(),
     )
+}
+
+/// The per-run figures of one chunk of a run, kept for statistics that pair runs across
+/// two scenarios (the what-if page's paired standard errors) or relate inputs to outcomes
+/// (its drivers) without sampling the chunk again.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeptChunk {
+    pub chunk: u64,
+    /// Runs in the chunk.
+    pub len: usize,
+    /// Each kommun's NPV, kommun-major (kommun `i`, run `j` at `i * len + j`), MSEK.
+    pub npv: Vec<f64>,
+    /// The sampled inputs in [`Model::input_names`] order, input-major (input `i`, run `j`
+    /// at `i * len + j`).
+    pub inputs: Vec<f64>,
+}
+
+impl KeptChunk {
+    /// Kommun `i`'s NPV in each run, MSEK.
+    pub fn npv(&self, i: usize) -> &[f64] {
+        &self.npv[i * self.len..(i + 1) * self.len]
+    }
+
+    /// Input `i`'s draw in each run.
+    pub fn input(&self, i: usize) -> &[f64] {
+        &self.inputs[i * self.len..(i + 1) * self.len]
+    }
+}
+
+/// [`simulate_with`], and the per-run figures ([`KeptChunk`]) of the chunks of `chunks`
+/// below `keep_below`, in chunk order. The same result as `simulate_with` to the bit.
+pub fn simulate_keeping(
+    model: &Model,
+    plan: &RunPlan,
+    chunks: Range<u64>,
+    estimate_msek: f64,
+    opts: RunOptions,
+    keep_below: u64,
+) -> Result<(RunResult, Vec<KeptChunk>), RunPlanError> {
+    let kept = std::sync::Mutex::new(Vec::new());
+    let extras = Extras {
+        kept: Some((keep_below, &kept)),
+        ..Extras::default()
+    };
+    let r = simulate_inner(model, plan, chunks, estimate_msek, opts, &|| {}, false, extras)?;
+    let mut kept = kept.into_inner().unwrap_or_else(|e| e.into_inner());
+    kept.sort_by_key(|c: &KeptChunk| c.chunk);
+    Ok((r, kept))
 }
 
 /// The chunks to digest alone and where their [`manifest::ChunkCheck`]s go.
 type Checked<'a> = (&'a [u64], &'a std::sync::Mutex<Vec<manifest::ChunkCheck>>);
+/// The chunks below which runs are kept and where their [`KeptChunk`]s go.
+type Kept<'a> = (u64, &'a std::sync::Mutex<Vec<KeptChunk>>);
+
+/// What a run collects beside its result.
+#[derive(Clone, Copy, Default)]
+struct Extras<'a> {
+    checked: Option<Checked<'a>>,
+    kept: Option<Kept<'a>>,
+}
 
 #[allow(clippy::too_many_arguments)]
 fn simulate_inner(
@@ -712,7 +781,7 @@ fn simulate_inner(
     opts: RunOptions,
     chunk_done: &(dyn Fn() + Sync),
     cumulative: bool,
-    checked: Option<Checked>,
+    extras: Extras,
 ) -> Result<RunResult, RunPlanError> {
     let k = model.kommuner().len() + 1;
     let fresh = || {
@@ -730,17 +799,35 @@ fn simulate_inner(
             let len = (range.end - range.start) as usize;
             s.sample(model, opts.sampling, plan.seed, c, len);
             s.sums.clear(k);
-            let record = |acc: &mut RunResult, s: &mut Scratch| {
+            let mut keep = extras.kept.filter(|&(below, _)| c < below).map(|(_, to)| {
+                let inputs = s.columns.iter().flat_map(|col| &col[..len]).copied().collect();
+                (
+                    KeptChunk {
+                        chunk: c,
+                        len,
+                        npv: vec![0.0; (k - 1) * len],
+                        inputs,
+                    },
+                    to,
+                )
+            });
+            let mut record = |acc: &mut RunResult, s: &mut Scratch| {
                 let mut whole = len == CHUNK_RUNS as usize;
                 for block in blocks(len) {
-                    s.evaluate_block(model, block);
+                    s.evaluate_block(model, block.clone());
+                    if let Some((kc, _)) = &mut keep {
+                        for i in 0..k - 1 {
+                            kc.npv[i * len + block.start..i * len + block.end]
+                                .copy_from_slice(s.lanes.row(Field::Npv, i));
+                        }
+                    }
                     whole &= acc.record(&s.lanes, &mut s.sums, &mut s.cum, &mut s.scans);
                 }
                 if whole {
                     acc.record_chunk(&s.sums);
                 }
             };
-            match checked {
+            match extras.checked {
                 Some((sample, checks)) if sample.binary_search(&c).is_ok() => {
                     let mut one = fresh();
                     record(&mut one, s);
@@ -752,6 +839,9 @@ fn simulate_inner(
                     acc.merge(&one);
                 }
                 _ => record(acc, s),
+            }
+            if let Some((kc, to)) = keep {
+                to.lock().unwrap_or_else(|e| e.into_inner()).push(kc);
             }
             chunk_done();
         },
@@ -913,5 +1003,40 @@ mod se_tests {
             (spread - LHS_SE_RELATIVE_PRECISION).abs() < 0.015,
             "relative sd of the SE {spread}"
         );
+    }
+}
+
+#[cfg(test)]
+mod kept_tests {
+    use super::*;
+    use crate::Scenario;
+
+    #[test]
+    fn kept_runs_are_the_draws_and_npvs_of_the_run_and_change_nothing_else() {
+        let model = Model::new(&Scenario::default_ggvv()).unwrap();
+        // 2.5 chunks on 3 threads: a short last chunk is kept too, and the order is the chunks'.
+        let plan = RunPlan::new(2 * CHUNK_RUNS + 1000, 7, 3).unwrap();
+        let plain = simulate_with(&model, &plan, 0..plan.chunks(), 28.7, RunOptions::default()).unwrap();
+        let (r, kept) = simulate_keeping(&model, &plan, 0..plan.chunks(), 28.7, RunOptions::default(), 5).unwrap();
+        assert_eq!(manifest::result_digest(&r), manifest::result_digest(&plain));
+        assert_eq!(
+            kept.iter().map(|c| (c.chunk, c.len)).collect::<Vec<_>>(),
+            [(0, 4096), (1, 4096), (2, 1000)]
+        );
+        // Against the sequential visit of every run (inputs as drawn, the outcome's NPVs).
+        let k = model.kommuner().len();
+        let mut n = 0;
+        for_each_run(&model, &plan, 0..plan.chunks(), |run, x, o| {
+            let (c, j) = ((run / CHUNK_RUNS) as usize, (run % CHUNK_RUNS) as usize);
+            let kc = &kept[c];
+            assert!((0..x.len()).all(|i| kc.input(i)[j] == x[i]), "run {run}: inputs differ");
+            assert!((0..k).all(|i| kc.npv(i)[j] == o.npv[i]), "run {run}: NPVs differ");
+            n += 1;
+            true
+        });
+        assert_eq!(n, plan.runs);
+        // Only the chunks below the bound.
+        let (_, first) = simulate_keeping(&model, &plan, 0..plan.chunks(), 28.7, RunOptions::default(), 1).unwrap();
+        assert_eq!(first, kept[..1]);
     }
 }

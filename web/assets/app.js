@@ -347,7 +347,7 @@ function draw(a, refined) {
     el("tbody", {}, ...a.drivers.map((d) => el("tr", {}, el("th", { scope: "row", text: d.label }),
       el("td", { text: (d.corr < 0 ? "−" : "") + nf2.format(Math.abs(d.corr)) }),
       el("td", {}, el("span", { class: "bar" + (d.corr < 0 ? " neg" : ""), style: `width:${Math.round(120 * Math.abs(d.corr) / maxc)}px` }))))));
-  $("drivers-note").textContent = `${T.driversNote} (${fmtInt(Math.min(a.runs, 8192))})`;
+  $("drivers-note").textContent = `${T.driversNote} (${fmtInt(a.paired_runs)})`;
   if (S.yearly && a.curves.yearly) drawYearly(a, names);
   $("status").textContent = T.status(a.runs, a.server_ms, refined);
 }

@@ -2,11 +2,11 @@
 //! numbers (same seed: every input draws from the stream of its field path), with every
 //! figure the page shows.
 
-use models::{Model, RunInfo, RunOptions, RunResult, Scenario};
+use models::{KeptChunk, Model, RunInfo, RunOptions, RunResult, Scenario};
 use reports::Summary;
 use serde::Serialize;
 use sim::RunPlan;
-use sim::stats::Stat;
+use sim::stats::{Moments, Stat};
 
 use crate::Refusal;
 
@@ -15,10 +15,10 @@ pub const MAX_RUNS: u64 = 1_000_000;
 /// Chunks simulated between two looks at the cancel token (4 × 4096 runs: a few
 /// milliseconds on two cores).
 const CHUNKS_PER_CHECK: u64 = 4;
-/// Runs of the paired pass that gives the standard error of each change, and of the
-/// drivers' correlations.
-const PAIRED_RUNS: u64 = 3 * sim::CHUNK_RUNS;
-const DRIVER_RUNS: u64 = 2 * sim::CHUNK_RUNS;
+/// The first chunks of a run whose per-run figures are kept: the paired standard error of
+/// each change and the drivers' correlations are taken over their [`PAIRED_RUNS`] runs.
+const PAIRED_CHUNKS: u64 = 3;
+pub const PAIRED_RUNS: u64 = PAIRED_CHUNKS * sim::CHUNK_RUNS;
 /// Drivers shown.
 const TOP_DRIVERS: usize = 10;
 
@@ -34,25 +34,30 @@ fn curve(s: &Stat) -> Vec<f64> {
     levels().into_iter().map(|q| s.sketch.quantile(q)).collect()
 }
 
+/// A run's result and the per-run figures of its first [`PAIRED_CHUNKS`] chunks, from which
+/// the paired standard errors and the drivers are taken without sampling again.
+#[derive(Debug, Clone)]
+pub struct Ran {
+    pub result: RunResult,
+    pub kept: Vec<KeptChunk>,
+}
+
 /// The run of `model` over `plan`, `CHUNKS_PER_CHECK` chunks at a time; `None` once
 /// `cancelled` says a newer state has come. Merging is exact: the result equals one
 /// [`models::simulate_with`] over all chunks to the bit.
-pub fn run(
-    model: &Model,
-    plan: &RunPlan,
-    budget: f64,
-    cancelled: &dyn Fn() -> bool,
-) -> Result<Option<RunResult>, Refusal> {
+pub fn run(model: &Model, plan: &RunPlan, budget: f64, cancelled: &dyn Fn() -> bool) -> Result<Option<Ran>, Refusal> {
     let total = plan.chunks();
     let mut acc: Option<RunResult> = None;
+    let mut kept = Vec::new();
     let mut start = 0;
     while start < total {
         if cancelled() {
             return Ok(None);
         }
         let end = (start + CHUNKS_PER_CHECK).min(total);
-        let r = models::simulate_with(model, plan, start..end, budget, RunOptions::default())
+        let (r, k) = models::simulate_keeping(model, plan, start..end, budget, RunOptions::default(), PAIRED_CHUNKS)
             .map_err(|e| Refusal::internal(&e.to_string()))?;
+        kept.extend(k);
         match &mut acc {
             Some(a) => a.merge(&r),
             None => acc = Some(r),
@@ -72,7 +77,7 @@ pub fn run(
             "replace unbounded distributions (normal, lognormal) by bounded ones or narrow them",
         ));
     }
-    Ok(Some(r))
+    Ok(Some(Ran { result: r, kept }))
 }
 
 /// What `riskkalkyl run` would write as summary.json for this run.
@@ -137,75 +142,62 @@ pub struct Change {
     pub loss_se: f64,
 }
 
-/// Paired differences on the first [`PAIRED_RUNS`] runs: the standard error of each change.
-pub fn changes(
-    edited: &Model,
-    base: &Model,
-    runs: u64,
-    seed: u64,
-    means: &[(f64, f64)],
-) -> Result<Vec<Change>, Refusal> {
-    let loss = loss_change_se(edited, base, runs, seed)?;
-    let plan = RunPlan::new(runs.min(PAIRED_RUNS), seed, 0).map_err(|e| Refusal::internal(&e.to_string()))?;
-    let c =
-        models::compare(edited, base, &plan, RunOptions::default()).map_err(|e| Refusal::internal(&e.to_string()))?;
-    Ok(c.pairs
-        .iter()
-        .zip(means)
-        .zip(loss)
-        .map(|((p, (a, b)), loss_se)| Change {
-            mean_msek: a - b,
-            mean_se_msek: p.diff.moments.sd() / (runs as f64).sqrt(),
-            p_better: p.a_better.p(),
-            loss_se,
-        })
-        .collect())
+/// Each kommun's NPV and then the total's in run `j` of chunk `c`, MSEK (the total summed
+/// in kommun order, as [`models::compare`] sums it).
+fn npvs(c: &KeptChunk, k: usize, j: usize, out: &mut [f64]) {
+    for (i, v) in out[..k].iter_mut().enumerate() {
+        *v = c.npv(i)[j];
+    }
+    out[k] = out[..k].iter().sum();
 }
 
-/// The paired (common random numbers) standard error of the change of P(net loss) of each
-/// kommun, then the total: with d_i = 1[NPV_i edited < 0] − 1[NPV_i opened < 0] on the same
-/// draws, SE = sqrt(var(d) / n), var(d) taken over the first [`PAIRED_RUNS`] runs and `n` the
-/// runs of the request (as the mean change's standard error).
-pub fn loss_change_se(edited: &Model, base: &Model, runs: u64, seed: u64) -> Result<Vec<f64>, Refusal> {
-    let plan = RunPlan::new(runs.min(PAIRED_RUNS), seed, 0).map_err(|e| Refusal::internal(&e.to_string()))?;
-    // Per run, a bit per kommun and one for the total: whether its NPV is negative.
-    let losses = |m: &Model| {
-        let mut v: Vec<u64> = Vec::with_capacity(plan.runs as usize);
-        models::run::for_each_run(m, &plan, 0..plan.chunks(), |_, _, o| {
-            let mut bits = 0u64;
-            for (k, &x) in o.npv.iter().enumerate() {
-                bits |= u64::from(x < 0.0) << k;
+/// The changes against the opened scenario from the runs both sides kept (the first
+/// [`PAIRED_RUNS`] runs, the same draws on both sides): per kommun and then the total, the
+/// mean change from the full runs' `means` (edited, opened), its standard error from the
+/// spread of the paired differences, P(better) and the paired standard error of the change
+/// of P(net loss). `runs` is the request's run count, for which the standard errors hold.
+///
+/// With d_i = 1[NPV_i edited < 0] − 1[NPV_i opened < 0] on the same draws, the loss change's
+/// SE = sqrt(var(d) / n) with var(d) the sample variance over the kept runs and `n` = `runs`;
+/// a difference within rounding ([`models::compare::TIE_REL`]) is a tie, as in `compare`.
+pub fn changes(edited: &[KeptChunk], base: &[KeptChunk], k: usize, runs: u64, means: &[(f64, f64)]) -> Vec<Change> {
+    let mut diff = vec![Moments::default(); k + 1];
+    let mut better = vec![0u64; k + 1];
+    // Sums of d and d² (d² = |d|) for the loss changes.
+    let mut loss = vec![(0.0, 0.0); k + 1];
+    let (mut x, mut y) = (vec![0.0; k + 1], vec![0.0; k + 1]);
+    let mut n = 0u64;
+    for (a, b) in edited.iter().zip(base) {
+        debug_assert_eq!((a.chunk, a.len), (b.chunk, b.len));
+        for j in 0..a.len.min(b.len) {
+            npvs(a, k, j, &mut x);
+            npvs(b, k, j, &mut y);
+            for i in 0..=k {
+                let tie = (x[i] - y[i]).abs() <= models::compare::TIE_REL * (1.0 + x[i].abs() + y[i].abs());
+                diff[i].push(if tie { 0.0 } else { x[i] - y[i] });
+                better[i] += u64::from(!tie && x[i] > y[i]);
+                let d = f64::from(u8::from(x[i] < 0.0)) - f64::from(u8::from(y[i] < 0.0));
+                loss[i].0 += d;
+                loss[i].1 += d * d;
             }
-            bits |= u64::from(o.npv.iter().sum::<f64>() < 0.0) << o.npv.len();
-            v.push(bits);
-            true
-        });
-        v
-    };
-    let (a, b) = std::thread::scope(|sc| {
-        let h = sc.spawn(|| losses(base));
-        let a = losses(edited);
-        (a, h.join())
-    });
-    let b = b.map_err(|_| Refusal::internal("the paired pass panicked"))?;
-    let k = edited.kommuner().len();
-    if k >= 63 {
-        return Err(Refusal::internal("more than 62 kommuner"));
+            n += 1;
+        }
     }
-    let n = a.len() as f64;
-    Ok((0..=k)
-        .map(|j| {
-            let (mut s, mut ss) = (0.0, 0.0);
-            for (x, y) in a.iter().zip(&b) {
-                let d = f64::from(u8::from(x >> j & 1 == 1)) - f64::from(u8::from(y >> j & 1 == 1));
-                s += d;
-                ss += d * d;
-            }
+    let nf = n as f64;
+    (0..=k)
+        .zip(means)
+        .map(|(i, (a, b))| {
+            let (s, ss) = loss[i];
             // Sample variance of d (n − 1 in the denominator).
-            let var = if n > 1.0 { (ss - s * s / n) / (n - 1.0) } else { 0.0 };
-            (var.max(0.0) / runs as f64).sqrt()
+            let var = if n > 1 { (ss - s * s / nf) / (nf - 1.0) } else { 0.0 };
+            Change {
+                mean_msek: a - b,
+                mean_se_msek: diff[i].sd() / (runs as f64).sqrt(),
+                p_better: if n > 0 { better[i] as f64 / nf } else { 0.0 },
+                loss_se: (var.max(0.0) / runs as f64).sqrt(),
+            }
         })
-        .collect())
+        .collect()
 }
 
 /// An input that drives the total NPV: its correlation with it over the first runs.
@@ -217,26 +209,32 @@ pub struct Driver {
     pub corr: f64,
 }
 
-/// The inputs most correlated with the total NPV, on the first [`DRIVER_RUNS`] runs.
-pub fn drivers(s: &Scenario, model: &Model, runs: u64, seed: u64, en: bool) -> Result<Vec<Driver>, Refusal> {
-    let runs = runs.min(DRIVER_RUNS);
-    let plan = RunPlan::new(runs, seed, 1).map_err(|e| Refusal::internal(&e.to_string()))?;
+/// The inputs most correlated with the total NPV, on the runs the edited side kept.
+pub fn drivers(s: &Scenario, model: &Model, kept: &[KeptChunk], en: bool) -> Vec<Driver> {
     let m = model.input_names().len();
+    let k = model.kommuner().len();
     // Sums for the correlations: x, x², xy per input; y, y².
     let (mut sx, mut sxx, mut sxy) = (vec![0.0; m], vec![0.0; m], vec![0.0; m]);
     let (mut sy, mut syy, mut n) = (0.0, 0.0, 0.0);
-    models::run::for_each_run(model, &plan, 0..plan.chunks(), |_, x, o| {
-        let y: f64 = o.npv.iter().sum();
+    let mut y = vec![0.0; k + 1];
+    for c in kept {
+        let total: Vec<f64> = (0..c.len)
+            .map(|j| {
+                npvs(c, k, j, &mut y);
+                y[k]
+            })
+            .collect();
         for i in 0..m {
-            sx[i] += x[i];
-            sxx[i] += x[i] * x[i];
-            sxy[i] += x[i] * y;
+            for (&x, &t) in c.input(i).iter().zip(&total) {
+                sx[i] += x;
+                sxx[i] += x * x;
+                sxy[i] += x * t;
+            }
         }
-        sy += y;
-        syy += y * y;
-        n += 1.0;
-        true
-    });
+        sy += total.iter().sum::<f64>();
+        syy += total.iter().map(|t| t * t).sum::<f64>();
+        n += c.len as f64;
+    }
     let vy = syy - sy * sy / n;
     let mut v: Vec<Driver> = (0..m)
         .filter_map(|i| {
@@ -255,5 +253,5 @@ pub fn drivers(s: &Scenario, model: &Model, runs: u64, seed: u64, en: bool) -> R
         .collect();
     v.sort_by(|a, b| b.corr.abs().total_cmp(&a.corr.abs()));
     v.truncate(TOP_DRIVERS);
-    Ok(v)
+    v
 }

@@ -27,7 +27,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use models::{Model, RunResult, Scenario};
+use models::{Model, Scenario};
 use reports::format::Lang;
 use serde::{Deserialize, Serialize};
 use sim::RunPlan;
@@ -111,7 +111,7 @@ pub struct Options {
 }
 
 /// A cached run of an opened scenario: (text fingerprint, runs, seed, result).
-type BaseRun = (u64, u64, u64, Arc<RunResult>);
+type BaseRun = (u64, u64, u64, Arc<compute::Ran>);
 
 struct App {
     base: Base,
@@ -494,7 +494,7 @@ impl App {
     }
 
     /// The opened scenario's run for `runs` and `seed` (cached).
-    fn base_run(&self, base: &Base, model: &Model, plan: &RunPlan) -> Result<Arc<RunResult>, Refusal> {
+    fn base_run(&self, base: &Base, model: &Model, plan: &RunPlan) -> Result<Arc<compute::Ran>, Refusal> {
         let key = fingerprint(&base.text);
         {
             let cache = self.base_runs.lock().unwrap_or_else(|e| e.into_inner());
@@ -539,15 +539,16 @@ async fn simulate(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let model = Model::new(&e.scenario).map_err(Refusal::scenario)?;
         let base_model = base.model.clone();
         let plan = RunPlan::new(r.runs, r.seed, 0).map_err(|e| Refusal::internal(&e.to_string()))?;
-        let Some(res) = compute::run(&model, &plan, model.reference_estimate_msek(), &cancelled)? else {
+        let Some(ran) = compute::run(&model, &plan, model.reference_estimate_msek(), &cancelled)? else {
             return Ok(None);
         };
-        let base_res = a.base_run(&base, &base_model, &plan)?;
+        let base_ran = a.base_run(&base, &base_model, &plan)?;
+        let (res, base_res) = (&ran.result, &base_ran.result);
         if cancelled() {
             return Ok(None);
         }
-        let summary = compute::summary(&e.scenario, &model, &res, r.seed);
-        let base_summary = compute::summary(&base.scenario, &base_model, &base_res, r.seed);
+        let summary = compute::summary(&e.scenario, &model, res, r.seed);
+        let base_summary = compute::summary(&base.scenario, &base_model, base_res, r.seed);
         let means: Vec<(f64, f64)> = summary
             .kommuner
             .iter()
@@ -555,19 +556,19 @@ async fn simulate(State(app): State<Arc<App>>, body: Bytes) -> Response {
             .zip(base_summary.kommuner.iter().chain([&base_summary.total]))
             .map(|(a, b)| (a.net_benefit_npv.mean, b.net_benefit_npv.mean))
             .collect();
-        let changes = compute::changes(&model, &base_model, r.runs, r.seed, &means)?;
-        let drivers = compute::drivers(&e.scenario, &model, r.runs, r.seed, en)?;
+        let changes = compute::changes(&ran.kept, &base_ran.kept, model.kommuner().len(), r.runs, &means);
+        let drivers = compute::drivers(&e.scenario, &model, &ran.kept, en);
         Ok(Some(Answer {
             runs: r.runs,
             seed: r.seed,
             server_ms: 0.0,
             levels: compute::levels(),
-            curves: compute::Curves::new(&res, r.yearly),
-            base_curves: compute::Curves::new(&base_res, r.yearly),
+            curves: compute::Curves::new(res, r.yearly),
+            base_curves: compute::Curves::new(base_res, r.yearly),
             summary,
             base_summary,
             changes,
-            paired_runs: r.runs.min(3 * sim::CHUNK_RUNS),
+            paired_runs: r.runs.min(compute::PAIRED_RUNS),
             drivers,
             years: res.years.clone(),
             changed: e.changes,
