@@ -45,6 +45,15 @@ impl From<models::AnalysisError> for Failure {
     }
 }
 
+impl From<reports::export::html::analyses::AnalysesError> for Failure {
+    fn from(e: reports::export::html::analyses::AnalysesError) -> Failure {
+        match e {
+            reports::export::html::analyses::AnalysesError::Analysis(e) => e.into(),
+            reports::export::html::analyses::AnalysesError::Chart(e) => Failure::Runtime(e.to_string()),
+        }
+    }
+}
+
 impl From<models::followup::ActualsError> for Failure {
     fn from(e: models::followup::ActualsError) -> Failure {
         Failure::Input(format!("invalid actuals: {e}"))

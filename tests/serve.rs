@@ -452,18 +452,75 @@ fn a_newer_state_on_the_same_lane_cancels_the_stale_computation() {
 }
 
 #[test]
-fn the_report_is_a_download_of_the_edited_state() {
+fn the_report_is_riskkalkyl_report_of_the_saved_scenario() {
     let s = server();
-    let r = s.post_json("/api/report", &edited(2000, 3));
+    let (runs, seed, analysis_runs) = (1000, 3, 200);
+    let mut state = edited(runs, seed);
+    state["analysis_runs"] = json!(analysis_runs);
+    let r = s.post_json("/api/report", &state);
     assert_eq!(r.status, 200, "{}", r.text());
     assert!(r.header("content-disposition").unwrap().contains("rapport.html"));
-    let html = r.text();
+    let page = r.text();
+    let saved = s.post_json("/api/save", &state);
+    assert_eq!(saved.status, 200);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("saved.toml");
+    std::fs::write(&file, saved.text()).unwrap();
+    let out = dir.path().join("rapport");
+    Command::cargo_bin("riskkalkyl")
+        .unwrap()
+        .arg("--scenario")
+        .arg(&file)
+        .args(["report", "--runs", &runs.to_string(), "--seed", &seed.to_string()])
+        .args(["--analysis-runs", &analysis_runs.to_string(), "--quiet", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let cli = std::fs::read_to_string(out.join("rapport.html")).unwrap();
+    // The command's cover line also shows its run's fingerprint (of the manifest it writes
+    // beside the report) and the two may straddle midnight: that line goes; everything else,
+    // the decision analyses and every chart included, is the same page.
+    let without = |html: &str| strip_between(html, "<p class=\"meta\">", "</p>");
     assert!(
-        html.starts_with("<!DOCTYPE html>") || html.starts_with("<!doctype html>"),
-        "{}",
-        &html[..200]
+        cli.contains("id=\"run-fingerprint\""),
+        "the command's cover has the fingerprint"
     );
-    assert!(html.contains("<svg"), "charts inline");
+    for section in [
+        "Varför resultatet skiljer sig från förstudien",
+        "Fördelningsnycklar och finansieringsmodeller",
+        "Vilka osäkerheter är värda att utreda?",
+        "Den första utredningens handlingsalternativ",
+        "Riskregister",
+    ] {
+        assert!(page.contains(section), "the page's report has the section on {section}");
+    }
+    let (p, c) = (without(&page), without(&cli));
+    if p != c {
+        let at = p.bytes().zip(c.bytes()).take_while(|(a, b)| a == b).count();
+        panic!(
+            "the page's report differs from riskkalkyl report of the saved scenario at byte {at}:\n page: {}\n  cli: {}",
+            &p[at.saturating_sub(80)..(at + 120).min(p.len())],
+            &c[at.saturating_sub(80)..(at + 120).min(c.len())]
+        );
+    }
+    // A report may not ask for more analysis runs than the command line allows.
+    state["analysis_runs"] = json!(2_000_000);
+    let r = s.post_json("/api/report", &state);
+    assert_eq!(r.status, 422, "{}", r.text());
+    assert_eq!(r.json()["error"]["path"], "analysis_runs");
+}
+
+/// `html` with each stretch from `open` to the next `close` (both included) taken out.
+fn strip_between(html: &str, open: &str, close: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(open) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + open.len()..];
+        rest = rest.find(close).map_or("", |j| &rest[j + close.len()..]);
+    }
+    out.push_str(rest);
+    out
 }
 
 #[test]

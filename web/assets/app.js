@@ -20,6 +20,15 @@ const T = {
     computing: "räknar …", notNumber: "inte ett tal", ref: "referens", overrun: "P(över referensen)",
     figure: "Mått", edited: "ändrat", opened: "öppnat", total: "GGVV totalt", better: "P(bättre)", input: "Antagande", corr: "korrelation",
     quantile: "P", msek: "mnkr", prob: "andel",
+    reportBusy: "tar fram rapporten med beslutsanalyserna (några sekunder) …",
+    params: { min: "min", max: "max", mode: "troligast", most_likely: "troligast", point: "planvärde", value: "värde",
+      mean: "medel", sd: "std.avv.", shape: "form", scale: "skala", alpha: "α", beta: "β", prob: "sannolikhet",
+      p10: "P10", p90: "P90", tail_prob: "andel i svansen", body_mean: "medel (kropp)", body_sd: "std.avv. (kropp)",
+      body_min: "min (kropp)", tail_scale: "svansens skala", tail_alpha: "svansindex α", tail_cap: "tak" },
+    dists: { fixed: "fast värde", uniform: "likformig", triangular: "triangel", pert: "PERT", normal: "normal",
+      truncated_normal: "trunkerad normal", lognormal: "lognormal", beta: "beta", discrete: "diskret",
+      risk_event: "riskhändelse", empirical: "empirisk", triple: "trepunktsskattning", pooled: "sammanvägd expertbedömning",
+      ref_class_overrun: "referensklass: kropp och svans", gamma: "gamma", weibull: "Weibull" },
   },
   en: {
     title: "riskkalkyl: what if …", save: "Save scenario", report: "Report", open: "Open scenario…",
@@ -35,6 +44,15 @@ const T = {
     computing: "computing …", notNumber: "not a number", ref: "reference", overrun: "P(above the reference)",
     figure: "Figure", edited: "edited", opened: "opened", total: "GGVV total", better: "P(better)", input: "Assumption", corr: "correlation",
     quantile: "P", msek: "MSEK", prob: "share",
+    reportBusy: "producing the report with the decision analyses (a few seconds) …",
+    params: { min: "min", max: "max", mode: "most likely", most_likely: "most likely", point: "plan value", value: "value",
+      mean: "mean", sd: "sd", shape: "shape", scale: "scale", alpha: "α", beta: "β", prob: "probability",
+      p10: "P10", p90: "P90", tail_prob: "tail share", body_mean: "body mean", body_sd: "body sd",
+      body_min: "body min", tail_scale: "tail scale", tail_alpha: "tail index α", tail_cap: "cap" },
+    dists: { fixed: "fixed value", uniform: "uniform", triangular: "triangular", pert: "PERT", normal: "normal",
+      truncated_normal: "truncated normal", lognormal: "lognormal", beta: "beta", discrete: "discrete",
+      risk_event: "risk event", empirical: "empirical", triple: "three-point estimate", pooled: "pooled expert estimate",
+      ref_class_overrun: "reference class: body and tail", gamma: "gamma", weibull: "Weibull" },
   },
 }[LANG];
 const LOCALE = LANG === "sv" ? "sv-SE" : "en-GB";
@@ -199,13 +217,13 @@ function buildForm() {
     const fs = el("fieldset", {}, el("legend", { text: g.label }));
     for (const inp of g.inputs) {
       const row = el("div", { class: "row", id: "row:" + inp.path });
-      row.append(el("span", { class: "name", text: inp.label }), el("span", { class: "dist", text: `${inp.dist} · ${inp.source}` }));
+      row.append(el("span", { class: "name", text: inp.label }), el("span", { class: "dist", text: `${T.dists[inp.dist] ?? inp.dist} · ${inp.source}`, title: `dist = "${inp.dist}"` }));
       const ps = el("div", { class: "params" });
       const central = inp.params.find(([k]) => ["mode", "value", "mean", "p10"].includes(k));
       for (const [k, v] of inp.params) {
         const id = `p:${inp.path}.${k}`;
         const box = el("input", { id, type: "number", step: "any", value: String(v), "aria-describedby": "err:" + inp.path });
-        const lab = el("label", { for: id, text: k });
+        const lab = el("label", { for: id, text: T.params[k] ?? k, title: `${inp.path}.${k}` });
         ps.append(lab, box);
         let slider = null;
         if (central && central[0] === k) {
@@ -213,7 +231,7 @@ function buildForm() {
           const hi = inp.params.find(([q]) => q === "max")?.[1] ?? inp.allowed_hi ?? Math.max(2 * Math.abs(v), 1);
           if (hi > lo) {
             slider = el("input", { type: "range", min: String(lo), max: String(hi), step: String((hi - lo) / 200), value: String(v),
-              "aria-label": `${inp.label}: ${k}` });
+              "aria-label": `${inp.label}: ${T.params[k] ?? k}` });
             slider.addEventListener("input", () => {
               box.value = slider.value;
               S.edits.set(`${inp.path}.${k}`, Number(slider.value));
@@ -225,7 +243,7 @@ function buildForm() {
         }
         box.addEventListener("input", () => {
           const x = parseNum(box.value);
-          if (!Number.isFinite(x)) { box.setAttribute("aria-invalid", "true"); $("err:" + inp.path).textContent = `${k}: ${T.notNumber}`; return; }
+          if (!Number.isFinite(x)) { box.setAttribute("aria-invalid", "true"); $("err:" + inp.path).textContent = `${T.params[k] ?? k}: ${T.notNumber}`; return; }
           S.edits.set(`${inp.path}.${k}`, x);
           if (slider) slider.value = String(x);
           row.classList.add("changed");
@@ -378,8 +396,11 @@ function drawYearly(a, names) {
   });
 }
 
-async function download(url, fallback) {
+async function download(url, fallback, busy) {
+  const status = $("status"), was = status.textContent;
+  if (busy) status.textContent = busy;
   const r = await post(url, stateBody(S.form.runs_refine));
+  if (busy) status.textContent = was;
   if (!r.ok) { const j = await r.json(); showError(j.error); return; }
   const blob = await r.blob();
   const cd = r.headers.get("content-disposition") || "";
@@ -409,7 +430,7 @@ async function start() {
   S.form = await (await fetch("/api/form")).json();
   buildForm();
   $("save").addEventListener("click", () => download("/api/save", "scenario.toml"));
-  $("report").addEventListener("click", () => download("/api/report", "rapport.html"));
+  $("report").addEventListener("click", () => download("/api/report", "rapport.html", T.reportBusy));
   $("open").addEventListener("change", (ev) => { if (ev.target.files[0]) openFile(ev.target.files[0]); });
   $("reset").addEventListener("click", () => { S.edits.clear(); S.choices = {}; buildForm(); recompute(performance.now()); });
   $("yearly-toggle").addEventListener("click", () => {

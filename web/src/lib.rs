@@ -76,6 +76,18 @@ impl Refusal {
         }
     }
 
+    /// An analysis of the report refused the edited scenario (a variant it builds, or an input
+    /// it cannot use): the user's to fix, with the field path; anything else is ours.
+    pub fn analyses(e: reports::export::html::analyses::AnalysesError) -> Refusal {
+        use models::AnalysisError as E;
+        use reports::export::html::analyses::AnalysesError as A;
+        match e {
+            A::Analysis(E::Scenario(e)) => Refusal::scenario(e),
+            A::Analysis(E::Input { path, problem, hint }) => Refusal::field(&path, problem, &hint),
+            e => Refusal::internal(&e.to_string()),
+        }
+    }
+
     pub fn internal(what: &str) -> Refusal {
         Refusal {
             status: 500,
@@ -390,6 +402,18 @@ struct StateReq {
     /// A cancellation lane: a newer request on the same lane stops this one between chunks.
     #[serde(default)]
     lane: Option<String>,
+    /// The report's runs for each decision analysis (`riskkalkyl report --analysis-runs`).
+    #[serde(default = "default_analysis_runs")]
+    analysis_runs: u64,
+}
+
+/// `riskkalkyl report`'s default `--analysis-runs`, so that the page's report is the command's.
+pub const REPORT_ANALYSIS_RUNS: u64 = 20_000;
+/// Most analysis runs a report request may ask (the command line's cap).
+pub const MAX_ANALYSIS_RUNS: u64 = 1_000_000;
+
+fn default_analysis_runs() -> u64 {
+    REPORT_ANALYSIS_RUNS
 }
 
 fn default_seed() -> u64 {
@@ -413,6 +437,16 @@ fn parse_state(body: &[u8]) -> Result<StateReq, Refusal> {
                 compute::MAX_RUNS
             ),
             "ask for fewer runs (the command line has no such cap: riskkalkyl run --runs N)",
+        ));
+    }
+    if r.analysis_runs > MAX_ANALYSIS_RUNS {
+        return Err(Refusal::field(
+            "analysis_runs",
+            format!(
+                "{} analysis runs; a report may ask 0 to {MAX_ANALYSIS_RUNS}",
+                r.analysis_runs
+            ),
+            "ask for fewer (0 leaves the decision analyses out)",
         ));
     }
     Ok(r)
@@ -625,8 +659,16 @@ async fn report(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let info = compute::info(&e.scenario, &model, r.runs, r.seed);
         let text = edit::saved_text(&base, &e, r.runs, r.seed);
         let data = reports::report::ReportData::new(a.lang, &info, &e.scenario, &text, &model, &res);
-        let charts = reports::chart::all(&data, &Default::default()).map_err(|e| Refusal::internal(&e.to_string()))?;
-        let analyses = reports::export::html::analyses::Analyses::default();
+        let analyses = reports::export::html::analyses::Analyses::compute(
+            &e.scenario,
+            &model,
+            r.analysis_runs,
+            r.seed,
+            model.reference_estimate_msek(),
+            a.lang,
+        )
+        .map_err(Refusal::analyses)?;
+        let charts = reports::chart::all(&data, &analyses).map_err(|e| Refusal::internal(&e.to_string()))?;
         let board = reports::export::BoardReport {
             data: &data,
             charts: &charts,

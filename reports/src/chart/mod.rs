@@ -153,7 +153,7 @@ pub(super) fn range_with_zero(values: impl Iterator<Item = f64>) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
-/// Every chart of the report.
+/// Every chart of the report, the explain section's waterfalls last.
 pub fn all(d: &ReportData, a: &Analyses) -> Result<Vec<Chart>, ChartError> {
     let mut out = Vec::new();
     for (i, k) in d.kommuner.iter().enumerate() {
@@ -166,5 +166,6 @@ pub fn all(d: &ReportData, a: &Analyses) -> Result<Vec<Chart>, ChartError> {
     out.push(keys::allocation(d, a)?);
     out.push(tornado::tornado(d)?);
     out.push(tornado::risk_kommun(d)?);
+    out.extend(a.explain.iter().flat_map(|x| x.charts.iter().cloned()));
     Ok(out)
 }

@@ -5,10 +5,16 @@
 
 use std::fmt::Write;
 
-use models::alternatives::{AlternativesReport, RiskReport};
-use models::decision::{DcReport, KeysReport, MembershipReport, OptionResult, OrgReport};
-use models::sensitivity::Sensitivity;
+use models::alternatives::{AlternativesAnalysis, AlternativesReport, RiskReport, RisksAnalysis};
+use models::analysis::if_present;
+use models::decision::{
+    DataCentreAnalysis, DcReport, KeysAnalysis, KeysReport, MembershipAnalysis, MembershipReport, OptionResult,
+    OrgReport, OrganisationAnalysis,
+};
+use models::sensitivity::{Sensitivity, SensitivityAnalysis};
+use models::{Analysis, AnalysisError, AnalysisPlan, Model, Scenario};
 
+use crate::chart::ChartError;
 use crate::format::{Lang, html_escape as esc, number, pct};
 use crate::report::{ReportData, plain_words};
 
@@ -26,6 +32,59 @@ pub struct Analyses {
     pub risks: Option<RiskReport>,
     /// "Why the result differs from the förstudie" ([`crate::text::explain::report_section`]).
     pub explain: Option<crate::text::explain::Section>,
+}
+
+/// Most runs of the report's "why it differs from the förstudie" (each is evaluated under
+/// every subset of the input groups: 512 for the default).
+pub const EXPLAIN_REPORT_RUNS: u64 = 10_000;
+
+/// Sobol base sample of the report's variance decomposition.
+const SOBOL_N: usize = 2048;
+
+/// What stops the report's analyses: an analysis, or a chart of the explain section.
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysesError {
+    #[error(transparent)]
+    Analysis(#[from] AnalysisError),
+    #[error(transparent)]
+    Chart(#[from] ChartError),
+}
+
+impl Analyses {
+    /// The analyses the board report shows, each on `runs` draws of `seed` against the
+    /// one-off cost's reference `estimate_msek` (none when `runs` is 0): value of
+    /// information, the decision analyses the scenario has sections for, and "why it differs
+    /// from the förstudie" on at most [`EXPLAIN_REPORT_RUNS`]. `riskkalkyl report` and the
+    /// what-if page's Rapport both call this, so the two reports of one scenario agree.
+    pub fn compute(
+        s: &Scenario,
+        model: &Model,
+        runs: u64,
+        seed: u64,
+        estimate_msek: f64,
+        lang: Lang,
+    ) -> Result<Analyses, AnalysesError> {
+        let mut a = Analyses {
+            runs,
+            ..Default::default()
+        };
+        if runs == 0 {
+            return Ok(a);
+        }
+        let sensitivity = SensitivityAnalysis { sobol_n: SOBOL_N };
+        a.sensitivity = Some(sensitivity.run(s, model, &AnalysisPlan::new(runs.max(1000), seed)?)?);
+        let plan = AnalysisPlan::new(runs, seed)?.with_estimate_msek(estimate_msek)?;
+        a.keys = if_present(KeysAnalysis.run(s, model, &plan))?;
+        a.organisation = if_present(OrganisationAnalysis.run(s, model, &plan))?;
+        a.data_centre = if_present(DataCentreAnalysis.run(s, model, &plan))?;
+        a.membership = if_present(MembershipAnalysis.run(s, model, &plan))?;
+        a.alternatives = if_present(AlternativesAnalysis.run(s, model, &plan))?;
+        a.risks = if_present(RisksAnalysis.run(s, model, &plan))?;
+        let plan = AnalysisPlan::new(runs.min(EXPLAIN_REPORT_RUNS), seed)?;
+        let e = models::explain::ExplainAnalysis.run(s, model, &plan)?;
+        a.explain = Some(crate::text::explain::report_section(&e, lang)?);
+        Ok(a)
+    }
 }
 
 fn m(x: f64, l: Lang) -> String {
