@@ -249,6 +249,9 @@ impl Analysis for AlternativesAnalysis {
 #[derive(Debug, Clone, Serialize)]
 pub struct RiskRow {
     pub area: String,
+    /// The area's name in the English report, when the scenario gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area_en: Option<String>,
     pub description: String,
     pub probability_pct: f64,
     /// Mean establishment cost with the risk minus without it (probability 0), MSEK.
@@ -331,6 +334,7 @@ impl Analysis for RisksAnalysis {
                 let npv_change = npv_mean(2 + 2 * i) - npv_mean(0);
                 RiskRow {
                     area: r.area.clone(),
+                    area_en: r.area_en.clone(),
                     description: r.case(&reg.data_centre).description.clone(),
                     probability_pct: r.case(&reg.data_centre).probability_pct,
                     expected_cost_msek: base.mean - off.mean,

@@ -68,6 +68,7 @@ fn establishment_effort_scales_inputs_of_every_kind() {
         .enumerate()
         .map(|(i, amount_msek)| OneOff {
             name: format!("item {i}"),
+            name_en: None,
             amount_msek,
             migration: i % 2 == 0,
         })

@@ -74,6 +74,8 @@ pub struct InputRow {
     pub path: String,
     /// A reader's name, with the unit.
     pub label: String,
+    /// The name without the unit, for a sentence.
+    pub name: String,
     /// The distribution as written: "PERT 11–12–13".
     pub dist: String,
     pub point: f64,
@@ -408,6 +410,20 @@ pub(crate) fn input_label(path: &str, s: &Scenario, lang: Lang) -> String {
     }
 }
 
+/// An input's name without its unit, in `lang`; the path when it is not an input.
+fn input_name(path: &str, s: &Scenario, lang: Lang) -> String {
+    match s.input_id(path) {
+        Some(id) => {
+            let l = id.name_label(s);
+            match lang {
+                Lang::Sv => l.sv,
+                Lang::En => l.en,
+            }
+        }
+        None => path.to_string(),
+    }
+}
+
 /// The comment lines directly above line `i` (0-based), top to bottom.
 fn comment_above(lines: &[&str], i: usize) -> Vec<String> {
     let mut out = Vec::new();
@@ -654,6 +670,7 @@ impl ReportData {
             .map(|(((path, spec), input), p)| InputRow {
                 path: path.clone(),
                 label: plain_words(&input_label(path, scenario, lang), &glossary_early),
+                name: plain_words(&input_name(path, scenario, lang), &glossary_early),
                 dist: dist_text(spec, lang),
                 point: input.point,
                 p10: p[0],

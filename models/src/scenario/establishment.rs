@@ -13,6 +13,9 @@ use super::years::Years;
 #[serde(deny_unknown_fields)]
 pub struct Phase {
     pub name: String,
+    /// The name in the English report; the name itself when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
     pub internal_hours: f64,
     pub external_hours: f64,
     pub planned_year: i32,
@@ -24,6 +27,9 @@ pub struct Phase {
 #[serde(deny_unknown_fields)]
 pub struct OneOff {
     pub name: String,
+    /// The name in the English report; the name itself when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
     pub amount_msek: DistSpec,
     pub migration: bool,
 }

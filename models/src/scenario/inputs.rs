@@ -13,9 +13,9 @@
 use sim::DistSpec;
 use sim::dist::Input;
 
-use super::Scenario;
 use super::error::Problems;
 use super::kommuner::volume_sv;
+use super::{Scenario, name_in};
 
 /// What an uncertain input is; with [`InputId::index`] or [`InputId::key`] for a family.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -505,7 +505,7 @@ impl InputId {
                     .categories
                     .iter()
                     .filter(|c| c.growth == self.key)
-                    .map(|c| c.name.as_str())
+                    .map(|c| name_in(&c.name, &c.name_en, en))
                     .collect();
                 match cats.as_slice() {
                     [] => self.key.clone(),
@@ -513,16 +513,20 @@ impl InputId {
                     [first, ..] => format!("{first} {}", if en { "etc." } else { "m.fl." }),
                 }
             }
-            InputKind::PhaseDuration => or_unknown(s.establishment.phases.get(i).map(|p| p.name.as_str())),
-            InputKind::OneOffAmount => or_unknown(s.establishment.one_off.get(i).map(|p| p.name.as_str())),
-            InputKind::SavingRate => or_unknown(s.savings.get(i).map(|p| p.name.as_str())),
-            InputKind::RolePerFte => or_unknown(s.staffing.roles.get(i).map(|p| p.name.as_str())),
+            InputKind::PhaseDuration => {
+                or_unknown(s.establishment.phases.get(i).map(|p| name_in(&p.name, &p.name_en, en)))
+            }
+            InputKind::OneOffAmount => {
+                or_unknown(s.establishment.one_off.get(i).map(|p| name_in(&p.name, &p.name_en, en)))
+            }
+            InputKind::SavingRate => or_unknown(s.savings.get(i).map(|p| name_in(&p.name, &p.name_en, en))),
+            InputKind::RolePerFte => or_unknown(s.staffing.roles.get(i).map(|p| name_in(&p.name, &p.name_en, en))),
             InputKind::CostFactor => or_unknown(s.kommuner.get(i).map(|k| k.name.as_str())),
             InputKind::RiskOccurs | InputKind::RiskCost | InputKind::RiskDelay => or_unknown(
                 s.risk_register
                     .as_ref()
                     .and_then(|r| r.risks.get(i))
-                    .map(|r| r.area.as_str()),
+                    .map(|r| name_in(&r.area, &r.area_en, en)),
             ),
             InputKind::ProjectLabour
             | InputKind::ParallelRunning
@@ -554,6 +558,16 @@ impl InputId {
             en: one(def.label_en, unit_en, true),
         }
     }
+
+    /// The name without its unit, for a sentence ("Besparing: Licensoptimering" rather than
+    /// "... (%)").
+    pub fn name_label(&self, s: &Scenario) -> InputLabel {
+        let def = self.kind.def();
+        InputLabel {
+            sv: def.label_sv.replace("{name}", &self.name(s, false)),
+            en: def.label_en.replace("{name}", &self.name(s, true)),
+        }
+    }
 }
 
 /// An input's or a group's label in both report languages.
@@ -580,10 +594,13 @@ impl InputGroup {
             InputGroup::ProjectLabour => ("Projektarbete", "Project labour"),
             InputGroup::OtherOneOffs => ("Övriga engångskostnader", "Other one-off costs"),
             InputGroup::Saving(i) => {
-                let name = s.savings.get(i).map_or("?", |p| p.name.as_str());
+                let (sv, en) = s
+                    .savings
+                    .get(i)
+                    .map_or(("?", "?"), |p| (p.name.as_str(), name_in(&p.name, &p.name_en, true)));
                 return InputLabel {
-                    sv: format!("Besparing: {name}"),
-                    en: format!("Saving: {name}"),
+                    sv: format!("Besparing: {sv}"),
+                    en: format!("Saving: {en}"),
                 };
             }
             InputGroup::SavingsRamp => ("Tid till full besparingseffekt", "Time to full saving effect"),
@@ -796,6 +813,28 @@ mod tests {
                 assert!(!g.sv.is_empty() && !g.en.is_empty());
             }
         }
+    }
+
+    #[test]
+    fn the_english_label_takes_the_english_name_and_the_sentence_name_has_no_unit() {
+        let mut s = Scenario::default_ggvv();
+        let id = InputId::at(InputKind::SavingRate, 1);
+        let post = &s.savings[1];
+        let en = post
+            .name_en
+            .clone()
+            .expect("the default names its savings posts in English");
+        assert_eq!(id.label(&s).sv, format!("Besparing: {} (%)", post.name));
+        assert_eq!(id.label(&s).en, format!("Saving: {en} (%)"));
+        assert_eq!(id.name_label(&s).sv, format!("Besparing: {}", post.name));
+        assert_eq!(id.name_label(&s).en, format!("Saving: {en}"));
+        assert_eq!(id.group(&s).label(&s).en, format!("Saving: {en}"));
+        let risk = InputId::at(InputKind::RiskCost, 0);
+        let area_en = s.risk_register.as_ref().unwrap().risks[0].area_en.clone().unwrap();
+        assert!(risk.label(&s).en.contains(&area_en), "{:?}", risk.label(&s));
+        // Without an English name the English label names the item as the file writes it.
+        s.savings[1].name_en = None;
+        assert_eq!(id.label(&s).en, format!("Saving: {} (%)", s.savings[1].name));
     }
 
     #[test]

@@ -14,6 +14,9 @@ use super::{MAX_COST_TKR, MAX_VOLUME};
 pub struct Category {
     pub id: String,
     pub name: String,
+    /// The name in the English report; the name itself when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
     /// Name of a rate in `[growth_pct_per_year]`.
     pub growth: String,
 }

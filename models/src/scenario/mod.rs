@@ -626,3 +626,12 @@ matrix = [
         );
     }
 }
+
+/// A scenario item's name in a report language: `name_en` in English when the file gives it,
+/// else the name as written (the scenario's own language, Swedish for GGVV).
+pub fn name_in<'a>(name: &'a str, name_en: &'a Option<String>, en: bool) -> &'a str {
+    match name_en {
+        Some(n) if en => n,
+        _ => name,
+    }
+}

@@ -46,6 +46,9 @@ fn occurs_default() -> DistSpec {
 #[serde(deny_unknown_fields)]
 pub struct Risk {
     pub area: String,
+    /// The area's name in the English report; the area itself when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area_en: Option<String>,
     pub existing: RiskCase,
     pub new: RiskCase,
     pub mitigation: Mitigation,

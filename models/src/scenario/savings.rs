@@ -13,6 +13,9 @@ use super::kommuner::{VOLUME_NAMES, VOLUMES};
 #[serde(deny_unknown_fields)]
 pub struct SavingPost {
     pub name: String,
+    /// The name in the English report; the name itself when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
     pub rate_pct: DistSpec,
     /// Share of each category (by id) the post works on, percent.
     pub applies_to_pct: BTreeMap<String, f64>,
@@ -92,6 +95,9 @@ impl SavingsRamp {
 #[serde(deny_unknown_fields)]
 pub struct Role {
     pub name: String,
+    /// The name in the English report; the name itself when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_en: Option<String>,
     /// A kommun volume: users, inhabitants, employees, pcs, servers, network_units.
     pub volume: String,
     /// Volume served per FTE.

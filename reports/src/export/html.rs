@@ -166,7 +166,7 @@ pub(crate) fn key_sentences(d: &ReportData) -> Vec<String> {
         ),
     });
     if let Some(top) = d.tornado.first() {
-        out.push(l.trf("page.sentence_driver", &[("input", &d.inputs[top.input].label)]));
+        out.push(l.trf("page.sentence_driver", &[("input", &d.inputs[top.input].name)]));
     }
     out
 }
@@ -311,7 +311,7 @@ fn findings(d: &ReportData, a: &Analyses) -> Vec<(String, &'static str)> {
             l.trf(
                 "page.finding_driver",
                 &[
-                    ("input", &esc(&lowercase_first(&d.inputs[top.input].label))),
+                    ("input", &esc(&lowercase_first(&d.inputs[top.input].name))),
                     ("msek", &esc(&msek(top.width(), l))),
                 ],
             ),

@@ -410,7 +410,10 @@ pub(crate) fn risks(d: &ReportData, a: &Analyses, level: u8) -> String {
         row(
             &mut o,
             &[
-                plain_words(&x.area, &d.glossary),
+                plain_words(
+                    models::scenario::name_in(&x.area, &x.area_en, l == Lang::En),
+                    &d.glossary,
+                ),
                 format!("{}{}", number(x.probability_pct, 0, l), crate::format::pct_sign(l)),
                 m(x.expected_cost_msek, l),
                 pct(x.share_of_p80_reserve.max(0.0), l),
