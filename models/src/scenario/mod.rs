@@ -477,6 +477,15 @@ impl Scenario {
     }
 }
 
+/// A scenario item's name in a report language: `name_en` in English when the file gives it,
+/// else the name as written (the scenario's own language, Swedish for GGVV).
+pub fn name_in<'a>(name: &'a str, name_en: &'a Option<String>, en: bool) -> &'a str {
+    match name_en {
+        Some(n) if en => n,
+        _ => name,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -624,14 +633,5 @@ matrix = [
             FieldPath::parse("keys.cost_share.shares_pct.\"Gnosjö\"").to_string(),
             "keys.cost_share.shares_pct.\"Gnosjö\""
         );
-    }
-}
-
-/// A scenario item's name in a report language: `name_en` in English when the file gives it,
-/// else the name as written (the scenario's own language, Swedish for GGVV).
-pub fn name_in<'a>(name: &'a str, name_en: &'a Option<String>, en: bool) -> &'a str {
-    match name_en {
-        Some(n) if en => n,
-        _ => name,
     }
 }
