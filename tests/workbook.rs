@@ -90,3 +90,34 @@ fn a_broken_workbook_is_refused_with_exit_2_and_a_fix() {
         .code(2)
         .stderr(predicate::str::contains("must end in .xlsx"));
 }
+
+#[test]
+fn export_writes_whole_files_and_refuses_a_planted_symlink() {
+    let tmp = tempfile::tempdir().unwrap();
+    let f = tmp.path().join("s.xlsx");
+    // Over an existing workbook: replaced whole, no staging debris left beside it.
+    std::fs::write(&f, b"old").unwrap();
+    riskkalkyl()
+        .args(["scenario", "export", "--xlsx"])
+        .arg(&f)
+        .assert()
+        .success();
+    assert!(std::fs::read(&f).unwrap().starts_with(b"PK"), "an xlsx is a zip");
+    let names: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["s.xlsx"], "nothing but the workbook");
+    // A symlink someone planted at the name: refused, its target untouched.
+    let victim = tmp.path().join("victim");
+    std::fs::write(&victim, b"precious").unwrap();
+    let link = tmp.path().join("planted.xlsx");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+    riskkalkyl()
+        .args(["scenario", "export", "--xlsx"])
+        .arg(&link)
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("planted.xlsx").and(predicate::str::contains("symbolic link")));
+    assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+}

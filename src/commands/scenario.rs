@@ -22,12 +22,15 @@ pub fn check(file: &Path) -> Result<(), Failure> {
 /// Write the scenario as a workbook (`scenario export --xlsx F.xlsx`); `text` gives comments.
 pub fn export(s: &Scenario, text: &str, xlsx: &Path) -> Result<(), Failure> {
     let bytes = models::scenario::workbook::to_xlsx(s, Some(text)).map_err(|e| Failure::Runtime(e.to_string()))?;
-    std::fs::write(xlsx, bytes).map_err(|e| {
-        Failure::Runtime(format!(
-            "cannot write {}: {e}\n  fix: check the directory exists and is writable",
-            xlsx.display()
-        ))
-    })?;
+    // Staged beside the target and renamed over it, as every output: a killed export leaves
+    // no partial workbook under the name, and a symlink planted at the name is refused.
+    let parent = match xlsx.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut files = reports::OutputSet::new(parent)?;
+    files.add_with_at(xlsx, |w| w.write_all(&bytes))?;
+    files.commit()?;
     eprintln!(
         "wrote {} ({} uncertain inputs on sheet {}); read it back with --scenario {}",
         xlsx.display(),
