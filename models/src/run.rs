@@ -740,7 +740,9 @@ impl KeptChunk {
 }
 
 /// [`simulate_with`], and the per-run figures ([`KeptChunk`]) of the chunks of `chunks`
-/// below `keep_below`, in chunk order. The same result as `simulate_with` to the bit.
+/// below `keep_below`, in chunk order. The same result as `simulate_with` to the bit, or
+/// `None` if `stop` said so: it is asked before each chunk (a chunk of 4096 runs takes about
+/// a millisecond), and once it is true no further chunk is simulated.
 pub fn simulate_keeping(
     model: &Model,
     plan: &RunPlan,
@@ -748,16 +750,22 @@ pub fn simulate_keeping(
     estimate_msek: f64,
     opts: RunOptions,
     keep_below: u64,
-) -> Result<(RunResult, Vec<KeptChunk>), RunPlanError> {
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<(RunResult, Vec<KeptChunk>)>, RunPlanError> {
     let kept = std::sync::Mutex::new(Vec::new());
+    let stopped = std::sync::atomic::AtomicBool::new(false);
     let extras = Extras {
         kept: Some((keep_below, &kept)),
+        stop: Some((stop, &stopped)),
         ..Extras::default()
     };
     let r = simulate_inner(model, plan, chunks, estimate_msek, opts, &|| {}, false, extras)?;
+    if stopped.load(std::sync::atomic::Ordering::Relaxed) {
+        return Ok(None);
+    }
     let mut kept = kept.into_inner().unwrap_or_else(|e| e.into_inner());
     kept.sort_by_key(|c: &KeptChunk| c.chunk);
-    Ok((r, kept))
+    Ok(Some((r, kept)))
 }
 
 /// The chunks to digest alone and where their [`manifest::ChunkCheck`]s go.
@@ -765,11 +773,15 @@ type Checked<'a> = (&'a [u64], &'a std::sync::Mutex<Vec<manifest::ChunkCheck>>);
 /// The chunks below which runs are kept and where their [`KeptChunk`]s go.
 type Kept<'a> = (u64, &'a std::sync::Mutex<Vec<KeptChunk>>);
 
-/// What a run collects beside its result.
+/// Asked before each chunk whether to stop, and what says that it did.
+type Stop<'a> = (&'a (dyn Fn() -> bool + Sync), &'a std::sync::atomic::AtomicBool);
+
+/// What a run collects beside its result, and when it stops early.
 #[derive(Clone, Copy, Default)]
 struct Extras<'a> {
     checked: Option<Checked<'a>>,
     kept: Option<Kept<'a>>,
+    stop: Option<Stop<'a>>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -795,6 +807,13 @@ fn simulate_inner(
         chunks,
         init,
         |(acc, scratch), c, range, _rng| {
+            if let Some((stop, stopped)) = extras.stop {
+                use std::sync::atomic::Ordering::Relaxed;
+                if stopped.load(Relaxed) || stop() {
+                    stopped.store(true, Relaxed);
+                    return;
+                }
+            }
             let s = scratch.get_or_insert_with(|| Box::new(Scratch::new(model)));
             let len = (range.end - range.start) as usize;
             s.sample(model, opts.sampling, plan.seed, c, len);
@@ -1017,7 +1036,10 @@ mod kept_tests {
         // 2.5 chunks on 3 threads: a short last chunk is kept too, and the order is the chunks'.
         let plan = RunPlan::new(2 * CHUNK_RUNS + 1000, 7, 3).unwrap();
         let plain = simulate_with(&model, &plan, 0..plan.chunks(), 28.7, RunOptions::default()).unwrap();
-        let (r, kept) = simulate_keeping(&model, &plan, 0..plan.chunks(), 28.7, RunOptions::default(), 5).unwrap();
+        let go = || false;
+        let (r, kept) = simulate_keeping(&model, &plan, 0..plan.chunks(), 28.7, RunOptions::default(), 5, &go)
+            .unwrap()
+            .unwrap();
         assert_eq!(manifest::result_digest(&r), manifest::result_digest(&plain));
         assert_eq!(
             kept.iter().map(|c| (c.chunk, c.len)).collect::<Vec<_>>(),
@@ -1036,7 +1058,25 @@ mod kept_tests {
         });
         assert_eq!(n, plan.runs);
         // Only the chunks below the bound.
-        let (_, first) = simulate_keeping(&model, &plan, 0..plan.chunks(), 28.7, RunOptions::default(), 1).unwrap();
+        let (_, first) = simulate_keeping(&model, &plan, 0..plan.chunks(), 28.7, RunOptions::default(), 1, &go)
+            .unwrap()
+            .unwrap();
         assert_eq!(first, kept[..1]);
+    }
+
+    #[test]
+    fn a_stop_ends_the_run_between_chunks_and_gives_nothing() {
+        let model = Model::new(&Scenario::default_ggvv()).unwrap();
+        let plan = RunPlan::new(40 * CHUNK_RUNS, 7, 2).unwrap();
+        let asked = std::sync::atomic::AtomicU64::new(0);
+        // Stop once three chunks have begun: the rest are never simulated.
+        let stop = || asked.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= 3;
+        let r = simulate_keeping(&model, &plan, 0..plan.chunks(), 28.7, RunOptions::default(), 2, &stop).unwrap();
+        assert!(r.is_none());
+        let asked = asked.into_inner();
+        assert!(
+            (4..=6).contains(&asked),
+            "asked {asked} times for 40 chunks on 2 threads"
+        );
     }
 }

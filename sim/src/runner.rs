@@ -55,6 +55,9 @@ impl RunPlan {
     }
 }
 
+/// Fewest chunks one accumulator of [`run_chunks`] folds (4 × 4096 runs, a few milliseconds).
+const MIN_PIECE_CHUNKS: usize = 4;
+
 /// Run `body` on every chunk in `chunks` (a sub-range of `0..plan.chunks()`), folding into
 /// accumulators made by `init` and merged with `merge`. `body` gets the accumulator, the chunk
 /// index, its run range and its generator.
@@ -81,8 +84,10 @@ where
     let start = chunks.start.min(end);
     // Each piece rayon splits the range into folds into its own accumulator (with its own
     // scratch buffers); at most eight pieces per thread keep memory and merging bounded while
-    // leaving enough pieces to balance the load.
-    let min_len = ((end - start) as usize / (8 * pool.current_num_threads())).max(1);
+    // leaving enough pieces to balance the load, and no piece is under MIN_PIECE_CHUNKS: a
+    // short run (the what-if page's 50 000) would otherwise spend as long making and merging
+    // accumulators as running.
+    let min_len = ((end - start) as usize / (8 * pool.current_num_threads())).max(MIN_PIECE_CHUNKS);
     Ok(pool.install(|| {
         // usize: rayon splits only indexed ranges by length, and u64 ranges are not indexed.
         (start as usize..end as usize)

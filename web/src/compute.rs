@@ -12,9 +12,6 @@ use crate::Refusal;
 
 /// Most runs one request may ask for.
 pub const MAX_RUNS: u64 = 1_000_000;
-/// Chunks simulated between two looks at the cancel token (4 × 4096 runs: a few
-/// milliseconds on two cores).
-const CHUNKS_PER_CHECK: u64 = 4;
 /// The first chunks of a run whose per-run figures are kept: the paired standard error of
 /// each change and the drivers' correlations are taken over their [`PAIRED_RUNS`] runs.
 const PAIRED_CHUNKS: u64 = 3;
@@ -42,29 +39,28 @@ pub struct Ran {
     pub kept: Vec<KeptChunk>,
 }
 
-/// The run of `model` over `plan`, `CHUNKS_PER_CHECK` chunks at a time; `None` once
-/// `cancelled` says a newer state has come. Merging is exact: the result equals one
-/// [`models::simulate_with`] over all chunks to the bit.
-pub fn run(model: &Model, plan: &RunPlan, budget: f64, cancelled: &dyn Fn() -> bool) -> Result<Option<Ran>, Refusal> {
-    let total = plan.chunks();
-    let mut acc: Option<RunResult> = None;
-    let mut kept = Vec::new();
-    let mut start = 0;
-    while start < total {
-        if cancelled() {
-            return Ok(None);
-        }
-        let end = (start + CHUNKS_PER_CHECK).min(total);
-        let (r, k) = models::simulate_keeping(model, plan, start..end, budget, RunOptions::default(), PAIRED_CHUNKS)
-            .map_err(|e| Refusal::internal(&e.to_string()))?;
-        kept.extend(k);
-        match &mut acc {
-            Some(a) => a.merge(&r),
-            None => acc = Some(r),
-        }
-        start = end;
-    }
-    let r = acc.ok_or_else(|| Refusal::internal("no chunks"))?;
+/// The run of `model` over `plan` in one pass; `None` once `cancelled` says a newer state has
+/// come (it is asked before each chunk of 4096 runs, so a stale run stops within about a
+/// millisecond per thread).
+pub fn run(
+    model: &Model,
+    plan: &RunPlan,
+    budget: f64,
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> Result<Option<Ran>, Refusal> {
+    let run = models::simulate_keeping(
+        model,
+        plan,
+        0..plan.chunks(),
+        budget,
+        RunOptions::default(),
+        PAIRED_CHUNKS,
+        cancelled,
+    )
+    .map_err(|e| Refusal::internal(&e.to_string()))?;
+    let Some((r, kept)) = run else {
+        return Ok(None);
+    };
     if r.out_of_range_runs > 0 {
         return Err(Refusal::field(
             "(scenario)",

@@ -122,8 +122,17 @@ pub struct Options {
     pub refine_runs: u64,
 }
 
-/// A cached run of an opened scenario: (text fingerprint, runs, seed, result).
-type BaseRun = (u64, u64, u64, Arc<compute::Ran>);
+/// A cached run of an opened scenario: (text fingerprint, runs, seed, its side).
+type BaseRun = (u64, u64, u64, Arc<BaseSide>);
+
+/// The opened scenario's run on some runs and seed, with what every answer shows of it
+/// (computed once: each change on the page compares against the same side).
+struct BaseSide {
+    ran: compute::Ran,
+    summary: reports::Summary,
+    /// Without the yearly fans (those are made when asked).
+    curves: compute::Curves,
+}
 
 struct App {
     base: Base,
@@ -528,7 +537,7 @@ impl App {
     }
 
     /// The opened scenario's run for `runs` and `seed` (cached).
-    fn base_run(&self, base: &Base, model: &Model, plan: &RunPlan) -> Result<Arc<compute::Ran>, Refusal> {
+    fn base_run(&self, base: &Base, model: &Model, plan: &RunPlan) -> Result<Arc<BaseSide>, Refusal> {
         let key = fingerprint(&base.text);
         {
             let cache = self.base_runs.lock().unwrap_or_else(|e| e.into_inner());
@@ -539,9 +548,13 @@ impl App {
                 return Ok(r.clone());
             }
         }
-        let r = compute::run(model, plan, model.reference_estimate_msek(), &|| false)?
+        let ran = compute::run(model, plan, model.reference_estimate_msek(), &|| false)?
             .ok_or_else(|| Refusal::internal("cancelled"))?;
-        let r = Arc::new(r);
+        let r = Arc::new(BaseSide {
+            summary: compute::summary(&base.scenario, model, &ran.result, plan.seed),
+            curves: compute::Curves::new(&ran.result, false),
+            ran,
+        });
         let mut cache = self.base_runs.lock().unwrap_or_else(|e| e.into_inner());
         if cache.len() >= BASE_CACHE {
             cache.remove(0);
@@ -576,13 +589,14 @@ async fn simulate(State(app): State<Arc<App>>, body: Bytes) -> Response {
         let Some(ran) = compute::run(&model, &plan, model.reference_estimate_msek(), &cancelled)? else {
             return Ok(None);
         };
-        let base_ran = a.base_run(&base, &base_model, &plan)?;
+        let base_side = a.base_run(&base, &base_model, &plan)?;
+        let base_ran = &base_side.ran;
         let (res, base_res) = (&ran.result, &base_ran.result);
         if cancelled() {
             return Ok(None);
         }
         let summary = compute::summary(&e.scenario, &model, res, r.seed);
-        let base_summary = compute::summary(&base.scenario, &base_model, base_res, r.seed);
+        let base_summary = base_side.summary.clone();
         let means: Vec<(f64, f64)> = summary
             .kommuner
             .iter()
@@ -598,7 +612,11 @@ async fn simulate(State(app): State<Arc<App>>, body: Bytes) -> Response {
             server_ms: 0.0,
             levels: compute::levels(),
             curves: compute::Curves::new(res, r.yearly),
-            base_curves: compute::Curves::new(base_res, r.yearly),
+            base_curves: if r.yearly {
+                compute::Curves::new(base_res, true)
+            } else {
+                base_side.curves.clone()
+            },
             summary,
             base_summary,
             changes,
