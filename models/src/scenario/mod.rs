@@ -429,6 +429,9 @@ impl Scenario {
         }
         for (i, c) in self.categories.iter().enumerate() {
             v.push((format!("categories[{i}].name"), &c.name, 200));
+            if let Some(n) = &c.name_en {
+                v.push((format!("categories[{i}].name_en"), n, 200));
+            }
             v.push((format!("categories[{i}].id"), &c.id, 64));
         }
         for (name, k) in &self.keys {
@@ -442,20 +445,35 @@ impl Scenario {
         }
         for (i, p) in self.establishment.phases.iter().enumerate() {
             v.push((format!("establishment.phases[{i}].name"), &p.name, 200));
+            if let Some(n) = &p.name_en {
+                v.push((format!("establishment.phases[{i}].name_en"), n, 200));
+            }
         }
         for (i, o) in self.establishment.one_off.iter().enumerate() {
             v.push((format!("establishment.one_off[{i}].name"), &o.name, 200));
+            if let Some(n) = &o.name_en {
+                v.push((format!("establishment.one_off[{i}].name_en"), n, 200));
+            }
         }
         for (i, p) in self.savings.iter().enumerate() {
             v.push((format!("savings[{i}].name"), &p.name, 200));
+            if let Some(n) = &p.name_en {
+                v.push((format!("savings[{i}].name_en"), n, 200));
+            }
         }
         for (i, r) in self.staffing.roles.iter().enumerate() {
             v.push((format!("staffing.roles[{i}].name"), &r.name, 200));
+            if let Some(n) = &r.name_en {
+                v.push((format!("staffing.roles[{i}].name_en"), n, 200));
+            }
         }
         if let Some(reg) = &self.risk_register {
             for (i, r) in reg.risks.iter().enumerate() {
                 let at = format!("risk_register.risks[{i}]");
                 v.push((format!("{at}.area"), &r.area, 200));
+                if let Some(n) = &r.area_en {
+                    v.push((format!("{at}.area_en"), n, 200));
+                }
                 v.push((format!("{at}.existing.description"), &r.existing.description, 4000));
                 v.push((format!("{at}.new.description"), &r.new.description, 4000));
                 v.push((format!("{at}.mitigation.description"), &r.mitigation.description, 4000));
@@ -513,6 +531,49 @@ mod tests {
             e.to_string().contains("alternatives[0].establishment_effort_pct"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn text_with_control_characters_or_too_long_is_refused_with_its_path() {
+        // A risk area's English name with an escape sequence (it would reach the terminal).
+        let e = broken("area_en = \"IT security\"", "area_en = \"IT \\u001b[31msecurity\"");
+        assert!(e.path().ends_with("].area_en"), "{e}");
+        assert!(e.problem().contains("control characters"), "{e}");
+        assert!(e.to_string().contains("fix:"), "{e}");
+        // A savings post's name over 200 characters.
+        let long = "x".repeat(201);
+        let e = broken("name = \"Licensoptimering\"", &format!("name = \"{long}\""));
+        assert_eq!(e.path(), "savings[1].name", "{e}");
+        // A description may hold a line break.
+        assert!(
+            Scenario::from_toml(
+                &DEFAULT_SCENARIO.replacen(
+                    "description = \"Risk för otydligt ansvar",
+                    "description = \"Rad ett.\\nRisk för otydligt ansvar",
+                    1
+                ),
+                "t.toml"
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn more_entries_than_a_scenario_may_have_are_refused_before_anything_else() {
+        let mut s = Scenario::default_ggvv();
+        let reg = s.risk_register.as_mut().unwrap();
+        let one = reg.risks[0].clone();
+        reg.risks.resize(MAX_ENTRIES + 1, one);
+        let problems = s.all_problems();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].path, "risk_register.risks", "{problems:?}");
+        assert!(problems[0].problem.contains("51 entries"), "{problems:?}");
+        let mut s = Scenario::default_ggvv();
+        s.risk_register.as_mut().unwrap().risks.truncate(MAX_ENTRIES);
+        let a = s.alternatives[0].clone();
+        s.alternatives.resize(MAX_ENTRIES + 1, a);
+        let problems = s.all_problems();
+        assert!(problems.iter().any(|p| p.path == "alternatives"), "{problems:?}");
     }
 
     #[test]
