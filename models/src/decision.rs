@@ -18,6 +18,8 @@ use crate::scenario::{DecisionSettings, InputId, InputKind, Scenario};
 #[derive(Debug, Clone, PartialEq)]
 pub struct KeyPath {
     pub name: String,
+    /// The name in the English report.
+    pub name_en: String,
     pub establishment: Vec<f64>,
     pub after: Vec<Vec<f64>>,
     /// The key of the savings ramp's months, month by month as the model splits them (the
@@ -65,6 +67,7 @@ pub fn key_paths(s: &Scenario, d: &DecisionSettings) -> Vec<KeyPath> {
     let a = &s.allocation;
     let mut paths = vec![KeyPath {
         name: "Förstudiens väg (scenariots fördelning)".into(),
+        name_en: "The förstudie's path (the scenario's allocation)".into(),
         establishment: mix(&a.establishment_weights_pct),
         after: vec![mix(&a.transition_weights_pct), mix(&a.full_effect_weights_pct)],
         ramp_key: Some(mix(&a.transition_weights_pct)),
@@ -76,6 +79,14 @@ pub fn key_paths(s: &Scenario, d: &DecisionSettings) -> Vec<KeyPath> {
                 "Hela kostnaden efter nyckeln {name} ({})",
                 k.description.clone().unwrap_or_default()
             ),
+            // Named by its description alone (the report's glossary turns key ids into
+            // Swedish words).
+            name_en: format!(
+                "The whole cost by {}",
+                k.description_en
+                    .as_deref()
+                    .map_or_else(|| name.replace('_', " "), lowercase_first)
+            ),
             establishment: v.clone(),
             after: vec![v],
             ramp_key: None,
@@ -85,6 +96,7 @@ pub fn key_paths(s: &Scenario, d: &DecisionSettings) -> Vec<KeyPath> {
         let n = d.phase_in_years.max(1);
         paths.push(KeyPath {
             name: format!("Infasning från kostnadsandel till befolkning över {n} år"),
+            name_en: format!("Phase-in from cost share to population over {n} years"),
             establishment: pop.clone(),
             after: (1..=n).map(|j| blend(&cs, &pop, j as f64 / n as f64)).collect(),
             ramp_key: None,
@@ -96,6 +108,10 @@ pub fn key_paths(s: &Scenario, d: &DecisionSettings) -> Vec<KeyPath> {
                 "Finansieringsmodell 1: kommunbidrag efter fast nyckel ({})",
                 d.fixed_key
             ),
+            name_en: format!(
+                "Financing model 1: member contributions by a fixed key ({})",
+                d.fixed_key
+            ),
             establishment: fixed.clone(),
             after: vec![fixed.clone()],
             ramp_key: None,
@@ -104,6 +120,7 @@ pub fn key_paths(s: &Scenario, d: &DecisionSettings) -> Vec<KeyPath> {
             if let Some(usage) = volume_key(s, m) {
                 paths.push(KeyPath {
                     name: format!("Finansieringsmodell 2: debitering efter användning ({m})"),
+                    name_en: format!("Financing model 2: charging by use ({m})"),
                     establishment: usage.clone(),
                     after: vec![usage.clone()],
                     ramp_key: None,
@@ -112,6 +129,10 @@ pub fn key_paths(s: &Scenario, d: &DecisionSettings) -> Vec<KeyPath> {
                 paths.push(KeyPath {
                     name: format!(
                         "Finansieringsmodell 3: kombinerad ({} % bas efter {}, resten efter {m})",
+                        d.base_share_pct, d.fixed_key
+                    ),
+                    name_en: format!(
+                        "Financing model 3: combined ({} % base by {}, the rest by {m})",
                         d.base_share_pct, d.fixed_key
                     ),
                     establishment: combined.clone(),
@@ -162,6 +183,8 @@ pub fn npv_under(model: &Model, o: &Outcome, path: &KeyPath, npv: &mut [f64]) {
 #[derive(Debug, Clone, Serialize)]
 pub struct OptionResult {
     pub name: String,
+    /// The name in the English report.
+    pub name_en: String,
     pub npv: Vec<sim::Summary>,
     pub prob_net_loss: Vec<f64>,
     /// NPV under this option minus under the first (default) option, per kommun.
@@ -206,11 +229,13 @@ impl OptionStats {
         }
     }
 
-    fn results(&self, names: impl Iterator<Item = String>) -> Vec<OptionResult> {
+    /// One result per option, named by `names` (Swedish, English).
+    fn results(&self, names: impl Iterator<Item = (String, String)>) -> Vec<OptionResult> {
         names
             .enumerate()
-            .map(|(p, name)| OptionResult {
+            .map(|(p, (name, name_en))| OptionResult {
                 name,
+                name_en,
                 npv: self.npv[p].iter().map(Stat::summary).collect(),
                 prob_net_loss: self.loss[p].iter().map(Proportion::p).collect(),
                 change: self.change[p].iter().map(Stat::summary).collect(),
@@ -270,7 +295,7 @@ impl Analysis for KeysAnalysis {
             runs: plan.runs(),
             seed: plan.seed(),
             kommuner: model.kommuner().to_vec(),
-            options: stats.results(paths.iter().map(|p| p.name.clone())),
+            options: stats.results(paths.iter().map(|p| (p.name.clone(), p.name_en.clone()))),
             max_total_discrepancy_msek: worst,
         })
     }
@@ -493,6 +518,16 @@ impl DcOption {
             DcOption::NewDataCentre => "Nytt DC",
         }
     }
+
+    /// The option's name in the English report.
+    pub fn label_en(self) -> &'static str {
+        match self {
+            DcOption::SaleAtValuation => "Existing data centre, the owner paid by a sale at valuation",
+            DcOption::SaleAtBookValue => "Existing data centre, the owner paid its book value",
+            DcOption::ReducedFee => "Existing data centre, the owner paid by a reduced fee during the transition",
+            DcOption::NewDataCentre => "New data centre",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -649,7 +684,11 @@ impl Analysis for DataCentreAnalysis {
             runs: plan.runs(),
             kommuner: model.kommuner().to_vec(),
             owner: dc.owner.clone(),
-            options: stats.results(DcOption::ALL.iter().map(|o| o.label().to_string())),
+            options: stats.results(
+                DcOption::ALL
+                    .iter()
+                    .map(|o| (o.label().to_string(), o.label_en().to_string())),
+            ),
             hidden_cost_share: hidden_hits.p(),
         })
     }
@@ -894,4 +933,11 @@ impl Analysis for MembershipAnalysis {
             establishment_exit_worse_share: est_worse.iter().map(Proportion::p).collect(),
         })
     }
+}
+
+/// `s` with its first letter in lower case.
+fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_lowercase().chain(c).collect())
 }

@@ -21,6 +21,8 @@ use crate::scenario::{InputGroup, InputId, Scenario};
 #[derive(Debug, Clone, Serialize)]
 pub struct Group {
     pub name: String,
+    /// The name in the English report.
+    pub name_en: String,
     /// Indices into the model's inputs.
     pub inputs: Vec<usize>,
 }
@@ -42,9 +44,13 @@ pub fn groups(s: &Scenario, model: &Model) -> Vec<Group> {
     }
     by_group
         .into_iter()
-        .map(|(g, inputs)| Group {
-            name: g.label(s).sv,
-            inputs,
+        .map(|(g, inputs)| {
+            let l = g.label(s);
+            Group {
+                name: l.sv,
+                name_en: l.en,
+                inputs,
+            }
         })
         .collect()
 }
@@ -82,6 +88,8 @@ pub struct SobolRow {
 #[derive(Debug, Clone, Serialize)]
 pub struct EvppiRow {
     pub group: String,
+    /// The group's name in the English report.
+    pub group_en: String,
     /// EVPPI per kommun (MSEK), in kommun order.
     pub per_kommun_msek: Vec<f64>,
 }
@@ -243,6 +251,7 @@ impl Analysis for SensitivityAnalysis {
             .iter()
             .map(|g| EvppiRow {
                 group: g.name.clone(),
+                group_en: g.name_en.clone(),
                 per_kommun_msek: (0..k)
                     .map(|kk| {
                         let params: Vec<&[f64]> = g.inputs.iter().map(|&i| columns[i].as_slice()).collect();

@@ -90,6 +90,7 @@ fn a_key_equal_to_the_scenarios_allocation_changes_nothing() {
         "equal".into(),
         Key {
             description: Some("equal shares".into()),
+            description_en: None,
             shares_pct: names.iter().map(|n| (n.clone(), 25.0)).collect(),
         },
     );
@@ -454,4 +455,26 @@ fn the_ab_passes_an_overrun_through_its_prices_and_the_notes_are_labelled() {
     assert!(vat.text.contains("does not") && vat.text.contains("stiftelser"));
     let text = serde_json::to_string(&r).unwrap();
     assert!(text.contains("\"basis\":\"LAW\"") && text.contains("\"basis\":\"ASSUMPTION\""));
+}
+
+#[test]
+fn every_option_is_named_in_english_too() {
+    let (s, _) = setup();
+    let paths = key_paths(&s, s.decision.as_ref().unwrap());
+    assert!(paths.len() > 3);
+    for p in &paths {
+        assert!(!p.name_en.is_empty() && p.name_en != p.name, "{p:?}");
+        for sv in ["efter", "Hela", "Infasning", "Finansieringsmodell", "Förstudiens"] {
+            assert!(!p.name_en.contains(sv), "{} is not English", p.name_en);
+        }
+    }
+    // A key's English description where the file gives one, else its description.
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.name_en == "The whole cost by share of the total user count (Nov. 2025)")
+    );
+    for o in models::decision::DcOption::ALL {
+        assert_ne!(o.label(), o.label_en());
+    }
 }

@@ -230,6 +230,9 @@ pub(crate) fn check_kommuner<'a>(kommuner: &'a [Kommun], ids: &[&str], out: &mut
 pub struct Key {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// The description in the English report; the description itself when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description_en: Option<String>,
     /// Share per kommun name, percent; sums to 100.
     pub shares_pct: BTreeMap<String, f64>,
 }

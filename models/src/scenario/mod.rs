@@ -439,6 +439,9 @@ impl Scenario {
             if let Some(d) = &k.description {
                 v.push((format!("keys.{name}.description"), d, 4000));
             }
+            if let Some(d) = &k.description_en {
+                v.push((format!("keys.{name}.description_en"), d, 4000));
+            }
         }
         for name in self.growth_pct_per_year.keys() {
             v.push((InputId::growth(name).path(), name, 64));

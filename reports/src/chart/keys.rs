@@ -5,7 +5,7 @@
 use super::bars::Bars;
 use super::theme::SERIES;
 use super::{Chart, ChartError, render};
-use crate::export::html::analyses::Analyses;
+use crate::export::html::analyses::{Analyses, option_name};
 use crate::format::{msek, number, pct_sign};
 use crate::report::{ReportData, plain_words};
 
@@ -36,7 +36,10 @@ fn options(d: &ReportData, k: &models::decision::KeysReport) -> Result<Chart, Ch
         subtitle: l.trf(
             "chart.keys_subtitle",
             &[
-                ("reference", &plain_words(&k.options[0].name, &d.glossary)),
+                (
+                    "reference",
+                    &plain_words(option_name(&k.options[0], d.lang), &d.glossary),
+                ),
                 ("y0", &y0.to_string()),
                 ("y1", &y1.to_string()),
             ],
@@ -44,7 +47,12 @@ fn options(d: &ReportData, k: &models::decision::KeysReport) -> Result<Chart, Ch
         legend: opts
             .iter()
             .enumerate()
-            .map(|(i, o)| (SERIES[i % SERIES.len()], plain_words(&o.name, &d.glossary)))
+            .map(|(i, o)| {
+                (
+                    SERIES[i % SERIES.len()],
+                    plain_words(option_name(o, d.lang), &d.glossary),
+                )
+            })
             .collect(),
         rows: k.kommuner.clone(),
         bars,

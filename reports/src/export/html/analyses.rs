@@ -139,13 +139,21 @@ pub(crate) fn own_draws(runs: u64, l: Lang) -> String {
 
 /// Options side by side: per kommun the mean change of NPV against the first option and the
 /// probability of a net loss under the option (the first option's losses are page one's).
+/// An option's name in the report's language.
+pub(crate) fn option_name(o: &OptionResult, l: Lang) -> &str {
+    match l {
+        Lang::Sv => &o.name,
+        Lang::En => &o.name_en,
+    }
+}
+
 fn options_table(o: &mut String, d: &ReportData, kommuner: &[String], options: &[OptionResult]) {
     let l = d.lang;
     let mut cols = vec![l.tr("analyses.option").to_string()];
     cols.extend(kommuner.iter().map(|k| format!("{k}: {}", l.tr("analyses.change"))));
     head(o, &cols);
     for (i, opt) in options.iter().enumerate() {
-        let mut cells = vec![plain_words(&opt.name, &d.glossary)];
+        let mut cells = vec![plain_words(option_name(opt, d.lang), &d.glossary)];
         for (c, p) in opt.change.iter().zip(&opt.prob_net_loss) {
             cells.push(if i == 0 {
                 l.tr("analyses.reference").to_string()
@@ -199,7 +207,11 @@ pub(crate) fn value_of_information(d: &ReportData, a: &Analyses, level: u8) -> S
             .total_cmp(&x.per_kommun_msek.iter().sum::<f64>())
     });
     for r in rows {
-        let mut cells = vec![plain_words(&r.group, &d.glossary)];
+        let group = match l {
+            Lang::Sv => &r.group,
+            Lang::En => &r.group_en,
+        };
+        let mut cells = vec![plain_words(group, &d.glossary)];
         cells.extend(r.per_kommun_msek.iter().map(|v| number(*v, 2, l)));
         row(&mut o, &cells);
     }
