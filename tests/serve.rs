@@ -76,6 +76,11 @@ fn the_form_has_every_registry_input_in_its_group_and_the_choices() {
         }
     }
     assert!(f["keys"].as_array().unwrap().iter().any(|k| k == "users"));
+    // Each key named for a reader, in the keys' order.
+    let (keys, labels) = (f["keys"].as_array().unwrap(), f["key_labels"].as_array().unwrap());
+    assert_eq!(keys.len(), labels.len());
+    let users = keys.iter().position(|k| k == "users").unwrap();
+    assert_eq!(labels[users], "Andel av totalt antal användare (nov. 2025)");
     assert!(!f["alternatives"].as_array().unwrap().is_empty());
     assert_eq!(f["discount_rate_pct"], scenario.finance.discount_rate_pct);
     let reference = models::Model::new(&scenario).unwrap().reference_estimate_msek();

@@ -189,7 +189,7 @@ function buildForm() {
     s.addEventListener("change", () => { S.choices[key] = s.value || null; changed(performance.now()); });
     return s;
   };
-  choice("c:key", T.key, sel("c:key", [["", `${T.keyFile} (${f.key_mix})`], ...f.keys.map((k) => [k, k])], "key"));
+  choice("c:key", T.key, sel("c:key", [["", `${T.keyFile} (${f.key_mix})`], ...f.keys.map((k, i) => [k, f.key_labels[i] ?? k])], "key"));
   if (f.alternatives.length) choice("c:alternative", T.alternative, sel("c:alternative", [["", T.altNone], ...f.alternatives.map((a) => [a, a])], "alternative"));
   if (f.data_centre !== null) {
     const s = sel("c:dc", [["existing", T.dcExisting], ["new", T.dcNew]], "data_centre");

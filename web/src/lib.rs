@@ -289,6 +289,8 @@ struct Form {
     max_runs: u64,
     groups: Vec<FormGroup>,
     keys: Vec<String>,
+    /// Each key as a reader names it (its description in the page's language; its id if none).
+    key_labels: Vec<String>,
     /// The file's mix of keys per period, as a reader's text.
     key_mix: String,
     alternatives: Vec<String>,
@@ -370,6 +372,17 @@ fn form_of(s: &Scenario, lang: Lang, runs: (u64, u64)) -> Result<Form, Refusal> 
         max_runs: compute::MAX_RUNS,
         groups: groups.into_iter().map(|(_, g)| g).collect(),
         keys: s.keys.keys().cloned().collect(),
+        key_labels: s
+            .keys
+            .iter()
+            .map(|(id, k)| {
+                let d = match lang {
+                    Lang::Sv => k.description.as_ref(),
+                    Lang::En => k.description_en.as_ref().or(k.description.as_ref()),
+                };
+                d.cloned().unwrap_or_else(|| id.clone())
+            })
+            .collect(),
         key_mix: format!(
             "{} / {} / {}",
             mix(&a.establishment_weights_pct),
