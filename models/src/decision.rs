@@ -11,7 +11,7 @@ use sim::stats::{Proportion, Stat};
 
 use crate::analysis::{Analysis, AnalysisError, AnalysisPlan, NamedDraws};
 use crate::model::{Model, Outcome};
-use crate::scenario::{DecisionSettings, InputId, InputKind, Scenario};
+use crate::scenario::{DecisionSettings, InputId, InputKind, Scenario, lowercase_first};
 
 /// How an option splits the joint cost: a key during establishment, then a key per year after
 /// migration ends (the last one repeats).
@@ -933,11 +933,4 @@ impl Analysis for MembershipAnalysis {
             establishment_exit_worse_share: est_worse.iter().map(Proportion::p).collect(),
         })
     }
-}
-
-/// `s` with its first letter in lower case.
-fn lowercase_first(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map_or_else(String::new, |f| f.to_lowercase().chain(c).collect())
 }

@@ -3,6 +3,7 @@
 //! formats cannot disagree, and every figure that summary.json also has is taken from the
 //! same [`Summary`].
 
+use models::scenario::{InputId, InputLabel, lowercase_first};
 use models::{Model, PointTables, RunResult, Scenario};
 use serde_json::Value;
 use sim::dist::Input;
@@ -208,14 +209,6 @@ fn glossary(scenario: &Scenario, lang: Lang) -> Vec<(String, String)> {
     g
 }
 
-fn lowercase_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
 /// `text` with every glossary word replaced where it stands as a whole word.
 pub(crate) fn plain_words(text: &str, glossary: &[(String, String)]) -> String {
     let mut out = text.to_string();
@@ -398,23 +391,19 @@ fn pooled_text(spec: &sim::DistSpec, experts: &[sim::dist::Expert], lang: Lang) 
 
 /// A reader's name for an input, from the input registry and the scenario's own names.
 pub(crate) fn input_label(path: &str, s: &Scenario, lang: Lang) -> String {
-    match s.input_id(path) {
-        Some(id) => {
-            let l = id.label(s);
-            match lang {
-                Lang::Sv => l.sv,
-                Lang::En => l.en,
-            }
-        }
-        None => path.to_string(),
-    }
+    registry_text(path, s, lang, InputId::label)
 }
 
 /// An input's name without its unit, in `lang`; the path when it is not an input.
 fn input_name(path: &str, s: &Scenario, lang: Lang) -> String {
+    registry_text(path, s, lang, InputId::name_label)
+}
+
+/// The registry's `text` of the input at `path` in `lang`; the path when it is not an input.
+fn registry_text(path: &str, s: &Scenario, lang: Lang, text: fn(&InputId, &Scenario) -> InputLabel) -> String {
     match s.input_id(path) {
         Some(id) => {
-            let l = id.name_label(s);
+            let l = text(&id, s);
             match lang {
                 Lang::Sv => l.sv,
                 Lang::En => l.en,

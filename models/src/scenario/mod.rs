@@ -498,6 +498,13 @@ impl Scenario {
     }
 }
 
+/// `s` with its first letter in lower case (a name put inside a sentence).
+pub fn lowercase_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_lowercase().chain(c).collect())
+}
+
 /// A scenario item's name in a report language: `name_en` in English when the file gives it,
 /// else the name as written (the scenario's own language, Swedish for GGVV).
 pub fn name_in<'a>(name: &'a str, name_en: &'a Option<String>, en: bool) -> &'a str {

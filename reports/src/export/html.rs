@@ -11,6 +11,7 @@ use askama::Template;
 use crate::chart::Chart;
 use crate::format::{Lang, html_escape as esc, msek, number, pct, pct_sign};
 use crate::report::ReportData;
+use models::scenario::lowercase_first;
 
 use super::{BoardReport, ExportError, Exporter};
 
@@ -320,14 +321,6 @@ fn findings(d: &ReportData, a: &Analyses) -> Vec<(String, &'static str)> {
     }
     out.truncate(5);
     out
-}
-
-fn lowercase_first(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().chain(c).collect(),
-        None => String::new(),
-    }
 }
 
 /// Page one: what is compared and assumed, the table per kommun, the one-off cost, the
